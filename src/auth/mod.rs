@@ -1,0 +1,9 @@
+//! Accounts, passwords, tokens, and the caller of each request.
+
+pub mod api;
+pub mod password;
+mod role;
+pub mod store;
+pub mod tokens;
+
+pub use role::{Actor, Role};

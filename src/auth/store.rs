@@ -1,0 +1,206 @@
+//! Accounts in the database.
+
+use crate::clock::Millis;
+use crate::db::{DbResult, Exec, Q};
+
+use super::{Actor, Role};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub password_is_demo: bool,
+    pub street_id: Option<i64>,
+    pub community_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub resident_id: Option<i64>,
+    pub phone: Option<String>,
+    pub active: bool,
+    pub failed_logins: i64,
+    pub locked_until: Option<i64>,
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, role, password_hash, password_is_demo, \
+    street_id, community_id, unit_id, resident_id, phone, active, failed_logins, locked_until";
+
+pub async fn find_by_username(ex: &mut impl Exec, username: &str) -> DbResult<Option<UserRow>> {
+    Q::new(format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
+    ))
+    .bind(username)
+    .fetch_optional(ex)
+    .await
+}
+
+pub async fn find(ex: &mut impl Exec, id: i64) -> DbResult<Option<UserRow>> {
+    Q::new(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+}
+
+/// A new account.
+#[derive(Clone, Debug)]
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub password_hash: &'a str,
+    pub password_is_demo: bool,
+    pub street_id: Option<i64>,
+    pub community_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub resident_id: Option<i64>,
+    pub phone: Option<&'a str>,
+}
+
+pub async fn insert(ex: &mut impl Exec, u: &NewUser<'_>, now: Millis) -> DbResult<i64> {
+    Q::new(
+        "INSERT INTO users (username, display_name, role, password_hash, password_is_demo, \
+         street_id, community_id, unit_id, resident_id, phone, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+    )
+    .bind(u.username)
+    .bind(u.display_name)
+    .bind(u.role.as_str())
+    .bind(u.password_hash)
+    .bind(u.password_is_demo)
+    .bind(u.street_id)
+    .bind(u.community_id)
+    .bind(u.unit_id)
+    .bind(u.resident_id)
+    .bind(u.phone)
+    .bind(now)
+    .insert_id(ex)
+    .await
+}
+
+pub async fn set_password(
+    ex: &mut impl Exec,
+    user_id: i64,
+    hash: &str,
+    now: Millis,
+) -> DbResult<u64> {
+    Q::new(
+        "UPDATE users SET password_hash = $1, password_is_demo = FALSE, failed_logins = 0, \
+         locked_until = NULL, updated_at = $2 WHERE id = $3",
+    )
+    .bind(hash)
+    .bind(now)
+    .bind(user_id)
+    .execute(ex)
+    .await
+}
+
+/// Records a failed login; locks the account after `max` failures in a row.
+pub async fn record_failure(
+    ex: &mut impl Exec,
+    user_id: i64,
+    max: i64,
+    lock_until: Millis,
+) -> DbResult<()> {
+    Q::new(
+        "UPDATE users SET failed_logins = failed_logins + 1, \
+         locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END \
+         WHERE id = $3",
+    )
+    .bind(max)
+    .bind(lock_until)
+    .bind(user_id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn record_success(ex: &mut impl Exec, user_id: i64) -> DbResult<()> {
+    Q::new("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+        .bind(user_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// How many active accounts still use the published demo password.
+pub async fn count_demo_passwords(ex: &mut impl Exec) -> DbResult<i64> {
+    Ok(
+        Q::new("SELECT COUNT(*) FROM users WHERE password_is_demo = TRUE AND active = TRUE")
+            .fetch_one::<(i64,)>(ex)
+            .await?
+            .0,
+    )
+}
+
+/// The caller behind a token hash, if the token is live and the account active.
+pub async fn actor_for_token(
+    ex: &mut impl Exec,
+    token_hash: &str,
+    now: Millis,
+) -> DbResult<Option<Actor>> {
+    let row = Q::new(format!(
+        "SELECT {} FROM users u JOIN tokens t ON t.user_id = u.id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL \
+         AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.active = TRUE",
+        USER_COLUMNS
+            .split(", ")
+            .map(|c| format!("u.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional::<UserRow>(ex)
+    .await?;
+    match row {
+        Some(u) => Ok(Some(actor_of(ex, u).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Builds the caller from an account: their household, grids and teams.
+pub async fn actor_of(ex: &mut impl Exec, u: UserRow) -> DbResult<Actor> {
+    let role = Role::parse(&u.role).unwrap_or(Role::Resident);
+    let household_id = match u.resident_id {
+        Some(r) => {
+            Q::new("SELECT household_id FROM residents WHERE id = $1")
+                .bind(r)
+                .fetch_optional::<(Option<i64>,)>(ex)
+                .await?
+                .and_then(|x| x.0)
+        }
+        None => None,
+    };
+    let grid_ids = if role == Role::GridWorker {
+        Q::new("SELECT id FROM grids WHERE worker_user_id = $1 ORDER BY id")
+            .bind(u.id)
+            .fetch_all::<(i64,)>(ex)
+            .await?
+            .into_iter()
+            .map(|r| r.0)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let team_ids = Q::new("SELECT team_id FROM team_members WHERE user_id = $1 ORDER BY team_id")
+        .bind(u.id)
+        .fetch_all::<(i64,)>(ex)
+        .await?
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    Ok(Actor {
+        user_id: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        role,
+        street_id: u.street_id,
+        community_id: u.community_id,
+        unit_id: u.unit_id,
+        resident_id: u.resident_id,
+        household_id,
+        grid_ids,
+        team_ids,
+    })
+}

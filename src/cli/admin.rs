@@ -1,0 +1,200 @@
+//! `linli admin`: accounts and API tokens from the command line.
+
+use std::io::Read;
+
+use clap::Subcommand;
+
+use crate::auth::{Role, password, store, tokens};
+use crate::clock::{DAY, system_now};
+use crate::config::Settings;
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create an account. Without --password-stdin a random password is generated and shown.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        /// resident, grid_worker, volunteer, staff, secretary, street, unit or admin.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        street_id: Option<i64>,
+        #[arg(long)]
+        community_id: Option<i64>,
+        #[arg(long)]
+        unit_id: Option<i64>,
+        #[arg(long)]
+        resident_id: Option<i64>,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// Set a new password (and unlock the account).
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// Issue an API token for an account (shown once).
+    IssueToken {
+        #[arg(long)]
+        username: String,
+        /// What the token is for, e.g. "12345 hotline bridge".
+        #[arg(long, default_value = "api")]
+        label: String,
+        /// Days until it expires; without it, it lasts until revoked.
+        #[arg(long)]
+        days: Option<i64>,
+        #[arg(long)]
+        database: Option<String>,
+    },
+}
+
+pub async fn run(mut settings: Settings, c: AdminCommand) -> Result<(), String> {
+    let database = match &c {
+        AdminCommand::CreateUser { database, .. }
+        | AdminCommand::ResetPassword { database, .. }
+        | AdminCommand::IssueToken { database, .. } => database.clone(),
+    };
+    if let Some(d) = database {
+        settings.database = d;
+    }
+    let db = super::open(&settings, false).await?;
+    let now = system_now();
+    let e = |e: crate::db::DbError| e.to_string();
+    match c {
+        AdminCommand::CreateUser {
+            username,
+            role,
+            display_name,
+            street_id,
+            community_id,
+            unit_id,
+            resident_id,
+            password_stdin,
+            ..
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                format!(
+                    "unknown role {role:?}; one of: {}",
+                    Role::ALL.map(Role::as_str).join(", ")
+                )
+            })?;
+            let (pw, generated) = new_password(password_stdin)?;
+            let hash = password::hash(&pw)?;
+            let mut tx = db.begin().await.map_err(e)?;
+            // Street and community follow from the community when only it is given.
+            let street_id = match (street_id, community_id) {
+                (Some(s), _) => Some(s),
+                (None, Some(c)) => crate::db::Q::new("SELECT street_id FROM communities WHERE id = $1")
+                    .bind(c)
+                    .fetch_optional::<(i64,)>(&mut tx)
+                    .await
+                    .map_err(e)?
+                    .map(|r| r.0),
+                _ => None,
+            };
+            let id = store::insert(
+                &mut tx,
+                &store::NewUser {
+                    username: &username,
+                    display_name: display_name.as_deref().unwrap_or(&username),
+                    role,
+                    password_hash: &hash,
+                    password_is_demo: false,
+                    street_id,
+                    community_id,
+                    unit_id,
+                    resident_id,
+                    phone: None,
+                },
+                now,
+            )
+            .await
+            .map_err(|err| match err {
+                crate::db::DbError::Conflict(_) => {
+                    format!("username {username:?} is taken, or a referenced id does not exist")
+                }
+                other => other.to_string(),
+            })?;
+            tx.commit().await.map_err(e)?;
+            println!("created user {username} (id {id}, role {})", role.as_str());
+            if generated {
+                println!("password: {pw}");
+            }
+        }
+        AdminCommand::ResetPassword {
+            username,
+            password_stdin,
+            ..
+        } => {
+            let (pw, generated) = new_password(password_stdin)?;
+            let hash = password::hash(&pw)?;
+            let mut tx = db.begin().await.map_err(e)?;
+            let user = store::find_by_username(&mut tx, &username)
+                .await
+                .map_err(e)?
+                .ok_or_else(|| format!("no user {username:?}"))?;
+            store::set_password(&mut tx, user.id, &hash, now)
+                .await
+                .map_err(e)?;
+            tx.commit().await.map_err(e)?;
+            println!("password of {username} reset; the account is unlocked");
+            if generated {
+                println!("password: {pw}");
+            }
+        }
+        AdminCommand::IssueToken {
+            username,
+            label,
+            days,
+            ..
+        } => {
+            let mut tx = db.begin().await.map_err(e)?;
+            let user = store::find_by_username(&mut tx, &username)
+                .await
+                .map_err(e)?
+                .ok_or_else(|| format!("no user {username:?}"))?;
+            let expires = days.map(|d| now + d * DAY);
+            let token = tokens::issue(&mut tx, user.id, "api", &label, now, expires)
+                .await
+                .map_err(e)?;
+            tx.commit().await.map_err(e)?;
+            println!("{token}");
+        }
+    }
+    db.close().await;
+    Ok(())
+}
+
+/// The password from standard input, or a generated one (and whether it was generated).
+fn new_password(from_stdin: bool) -> Result<(String, bool), String> {
+    if from_stdin {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| format!("cannot read the password: {e}"))?;
+        let pw = s.trim_end_matches(['\n', '\r']).to_string();
+        if let Some(why) = password::weakness(&pw) {
+            return Err(match why {
+                "password_is_demo" => "that is the published demo password; choose another".into(),
+                _ => format!(
+                    "the password must have at least {} characters",
+                    password::MIN_LENGTH
+                ),
+            });
+        }
+        Ok((pw, false))
+    } else {
+        let (t, _) = tokens::generate();
+        Ok((t[3..19].to_string(), true))
+    }
+}

@@ -1,0 +1,83 @@
+//! `linli demo`: a fresh demo community, served.
+
+use tokio::net::TcpListener;
+
+use crate::app::AppState;
+use crate::auth::password::DEMO_PASSWORD;
+use crate::config::Settings;
+
+#[derive(clap::Args, Debug)]
+pub struct DemoArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Where to create the demo database (replaced if it exists).
+    #[arg(long, default_value = "sqlite://linli-demo.db")]
+    pub database: String,
+    /// Create the database and exit without serving.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+pub async fn run(mut settings: Settings, a: DemoArgs) -> Result<(), String> {
+    settings.database = a.database.clone();
+    settings.listen = a.listen.clone();
+    settings.allow_demo_passwords = true;
+    if crate::db::engine_of(&a.database)? == crate::db::Engine::Sqlite {
+        remove_sqlite_files(&a.database)?;
+    }
+    let db = super::open(&settings, true).await?;
+    let state = AppState::new(db, settings);
+    eprintln!("Creating the demo community (9 compounds, 60 buildings, 4,060 households)…");
+    let started = std::time::Instant::now();
+    let summary = crate::demo::seed(&state, crate::demo::Size::Full)
+        .await
+        .map_err(|e| format!("cannot create the demo data: {e}"))?;
+    eprintln!(
+        "Done in {:.1} s: {} residents, {} demands.",
+        started.elapsed().as_secs_f64(),
+        summary.residents,
+        summary.demands
+    );
+    if a.no_serve {
+        state.db.close().await;
+        return Ok(());
+    }
+    let listener = TcpListener::bind(&a.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", a.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!();
+    println!("Linli demo: {} is serving", summary.community);
+    println!("  URL:       http://{addr}/");
+    println!("  API docs:  http://{addr}/api/openapi.json");
+    println!("  Database:  {}", a.database);
+    println!("  Logins (password {DEMO_PASSWORD}):");
+    for (user, what) in crate::demo::LOGINS {
+        println!("    {user:<10} {what}");
+    }
+    println!("  Stop with Ctrl-C.");
+    super::serve::serve_until_signal(listener, state).await
+}
+
+/// A demo starts from nothing: the file and its WAL companions go.
+fn remove_sqlite_files(url: &str) -> Result<(), String> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or("");
+    if path.is_empty() || path.contains(":memory:") {
+        return Ok(());
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let p = format!("{path}{suffix}");
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("cannot remove the old demo database {p}: {e}")),
+        }
+    }
+    Ok(())
+}

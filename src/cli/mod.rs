@@ -1,0 +1,141 @@
+//! The `linli` command line: one subcommand per job, each in its own file.
+
+mod admin;
+mod demo;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+
+#[derive(Parser, Debug)]
+#[command(name = "linli", version, about = "Linli (邻里): grid-based community governance")]
+pub struct Cli {
+    /// Settings file (TOML). Environment variables `LINLI_*` override it.
+    #[arg(long, global = true, env = "LINLI_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the API (and run the background jobs).
+    Serve(serve::ServeArgs),
+    /// Create a fresh demo community in SQLite and serve it.
+    Demo(demo::DemoArgs),
+    /// Bring the database schema up to date.
+    Migrate(DbArgs),
+    /// Accounts and tokens.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+    /// Settings.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct DbArgs {
+    /// Database URL: sqlite://path/to/linli.db or postgres://user@host/db.
+    #[arg(long)]
+    pub database: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Print the settings in effect (defaults, file, environment).
+    Print,
+}
+
+/// Parses the command line and runs it.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config.as_deref(), std::env::vars()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("linli: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(&settings.log);
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("linli: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = rt.block_on(async move {
+        match cli.command {
+            Command::Serve(a) => serve::run(settings, a).await,
+            Command::Demo(a) => demo::run(settings, a).await,
+            Command::Migrate(a) => migrate(settings, a).await,
+            Command::Admin(c) => admin::run(settings, c).await,
+            Command::Config(ConfigCommand::Print) => {
+                print!("{}", settings.to_toml());
+                Ok(())
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("linli: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Opens the database in `settings` (or the one given) and migrates it.
+pub async fn open(settings: &Settings, create: bool) -> Result<crate::db::Db, String> {
+    let db = crate::db::Db::connect(&crate::db::ConnectOptions {
+        url: settings.database.clone(),
+        create,
+        max_connections: settings.max_connections,
+    })
+    .await?;
+    crate::db::migrate::run(&db).await?;
+    Ok(db)
+}
+
+async fn migrate(mut settings: Settings, a: DbArgs) -> Result<(), String> {
+    if let Some(d) = a.database {
+        settings.database = d;
+    }
+    let db = crate::db::Db::connect(&crate::db::ConnectOptions {
+        url: settings.database.clone(),
+        create: true,
+        max_connections: 2,
+    })
+    .await?;
+    let applied = crate::db::migrate::run(&db).await?;
+    if applied.is_empty() {
+        println!("schema is up to date");
+    } else {
+        println!("applied migrations {applied:?}");
+    }
+    db.close().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

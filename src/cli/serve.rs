@@ -1,0 +1,96 @@
+//! `linli serve`.
+
+use tokio::net::TcpListener;
+
+use crate::app::AppState;
+use crate::config::Settings;
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Database URL: sqlite://path/to/linli.db or postgres://user@host/db.
+    #[arg(long)]
+    pub database: Option<String>,
+    /// Address to listen on, e.g. 0.0.0.0:8080.
+    #[arg(long)]
+    pub listen: Option<String>,
+    /// Start even though accounts still use the published demo password.
+    #[arg(long)]
+    pub allow_demo_passwords: bool,
+}
+
+pub async fn run(mut settings: Settings, a: ServeArgs) -> Result<(), String> {
+    if let Some(d) = a.database {
+        settings.database = d;
+    }
+    if let Some(l) = a.listen {
+        settings.listen = l;
+    }
+    settings.allow_demo_passwords |= a.allow_demo_passwords;
+    let db = super::open(&settings, false).await?;
+    if !settings.allow_demo_passwords {
+        let mut c = db.conn().await.map_err(|e| e.to_string())?;
+        let n = crate::auth::store::count_demo_passwords(&mut c)
+            .await
+            .map_err(|e| e.to_string())?;
+        if n > 0 {
+            return Err(format!(
+                "{n} account(s) still use the published demo password; change them with \
+                 `linli admin reset-password`, or start with --allow-demo-passwords \
+                 (LINLI_ALLOW_DEMO_PASSWORDS=true) if this is a demo"
+            ));
+        }
+    }
+    let listener = TcpListener::bind(&settings.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%addr, database = %redact(&settings.database), "serving");
+    println!("Linli is serving on http://{addr}/");
+    serve_until_signal(listener, AppState::new(db, settings)).await
+}
+
+/// Serves with the background jobs until SIGTERM or Ctrl-C.
+pub async fn serve_until_signal(listener: TcpListener, state: AppState) -> Result<(), String> {
+    let jobs = crate::demands::jobs::spawn(state.clone());
+    let db = state.db.clone();
+    let r = crate::app::serve(listener, state, shutdown_signal()).await;
+    jobs.stop().await;
+    db.close().await;
+    r.map_err(|e| e.to_string())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// A database URL without its password, for logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}

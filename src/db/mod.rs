@@ -1,0 +1,252 @@
+//! The storage engine behind one interface.
+//!
+//! Queries are written once, with `$1`-style placeholders that both SQLite and PostgreSQL
+//! understand, as a [`Q`]: SQL text plus typed arguments. A [`Q`] runs on any [`Exec`]: a pooled
+//! connection for reads or a [`Tx`] for writes. Where the engines need different SQL the caller
+//! asks [`Engine`] and writes both; everything else is shared.
+
+mod query;
+pub mod migrate;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+
+pub use query::{Arg, FromBoth, Q};
+
+/// Which engine a database URL selects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A storage error: the small set the layers above care about.
+#[derive(Debug)]
+pub enum DbError {
+    /// A unique or foreign-key constraint refused the write.
+    Conflict(String),
+    /// Anything else: connection lost, bad SQL, decode failure.
+    Other(sqlx::Error),
+}
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DbError::Conflict(c) => write!(f, "constraint violated: {c}"),
+            DbError::Other(e) => write!(f, "database error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for DbError {}
+
+impl From<sqlx::Error> for DbError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(d) = &e {
+            use sqlx::error::ErrorKind;
+            if matches!(
+                d.kind(),
+                ErrorKind::UniqueViolation | ErrorKind::ForeignKeyViolation
+            ) {
+                return DbError::Conflict(d.constraint().unwrap_or(d.message()).to_string());
+            }
+        }
+        DbError::Other(e)
+    }
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+/// A connection pool on one engine.
+///
+/// SQLite gets one writer connection (writes are serialised by SQLite anyway; one writer
+/// avoids `SQLITE_BUSY` between our own connections and lets transactions start with
+/// `BEGIN IMMEDIATE`) and several readers (WAL lets them read while the writer writes).
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite {
+        write: SqlitePool,
+        read: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// A write transaction.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// A pooled connection for reads.
+pub enum Conn {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+/// Borrowed access to one engine's connection.
+pub enum Handle<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Postgres(&'a mut PgConnection),
+}
+
+/// Anything a [`Q`] can run on.
+pub trait Exec: Send {
+    fn handle(&mut self) -> Handle<'_>;
+}
+
+impl Exec for Tx {
+    fn handle(&mut self) -> Handle<'_> {
+        match self {
+            Tx::Sqlite(t) => Handle::Sqlite(t),
+            Tx::Postgres(t) => Handle::Postgres(t),
+        }
+    }
+}
+
+impl Exec for Conn {
+    fn handle(&mut self) -> Handle<'_> {
+        match self {
+            Conn::Sqlite(c) => Handle::Sqlite(c),
+            Conn::Postgres(c) => Handle::Postgres(c),
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> DbResult<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self {
+            Tx::Sqlite(_) => Engine::Sqlite,
+            Tx::Postgres(_) => Engine::Postgres,
+        }
+    }
+}
+
+impl Conn {
+    pub fn engine(&self) -> Engine {
+        match self {
+            Conn::Sqlite(_) => Engine::Sqlite,
+            Conn::Postgres(_) => Engine::Postgres,
+        }
+    }
+}
+
+/// How to open a database.
+#[derive(Clone, Debug)]
+pub struct ConnectOptions {
+    pub url: String,
+    /// Create the SQLite file when it does not exist.
+    pub create: bool,
+    pub max_connections: u32,
+}
+
+impl Db {
+    /// Opens the database the URL names: `sqlite://path` (or `sqlite::memory:`) or
+    /// `postgres://…`.
+    pub async fn connect(opts: &ConnectOptions) -> Result<Db, String> {
+        let url = opts.url.as_str();
+        match engine_of(url)? {
+            Engine::Sqlite => {
+                let base = SqliteConnectOptions::from_str(url)
+                    .map_err(|e| format!("bad SQLite URL {url}: {e}"))?
+                    .create_if_missing(opts.create)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    // FULL: a commit we acknowledge survives power loss, not only a crash.
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+                    .pragma("temp_store", "memory")
+                    .pragma("cache_size", "-32000");
+                let write = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(base.clone())
+                    .await
+                    .map_err(|e| format!("cannot open SQLite database {url}: {e}"))?;
+                let read = SqlitePoolOptions::new()
+                    .max_connections(opts.max_connections.max(2))
+                    .connect_with(base.read_only(false))
+                    .await
+                    .map_err(|e| format!("cannot open SQLite database {url}: {e}"))?;
+                Ok(Db::Sqlite { write, read })
+            }
+            Engine::Postgres => {
+                let o = PgConnectOptions::from_str(url)
+                    .map_err(|e| format!("bad PostgreSQL URL: {e}"))?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(opts.max_connections)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(o)
+                    .await
+                    .map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
+                Ok(Db::Postgres(pool))
+            }
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self {
+            Db::Sqlite { .. } => Engine::Sqlite,
+            Db::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a read-then-write inside it can never fail half-way with
+    /// `SQLITE_BUSY` when another process writes too.
+    pub async fn begin(&self) -> DbResult<Tx> {
+        Ok(match self {
+            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// A connection for reads.
+    pub async fn conn(&self) -> DbResult<Conn> {
+        Ok(match self {
+            Db::Sqlite { read, .. } => Conn::Sqlite(read.acquire().await?),
+            Db::Postgres(p) => Conn::Postgres(p.acquire().await?),
+        })
+    }
+
+    /// Answers when the database answers.
+    pub async fn ping(&self) -> DbResult<()> {
+        let mut c = self.conn().await?;
+        Q::new("SELECT 1").fetch_one::<(i64,)>(&mut c).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite { write, read } => {
+                read.close().await;
+                write.close().await;
+            }
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// The engine a URL names, or why it names none.
+pub fn engine_of(url: &str) -> Result<Engine, String> {
+    if url.starts_with("sqlite:") {
+        Ok(Engine::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Engine::Postgres)
+    } else {
+        Err(format!(
+            "unsupported database URL {url:?}: use sqlite://path/to/file.db or postgres://user@host/db"
+        ))
+    }
+}

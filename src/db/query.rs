@@ -1,0 +1,179 @@
+//! One query, both engines.
+
+use std::borrow::Cow;
+
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{AssertSqlSafe, FromRow};
+
+use super::{DbResult, Exec, Handle};
+
+/// A typed argument. Nulls keep their type: PostgreSQL needs it to plan the statement.
+#[derive(Clone, Debug)]
+pub enum Arg {
+    I64(Option<i64>),
+    F64(Option<f64>),
+    Text(Option<String>),
+    Bool(Option<bool>),
+    Bytes(Option<Vec<u8>>),
+}
+
+macro_rules! arg_from {
+    ($t:ty, $v:ident, $e:expr) => {
+        impl From<$t> for Arg {
+            fn from($v: $t) -> Arg {
+                $e
+            }
+        }
+    };
+}
+arg_from!(i64, v, Arg::I64(Some(v)));
+arg_from!(Option<i64>, v, Arg::I64(v));
+arg_from!(i32, v, Arg::I64(Some(v.into())));
+arg_from!(f64, v, Arg::F64(Some(v)));
+arg_from!(Option<f64>, v, Arg::F64(v));
+arg_from!(bool, v, Arg::Bool(Some(v)));
+arg_from!(Option<bool>, v, Arg::Bool(v));
+arg_from!(String, v, Arg::Text(Some(v)));
+arg_from!(Option<String>, v, Arg::Text(v));
+arg_from!(&str, v, Arg::Text(Some(v.to_string())));
+arg_from!(Option<&str>, v, Arg::Text(v.map(str::to_string)));
+arg_from!(&String, v, Arg::Text(Some(v.clone())));
+arg_from!(Vec<u8>, v, Arg::Bytes(Some(v)));
+
+/// Rows that decode on both engines.
+pub trait FromBoth:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> FromBoth for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+/// SQL text with its arguments. Placeholders are `$1`, `$2`, … on both engines.
+#[derive(Clone, Debug)]
+pub struct Q {
+    sql: Cow<'static, str>,
+    args: Vec<Arg>,
+}
+
+macro_rules! bind_all {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::I64(v) => q.bind(v),
+                Arg::F64(v) => q.bind(v),
+                Arg::Text(v) => q.bind(v),
+                Arg::Bool(v) => q.bind(v),
+                Arg::Bytes(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+impl Q {
+    pub fn new(sql: impl Into<Cow<'static, str>>) -> Q {
+        Q {
+            sql: sql.into(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Adds the next positional argument.
+    pub fn bind(mut self, a: impl Into<Arg>) -> Q {
+        self.args.push(a.into());
+        self
+    }
+
+    /// Appends SQL text (for queries assembled from filters).
+    pub fn push(&mut self, sql: &str) -> &mut Q {
+        self.sql.to_mut().push_str(sql);
+        self
+    }
+
+    /// Appends a placeholder for `a` and binds it.
+    pub fn push_bind(&mut self, a: impl Into<Arg>) -> &mut Q {
+        self.args.push(a.into());
+        let n = self.args.len();
+        self.sql.to_mut().push_str(&format!("${n}"));
+        self
+    }
+
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    pub async fn fetch_all<T: FromBoth>(self, ex: &mut impl Exec) -> DbResult<Vec<T>> {
+        let sql = AssertSqlSafe(self.sql);
+        Ok(match ex.handle() {
+            Handle::Sqlite(c) => {
+                bind_all!(sqlx::query_as::<_, T>(sql), self.args)
+                    .fetch_all(c)
+                    .await?
+            }
+            Handle::Postgres(c) => {
+                bind_all!(sqlx::query_as::<_, T>(sql), self.args)
+                    .fetch_all(c)
+                    .await?
+            }
+        })
+    }
+
+    pub async fn fetch_optional<T: FromBoth>(self, ex: &mut impl Exec) -> DbResult<Option<T>> {
+        let sql = AssertSqlSafe(self.sql);
+        Ok(match ex.handle() {
+            Handle::Sqlite(c) => {
+                bind_all!(sqlx::query_as::<_, T>(sql), self.args)
+                    .fetch_optional(c)
+                    .await?
+            }
+            Handle::Postgres(c) => {
+                bind_all!(sqlx::query_as::<_, T>(sql), self.args)
+                    .fetch_optional(c)
+                    .await?
+            }
+        })
+    }
+
+    pub async fn fetch_one<T: FromBoth>(self, ex: &mut impl Exec) -> DbResult<T> {
+        match self.fetch_optional(ex).await? {
+            Some(t) => Ok(t),
+            None => Err(sqlx::Error::RowNotFound.into()),
+        }
+    }
+
+    /// Runs a statement; returns the number of rows it changed.
+    pub async fn execute(self, ex: &mut impl Exec) -> DbResult<u64> {
+        let sql = AssertSqlSafe(self.sql);
+        Ok(match ex.handle() {
+            Handle::Sqlite(c) => {
+                bind_all!(sqlx::query(sql), self.args)
+                    .execute(c)
+                    .await?
+                    .rows_affected()
+            }
+            Handle::Postgres(c) => {
+                bind_all!(sqlx::query(sql), self.args)
+                    .execute(c)
+                    .await?
+                    .rows_affected()
+            }
+        })
+    }
+
+    /// Runs an `INSERT … RETURNING id` and gives the id.
+    pub async fn insert_id(self, ex: &mut impl Exec) -> DbResult<i64> {
+        Ok(self.fetch_one::<(i64,)>(ex).await?.0)
+    }
+}
+
+/// `$1, $2, …` style placeholders for an `IN (…)` list starting after `start` arguments.
+pub fn placeholders(start: usize, n: usize) -> String {
+    (start + 1..=start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,3 @@
+use utoipa_axum::router::OpenApiRouter;
+use crate::app::AppState;
+pub fn router() -> OpenApiRouter<AppState> { OpenApiRouter::new() }

@@ -1,0 +1,8 @@
+//! C2 · Demands: the closed loop from a resident's problem to a rated result.
+
+pub mod api;
+pub mod deadlines;
+pub mod jobs;
+pub mod model;
+pub mod rules;
+pub mod store;

@@ -1,0 +1,284 @@
+//! Demands in the database: rows, the caller's scope as SQL, the timeline.
+
+use crate::auth::{Actor, Role};
+use crate::clock::Millis;
+use crate::db::{DbResult, Exec, Q};
+
+use super::model::{Action, Level, Status};
+
+/// One row of `demands`.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DemandRow {
+    pub id: i64,
+    pub street_id: i64,
+    pub community_id: i64,
+    pub grid_id: Option<i64>,
+    pub building_id: Option<i64>,
+    pub household_id: Option<i64>,
+    pub resident_id: Option<i64>,
+    pub reporter_name: String,
+    pub reporter_phone: Option<String>,
+    pub channel: String,
+    pub category: Option<String>,
+    pub urgency: String,
+    pub level: String,
+    pub status: String,
+    pub title: String,
+    pub description: String,
+    pub location: String,
+    pub merged_into: Option<i64>,
+    pub me_too: i64,
+    pub assignee_kind: Option<String>,
+    pub assignee_id: Option<i64>,
+    pub taken_by: Option<i64>,
+    pub result: Option<String>,
+    pub decline_reason: Option<String>,
+    pub feedback_note: Option<String>,
+    pub feedback_method: Option<String>,
+    pub rating_solved: Option<bool>,
+    pub rating_satisfaction: Option<String>,
+    pub rating_comment: Option<String>,
+    pub close_kind: Option<String>,
+    pub reopen_count: i64,
+    pub created_by: Option<i64>,
+    pub created_at: i64,
+    pub responded_at: Option<i64>,
+    pub dispatched_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub first_feedback_at: Option<i64>,
+    pub feedback_at: Option<i64>,
+    pub rated_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub accept_due_at: i64,
+    pub feedback_due_at: i64,
+    pub accept_overdue_at: Option<i64>,
+    pub feedback_overdue_at: Option<i64>,
+    pub rating_reminded_at: Option<i64>,
+    pub updated_at: i64,
+    pub version: i64,
+}
+
+impl DemandRow {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Submitted)
+    }
+    pub fn level(&self) -> Level {
+        Level::parse(&self.level).unwrap_or(Level::Grid)
+    }
+}
+
+pub const COLUMNS: &str = "d.id, d.street_id, d.community_id, d.grid_id, d.building_id, \
+    d.household_id, d.resident_id, d.reporter_name, d.reporter_phone, d.channel, d.category, \
+    d.urgency, d.level, d.status, d.title, d.description, d.location, d.merged_into, d.me_too, \
+    d.assignee_kind, d.assignee_id, d.taken_by, d.result, d.decline_reason, d.feedback_note, \
+    d.feedback_method, d.rating_solved, d.rating_satisfaction, d.rating_comment, d.close_kind, \
+    d.reopen_count, d.created_by, d.created_at, d.responded_at, d.dispatched_at, d.resolved_at, \
+    d.first_feedback_at, d.feedback_at, d.rated_at, d.closed_at, d.accept_due_at, \
+    d.feedback_due_at, d.accept_overdue_at, d.feedback_overdue_at, d.rating_reminded_at, \
+    d.updated_at, d.version";
+
+/// Appends ` AND (…)`: the demands (alias `d`) the actor may see. Everything else is
+/// invisible to them, so a read of it is a 404.
+pub fn push_scope(q: &mut Q, a: &Actor) {
+    let uid = a.user_id;
+    match a.role {
+        Role::Admin => {}
+        Role::Street => {
+            q.push(" AND d.street_id = ").push_bind(a.street_id);
+        }
+        Role::Staff | Role::Secretary => {
+            q.push(" AND d.community_id = ").push_bind(a.community_id);
+        }
+        Role::GridWorker => {
+            q.push(" AND (d.grid_id IN (SELECT g.id FROM grids g WHERE g.worker_user_id = ")
+                .push_bind(uid)
+                .push(") OR ");
+            push_given_to_person(q, uid);
+            q.push(")");
+        }
+        Role::Volunteer => {
+            q.push(" AND (d.created_by = ").push_bind(uid).push(" OR ");
+            push_given_to_person(q, uid);
+            q.push(")");
+        }
+        Role::Unit => {
+            let unit = a.unit_id.unwrap_or(-1);
+            q.push(" AND (EXISTS (SELECT 1 FROM demand_assignments da WHERE da.demand_id = d.id AND da.target_kind = 'unit' AND da.target_id = ")
+                .push_bind(unit)
+                .push(") OR EXISTS (SELECT 1 FROM demand_summons ds WHERE ds.demand_id = d.id AND ds.target_kind = 'unit' AND ds.target_id = ")
+                .push_bind(unit)
+                .push("))");
+        }
+        Role::Resident => {
+            q.push(" AND (d.created_by = ")
+                .push_bind(uid)
+                .push(" OR d.household_id = ")
+                .push_bind(a.household_id.unwrap_or(-1))
+                .push(" OR d.resident_id = ")
+                .push_bind(a.resident_id.unwrap_or(-1))
+                .push(")");
+        }
+    }
+}
+
+/// Demands ever given to this person, to a team they are in, or that summoned them.
+fn push_given_to_person(q: &mut Q, uid: i64) {
+    q.push("EXISTS (SELECT 1 FROM demand_assignments da WHERE da.demand_id = d.id AND ((da.target_kind = 'user' AND da.target_id = ")
+        .push_bind(uid)
+        .push(") OR (da.target_kind = 'team' AND da.target_id IN (SELECT tm.team_id FROM team_members tm WHERE tm.user_id = ")
+        .push_bind(uid)
+        .push(")))) OR EXISTS (SELECT 1 FROM demand_summons ds WHERE ds.demand_id = d.id AND ds.target_kind = 'user' AND ds.target_id = ")
+        .push_bind(uid)
+        .push(")");
+}
+
+/// The demand if the actor may see it.
+pub async fn find_visible(ex: &mut impl Exec, a: &Actor, id: i64) -> DbResult<Option<DemandRow>> {
+    let mut q = Q::new(format!("SELECT {COLUMNS} FROM demands d WHERE d.id = "));
+    q.push_bind(id);
+    push_scope(&mut q, a);
+    q.fetch_optional(ex).await
+}
+
+/// The demand, whoever asks (for the background jobs).
+pub async fn find(ex: &mut impl Exec, id: i64) -> DbResult<Option<DemandRow>> {
+    Q::new(format!("SELECT {COLUMNS} FROM demands d WHERE d.id = $1"))
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+}
+
+/// One entry of the timeline.
+#[derive(Clone, Debug)]
+pub struct NewEvent<'a> {
+    pub demand: &'a DemandRow,
+    pub at: Millis,
+    pub actor: &'a Actor,
+    pub action: Action,
+    pub from: Option<Status>,
+    pub to: Status,
+    pub level: Level,
+    pub note: &'a str,
+    pub data: serde_json::Value,
+}
+
+pub async fn append_event(ex: &mut impl Exec, e: NewEvent<'_>) -> DbResult<i64> {
+    Q::new(
+        "INSERT INTO demand_events (demand_id, street_id, community_id, at, actor_id, actor_name, \
+         actor_role, action, from_status, to_status, level, note, data) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+    )
+    .bind(e.demand.id)
+    .bind(e.demand.street_id)
+    .bind(e.demand.community_id)
+    .bind(e.at)
+    .bind(e.actor.user_ref())
+    .bind(e.actor.display_name.as_str())
+    .bind(if e.actor.is_system() {
+        "system"
+    } else {
+        e.actor.role.as_str()
+    })
+    .bind(e.action.as_str())
+    .bind(e.from.map(Status::as_str))
+    .bind(e.to.as_str())
+    .bind(e.level.as_str())
+    .bind(e.note)
+    .bind(e.data.to_string())
+    .insert_id(ex)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EventRow {
+    pub id: i64,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub actor_role: String,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub level: String,
+    pub note: String,
+    pub data: String,
+}
+
+pub async fn timeline(ex: &mut impl Exec, demand_id: i64) -> DbResult<Vec<EventRow>> {
+    Q::new(
+        "SELECT id, at, actor_id, actor_name, actor_role, action, from_status, to_status, level, \
+         note, data FROM demand_events WHERE demand_id = $1 ORDER BY id",
+    )
+    .bind(demand_id)
+    .fetch_all(ex)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SummonRow {
+    pub id: i64,
+    pub target_kind: String,
+    pub target_id: i64,
+    pub target_name: String,
+    pub summoned_at: i64,
+    pub reported_in_at: Option<i64>,
+    pub in_note: Option<String>,
+    pub reported_back_at: Option<i64>,
+    pub back_note: Option<String>,
+}
+
+pub async fn summons(ex: &mut impl Exec, demand_id: i64) -> DbResult<Vec<SummonRow>> {
+    Q::new(
+        "SELECT s.id, s.target_kind, s.target_id, \
+         COALESCE(u.name, p.display_name, '') AS target_name, s.summoned_at, s.reported_in_at, \
+         s.in_note, s.reported_back_at, s.back_note \
+         FROM demand_summons s \
+         LEFT JOIN units u ON s.target_kind = 'unit' AND u.id = s.target_id \
+         LEFT JOIN users p ON s.target_kind = 'user' AND p.id = s.target_id \
+         WHERE s.demand_id = $1 ORDER BY s.id",
+    )
+    .bind(demand_id)
+    .fetch_all(ex)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AttachmentMeta {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: Option<i64>,
+    pub uploaded_at: i64,
+}
+
+pub async fn attachments(ex: &mut impl Exec, demand_id: i64) -> DbResult<Vec<AttachmentMeta>> {
+    Q::new(
+        "SELECT id, file_name, content_type, size, sha256, uploaded_by, uploaded_at \
+         FROM attachments WHERE demand_id = $1 ORDER BY id",
+    )
+    .bind(demand_id)
+    .fetch_all(ex)
+    .await
+}
+
+/// The deadlines of a category (defaults when there is none).
+pub async fn category_deadlines(
+    ex: &mut impl Exec,
+    code: Option<&str>,
+) -> DbResult<Option<super::deadlines::Deadlines>> {
+    let Some(code) = code else {
+        return Ok(Some(Default::default()));
+    };
+    Ok(Q::new(
+        "SELECT accept_hours, feedback_days FROM categories WHERE code = $1 AND active = TRUE",
+    )
+    .bind(code)
+    .fetch_optional::<(i64, i64)>(ex)
+    .await?
+    .map(|(h, d)| super::deadlines::Deadlines {
+        accept_hours: h,
+        feedback_days: d,
+    }))
+}

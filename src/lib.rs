@@ -1,0 +1,17 @@
+//! Linli (邻里): grid-based community governance on one binary.
+#![forbid(unsafe_code)]
+
+rust_i18n::i18n!("locales", fallback = "zh-CN");
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demands;
+pub mod demo;
+pub mod measures;
+pub mod openapi;
+pub mod roster;
+pub mod web;

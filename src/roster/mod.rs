@@ -1,0 +1,4 @@
+//! C1 · Roster and jurisdiction.
+pub mod api;
+pub mod ids;
+pub mod store;

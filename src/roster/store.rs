@@ -1,0 +1,380 @@
+//! The jurisdiction tree and its people in the database: inserts used by the API, the demo
+//! and imports, and the lookups other capabilities need (a building's grid, a household's
+//! building).
+
+use crate::clock::Millis;
+use crate::db::{DbResult, Exec, Q};
+
+pub async fn insert_street(
+    ex: &mut impl Exec,
+    name: &str,
+    district: &str,
+    city: &str,
+    now: Millis,
+) -> DbResult<i64> {
+    Q::new(
+        "INSERT INTO streets (name, district, city, created_at) VALUES ($1, $2, $3, $4) \
+         RETURNING id",
+    )
+    .bind(name)
+    .bind(district)
+    .bind(city)
+    .bind(now)
+    .insert_id(ex)
+    .await
+}
+
+pub async fn insert_community(
+    ex: &mut impl Exec,
+    street_id: i64,
+    name: &str,
+    address: &str,
+    now: Millis,
+) -> DbResult<i64> {
+    Q::new(
+        "INSERT INTO communities (street_id, name, address, created_at) VALUES ($1, $2, $3, $4) \
+         RETURNING id",
+    )
+    .bind(street_id)
+    .bind(name)
+    .bind(address)
+    .bind(now)
+    .insert_id(ex)
+    .await
+}
+
+/// Where a node of the tree sits: its street and community.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Place {
+    pub street_id: i64,
+    pub community_id: i64,
+}
+
+pub async fn insert_compound(
+    ex: &mut impl Exec,
+    at: Place,
+    name: &str,
+    address: &str,
+    now: Millis,
+) -> DbResult<i64> {
+    Q::new(
+        "INSERT INTO compounds (street_id, community_id, name, address, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(at.street_id)
+    .bind(at.community_id)
+    .bind(name)
+    .bind(address)
+    .bind(now)
+    .insert_id(ex)
+    .await
+}
+
+pub async fn insert_grid(
+    ex: &mut impl Exec,
+    at: Place,
+    name: &str,
+    worker_user_id: Option<i64>,
+    now: Millis,
+) -> DbResult<i64> {
+    Q::new(
+        "INSERT INTO grids (street_id, community_id, name, worker_user_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(at.street_id)
+    .bind(at.community_id)
+    .bind(name)
+    .bind(worker_user_id)
+    .bind(now)
+    .insert_id(ex)
+    .await
+}
+
+pub async fn set_grid_worker(
+    ex: &mut impl Exec,
+    grid_id: i64,
+    worker_user_id: Option<i64>,
+) -> DbResult<u64> {
+    Q::new("UPDATE grids SET worker_user_id = $1 WHERE id = $2")
+        .bind(worker_user_id)
+        .bind(grid_id)
+        .execute(ex)
+        .await
+}
+
+#[derive(Clone, Debug)]
+pub struct NewBuilding<'a> {
+    pub compound_id: i64,
+    pub grid_id: Option<i64>,
+    pub name: &'a str,
+    pub floors: Option<i64>,
+}
+
+pub async fn insert_building(
+    ex: &mut impl Exec,
+    at: Place,
+    b: &NewBuilding<'_>,
+    now: Millis,
+) -> DbResult<i64> {
+    Q::new(
+        "INSERT INTO buildings (street_id, community_id, compound_id, grid_id, name, floors, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(at.street_id)
+    .bind(at.community_id)
+    .bind(b.compound_id)
+    .bind(b.grid_id)
+    .bind(b.name)
+    .bind(b.floors)
+    .bind(now)
+    .insert_id(ex)
+    .await
+}
+
+pub async fn insert_household(
+    ex: &mut impl Exec,
+    at: Place,
+    building_id: i64,
+    unit_no: &str,
+    room: &str,
+    now: Millis,
+) -> DbResult<i64> {
+    Q::new(
+        "INSERT INTO households (street_id, community_id, building_id, unit_no, room, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(at.street_id)
+    .bind(at.community_id)
+    .bind(building_id)
+    .bind(unit_no)
+    .bind(room)
+    .bind(now)
+    .insert_id(ex)
+    .await
+}
+
+/// A new resident. `id_number` and `phone` must already be parsed (see [`super::ids`]).
+#[derive(Clone, Debug, Default)]
+pub struct NewResident<'a> {
+    pub household_id: Option<i64>,
+    pub name: &'a str,
+    pub gender: Option<&'a str>,
+    pub birth_date: Option<&'a str>,
+    pub id_number: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub relation: &'a str,
+    pub health_note: Option<&'a str>,
+    pub tags: &'a [&'a str],
+}
+
+pub async fn insert_resident(
+    ex: &mut impl Exec,
+    at: Place,
+    r: &NewResident<'_>,
+    now: Millis,
+) -> DbResult<i64> {
+    let id = Q::new(
+        "INSERT INTO residents (street_id, community_id, household_id, name, gender, birth_date, \
+         id_number, phone, relation, health_note, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+    )
+    .bind(at.street_id)
+    .bind(at.community_id)
+    .bind(r.household_id)
+    .bind(r.name)
+    .bind(r.gender)
+    .bind(r.birth_date)
+    .bind(r.id_number)
+    .bind(r.phone)
+    .bind(r.relation)
+    .bind(r.health_note)
+    .bind(now)
+    .insert_id(ex)
+    .await?;
+    set_tags(ex, id, r.tags).await?;
+    Ok(id)
+}
+
+/// Replaces a resident's tags.
+pub async fn set_tags(ex: &mut impl Exec, resident_id: i64, tags: &[&str]) -> DbResult<()> {
+    Q::new("DELETE FROM resident_tags WHERE resident_id = $1")
+        .bind(resident_id)
+        .execute(ex)
+        .await?;
+    for t in tags {
+        Q::new("INSERT INTO resident_tags (resident_id, tag) VALUES ($1, $2)")
+            .bind(resident_id)
+            .bind(*t)
+            .execute(ex)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn insert_party_branch(
+    ex: &mut impl Exec,
+    at: Place,
+    name: &str,
+    secretary_user_id: Option<i64>,
+    grid_ids: &[i64],
+    now: Millis,
+) -> DbResult<i64> {
+    let id = Q::new(
+        "INSERT INTO party_branches (street_id, community_id, name, secretary_user_id, \
+         created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(at.street_id)
+    .bind(at.community_id)
+    .bind(name)
+    .bind(secretary_user_id)
+    .bind(now)
+    .insert_id(ex)
+    .await?;
+    for g in grid_ids {
+        Q::new("INSERT INTO branch_grids (branch_id, grid_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(*g)
+            .execute(ex)
+            .await?;
+    }
+    Ok(id)
+}
+
+pub async fn insert_unit(
+    ex: &mut impl Exec,
+    street_id: i64,
+    community_id: Option<i64>,
+    kind: &str,
+    name: &str,
+    phone: Option<&str>,
+    now: Millis,
+) -> DbResult<i64> {
+    Q::new(
+        "INSERT INTO units (street_id, community_id, kind, name, phone, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(street_id)
+    .bind(community_id)
+    .bind(kind)
+    .bind(name)
+    .bind(phone)
+    .bind(now)
+    .insert_id(ex)
+    .await
+}
+
+pub async fn insert_team(
+    ex: &mut impl Exec,
+    at: Place,
+    kind: &str,
+    name: &str,
+    leader_user_id: Option<i64>,
+    member_user_ids: &[i64],
+    now: Millis,
+) -> DbResult<i64> {
+    let id = Q::new(
+        "INSERT INTO teams (street_id, community_id, kind, name, leader_user_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(at.street_id)
+    .bind(at.community_id)
+    .bind(kind)
+    .bind(name)
+    .bind(leader_user_id)
+    .bind(now)
+    .insert_id(ex)
+    .await?;
+    for u in member_user_ids {
+        add_team_member(ex, id, *u).await?;
+    }
+    Ok(id)
+}
+
+pub async fn add_team_member(ex: &mut impl Exec, team_id: i64, user_id: i64) -> DbResult<()> {
+    Q::new("INSERT INTO team_members (team_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(team_id)
+        .bind(user_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Where a household is: its building, the building's grid, and the tree above.
+#[derive(Clone, Copy, Debug, sqlx::FromRow)]
+pub struct HouseholdPlace {
+    pub street_id: i64,
+    pub community_id: i64,
+    pub building_id: i64,
+    pub grid_id: Option<i64>,
+}
+
+pub async fn household_place(
+    ex: &mut impl Exec,
+    household_id: i64,
+) -> DbResult<Option<HouseholdPlace>> {
+    Q::new(
+        "SELECT h.street_id, h.community_id, h.building_id, b.grid_id \
+         FROM households h JOIN buildings b ON b.id = h.building_id WHERE h.id = $1",
+    )
+    .bind(household_id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// A building's community and grid.
+#[derive(Clone, Copy, Debug, sqlx::FromRow)]
+pub struct BuildingPlace {
+    pub street_id: i64,
+    pub community_id: i64,
+    pub grid_id: Option<i64>,
+}
+
+pub async fn building_place(
+    ex: &mut impl Exec,
+    building_id: i64,
+) -> DbResult<Option<BuildingPlace>> {
+    Q::new("SELECT street_id, community_id, grid_id FROM buildings WHERE id = $1")
+        .bind(building_id)
+        .fetch_optional(ex)
+        .await
+}
+
+/// A resident's name, phone, household and community.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ResidentContact {
+    pub id: i64,
+    pub street_id: i64,
+    pub community_id: i64,
+    pub household_id: Option<i64>,
+    pub name: String,
+    pub phone: Option<String>,
+}
+
+pub async fn resident_contact(
+    ex: &mut impl Exec,
+    resident_id: i64,
+) -> DbResult<Option<ResidentContact>> {
+    Q::new(
+        "SELECT id, street_id, community_id, household_id, name, phone FROM residents \
+         WHERE id = $1",
+    )
+    .bind(resident_id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// A community's street.
+pub async fn community_place(ex: &mut impl Exec, community_id: i64) -> DbResult<Option<Place>> {
+    Q::new("SELECT street_id, id AS community_id FROM communities WHERE id = $1")
+        .bind(community_id)
+        .fetch_optional(ex)
+        .await
+}
+
+/// A grid's place.
+pub async fn grid_place(ex: &mut impl Exec, grid_id: i64) -> DbResult<Option<Place>> {
+    Q::new("SELECT street_id, community_id FROM grids WHERE id = $1")
+        .bind(grid_id)
+        .fetch_optional(ex)
+        .await
+}

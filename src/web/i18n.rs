@@ -1,0 +1,114 @@
+//! The language of a request: `?lang=`, then the `lang` cookie, then `Accept-Language`.
+//! Chinese (zh-CN) unless English is asked for.
+
+use axum::extract::Request;
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::Response;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        if s.starts_with("en") {
+            Some(Lang::En)
+        } else if s.starts_with("zh") {
+            Some(Lang::Zh)
+        } else {
+            None
+        }
+    }
+
+    pub fn from_request(query: Option<&str>, headers: &HeaderMap) -> Lang {
+        if let Some(q) = query {
+            for pair in q.split('&') {
+                if let Some(v) = pair.strip_prefix("lang=")
+                    && let Some(l) = Lang::parse(v)
+                {
+                    return l;
+                }
+            }
+        }
+        for cookie in headers.get_all(axum::http::header::COOKIE) {
+            if let Ok(c) = cookie.to_str() {
+                for part in c.split(';') {
+                    if let Some(v) = part.trim().strip_prefix("lang=")
+                        && let Some(l) = Lang::parse(v)
+                    {
+                        return l;
+                    }
+                }
+            }
+        }
+        if let Some(al) = headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+        {
+            // The first language listed that we have wins.
+            for tag in al.split(',') {
+                let tag = tag.split(';').next().unwrap_or("");
+                if let Some(l) = Lang::parse(tag) {
+                    return l;
+                }
+            }
+        }
+        Lang::Zh
+    }
+}
+
+tokio::task_local! {
+    static LANG: Lang;
+}
+
+/// The language of the request being handled (zh-CN outside a request).
+pub fn current() -> Lang {
+    LANG.try_with(|l| *l).unwrap_or_default()
+}
+
+/// Middleware: decides the language once and makes it available to everything the handler
+/// calls, error responses included.
+pub async fn detect(req: Request, next: Next) -> Response {
+    let lang = Lang::from_request(req.uri().query(), req.headers());
+    LANG.scope(lang, next.run(req)).await
+}
+
+/// Looks a message up in the catalogue in the current request's language.
+#[macro_export]
+macro_rules! tr {
+    ($key:expr) => {
+        rust_i18n::t!($key, locale = $crate::web::i18n::current().code()).into_owned()
+    };
+    ($key:expr, $($name:ident = $val:expr),+ $(,)?) => {
+        rust_i18n::t!($key, locale = $crate::web::i18n::current().code(), $($name = $val),+).into_owned()
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_unless_english_is_asked_for() {
+        let mut h = HeaderMap::new();
+        assert_eq!(Lang::from_request(None, &h), Lang::Zh);
+        h.insert("accept-language", "en-US,en;q=0.9".parse().unwrap());
+        assert_eq!(Lang::from_request(None, &h), Lang::En);
+        assert_eq!(Lang::from_request(Some("a=1&lang=zh-CN"), &h), Lang::Zh);
+        h.insert("cookie", "x=1; lang=zh-CN".parse().unwrap());
+        assert_eq!(Lang::from_request(None, &h), Lang::Zh);
+        assert_eq!(Lang::from_request(Some("lang=en"), &h), Lang::En);
+    }
+}

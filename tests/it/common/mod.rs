@@ -1,0 +1,231 @@
+//! The test harness: the real router on a fresh database per test, seeded with the small
+//! demo community (`linli::demo::Size::Small`), and clients that log in as demo users.
+
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use linli::app::AppState;
+use linli::config::Settings;
+use linli::db::{ConnectOptions, Db, Q};
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    _dir: tempfile::TempDir,
+}
+
+/// A response: status and JSON body (`Value::Null` when the body is empty or not JSON).
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Resp {
+    /// The stable error code of an error response.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+}
+
+impl TestApp {
+    /// A fresh SQLite file with the small demo community.
+    pub async fn new() -> TestApp {
+        TestApp::with_settings(Settings::default()).await
+    }
+
+    pub async fn with_settings(mut settings: Settings) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        settings.database = format!("sqlite://{}", dir.path().join("linli.db").display());
+        settings.jobs = false;
+        let db = Db::connect(&ConnectOptions {
+            url: settings.database.clone(),
+            create: true,
+            max_connections: 4,
+        })
+        .await
+        .expect("open database");
+        linli::db::migrate::run(&db).await.expect("migrate");
+        let state = AppState::new(db, settings);
+        linli::demo::seed(&state, linli::demo::Size::Small)
+            .await
+            .expect("seed the small demo community");
+        let router = linli::app::router(state.clone());
+        TestApp {
+            state,
+            router,
+            _dir: dir,
+        }
+    }
+
+    /// Sends one request through the router.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap();
+        self.send_request(req).await
+    }
+
+    pub async fn send_request(&self, req: Request<Body>) -> Resp {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Resp { status, body }
+    }
+
+    /// Logs in as a demo user (password `linli-demo`).
+    pub async fn login(&self, username: &str) -> Client<'_> {
+        let r = self
+            .send(
+                Method::POST,
+                "/api/v1/login",
+                None,
+                Some(serde_json::json!({"username": username, "password": "linli-demo"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "login {username}: {:?}", r.body);
+        Client {
+            app: self,
+            token: r.body["token"].as_str().unwrap().to_string(),
+        }
+    }
+
+    /// A client without a token.
+    pub fn anonymous(&self) -> Client<'_> {
+        Client {
+            app: self,
+            token: String::new(),
+        }
+    }
+
+    /// Moves the application clock forward.
+    pub fn advance_hours(&self, hours: i64) {
+        self.state.clock.advance(hours * 3_600_000);
+    }
+
+    pub fn now(&self) -> i64 {
+        self.state.clock.now()
+    }
+
+    /// One integer from the database (for looking up ids the tests need).
+    pub async fn scalar(&self, sql: &'static str) -> i64 {
+        let mut c = self.state.db.conn().await.unwrap();
+        Q::new(sql).fetch_one::<(i64,)>(&mut c).await.unwrap().0
+    }
+
+    pub async fn scalar_with(&self, sql: &'static str, arg: impl Into<linli::db::Arg>) -> i64 {
+        let mut c = self.state.db.conn().await.unwrap();
+        Q::new(sql).bind(arg).fetch_one::<(i64,)>(&mut c).await.unwrap().0
+    }
+
+    /// The id of a user.
+    pub async fn user_id(&self, username: &str) -> i64 {
+        self.scalar_with("SELECT id FROM users WHERE username = $1", username)
+            .await
+    }
+
+    /// A household in the n-th grid (1-based, by grid id order) of Yucheng.
+    pub async fn household_in_grid(&self, n: i64) -> i64 {
+        self.scalar_with(
+            "SELECT MIN(h.id) FROM households h JOIN buildings b ON b.id = h.building_id \
+             WHERE b.grid_id = (SELECT id FROM grids WHERE worker_user_id = \
+             (SELECT id FROM users WHERE username = $1))",
+            format!("grid{n:02}"),
+        )
+        .await
+    }
+
+    /// The id of a unit by its kind (property, gas, water, power, police, owners_committee).
+    pub async fn unit_id(&self, kind: &str) -> i64 {
+        self.scalar_with("SELECT MIN(id) FROM units WHERE kind = $1", kind)
+            .await
+    }
+
+    /// Rows in the demands table and its timeline: to show a refused request changed nothing.
+    pub async fn demand_footprint(&self) -> (i64, i64, i64) {
+        (
+            self.scalar("SELECT COUNT(*) FROM demands").await,
+            self.scalar("SELECT COUNT(*) FROM demand_events").await,
+            self.scalar("SELECT COALESCE(SUM(version), 0) FROM demands").await,
+        )
+    }
+}
+
+/// A logged-in user.
+pub struct Client<'a> {
+    pub app: &'a TestApp,
+    pub token: String,
+}
+
+impl Client<'_> {
+    fn token(&self) -> Option<&str> {
+        (!self.token.is_empty()).then_some(self.token.as_str())
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.app.send(Method::GET, path, self.token(), None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Resp {
+        self.app
+            .send(Method::POST, path, self.token(), Some(body))
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Resp {
+        self.app
+            .send(Method::PATCH, path, self.token(), Some(body))
+            .await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> Resp {
+        self.app
+            .send(Method::PUT, path, self.token(), Some(body))
+            .await
+    }
+
+    pub async fn delete(&self, path: &str) -> Resp {
+        self.app
+            .send(Method::DELETE, path, self.token(), None)
+            .await
+    }
+
+    /// POSTs and insists on success; returns the body.
+    pub async fn ok(&self, path: &str, body: Value) -> Value {
+        let r = self.post(path, body).await;
+        assert!(
+            r.status.is_success(),
+            "POST {path} → {}: {}",
+            r.status,
+            r.body
+        );
+        r.body
+    }
+
+    /// GETs and insists on success; returns the body.
+    pub async fn fetch(&self, path: &str) -> Value {
+        let r = self.get(path).await;
+        assert!(r.status.is_success(), "GET {path} → {}: {}", r.status, r.body);
+        r.body
+    }
+}

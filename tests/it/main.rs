@@ -1,0 +1,3 @@
+//! Integration tests: the real router, a fresh database per test.
+
+mod common;
