@@ -334,3 +334,21 @@ CREATE TABLE audit_log (
     detail        TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX audit_log_object ON audit_log (object_kind, object_id);
+
+-- Demand categories with their deadlines (editable by admin). The seeds' rule: accept
+-- within 24 hours, feed back within two weeks; gas and safety hazards faster.
+INSERT INTO categories (code, name_zh, name_en, accept_hours, feedback_days, sort) VALUES
+    ('water',             '供水',     'Water supply',          24, 14, 10),
+    ('gas',               '燃气',     'Gas',                    2,  3, 20),
+    ('electricity',       '供电',     'Electricity',           24, 14, 30),
+    ('heating',           '供暖',     'Heating',               24,  7, 40),
+    ('sanitation',        '环境卫生', 'Sanitation',            24, 14, 50),
+    ('greening',          '绿化',     'Greening',              24, 14, 60),
+    ('parking',           '停车',     'Parking',               24, 14, 70),
+    ('property',          '物业服务', 'Property management',   24, 14, 80),
+    ('public_facility',   '公共设施', 'Public facilities',     24, 14, 90),
+    ('safety',            '安全隐患', 'Safety hazard',          2,  7, 100),
+    ('neighbour_dispute', '邻里纠纷', 'Neighbour dispute',     24, 14, 110),
+    ('elderly_care',      '为老服务', 'Elderly care',          24, 14, 120),
+    ('policy',            '政策咨询', 'Policy enquiry',        24, 14, 130),
+    ('other',             '其他',     'Other',                 24, 14, 900);

@@ -169,11 +169,3 @@ impl Q {
         Ok(self.fetch_one::<(i64,)>(ex).await?.0)
     }
 }
-
-/// `$1, $2, …` style placeholders for an `IN (…)` list starting after `start` arguments.
-pub fn placeholders(start: usize, n: usize) -> String {
-    (start + 1..=start + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}

@@ -5,4 +5,5 @@ pub mod deadlines;
 pub mod jobs;
 pub mod model;
 pub mod rules;
+pub mod service;
 pub mod store;

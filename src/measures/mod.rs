@@ -1,1 +1,6 @@
+//! C2/C10 · Measures: the "three rates" of the 12345 hotline and the on-time feedback rate,
+//! per grid, community, street, category or channel over a period.
+
 pub mod api;
+pub mod rates;
+pub mod store;

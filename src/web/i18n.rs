@@ -85,6 +85,11 @@ pub async fn detect(req: Request, next: Next) -> Response {
     LANG.scope(lang, next.run(req)).await
 }
 
+/// Looks up a key made at run time (`demand.status.closed`) in the current language.
+pub fn text(key: &str) -> String {
+    rust_i18n::t!(key, locale = current().code()).into_owned()
+}
+
 /// Looks a message up in the catalogue in the current request's language.
 #[macro_export]
 macro_rules! tr {

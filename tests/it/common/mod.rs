@@ -34,9 +34,14 @@ impl Resp {
 }
 
 impl TestApp {
-    /// A fresh SQLite file with the small demo community.
+    /// A fresh SQLite file with the small demo community. Tests travel weeks ahead in
+    /// time, so sessions last 60 days here (the default is 12 hours).
     pub async fn new() -> TestApp {
-        TestApp::with_settings(Settings::default()).await
+        TestApp::with_settings(Settings {
+            session_hours: 60 * 24,
+            ..Settings::default()
+        })
+        .await
     }
 
     pub async fn with_settings(mut settings: Settings) -> TestApp {
@@ -228,4 +233,46 @@ impl Client<'_> {
         assert!(r.status.is_success(), "GET {path} → {}: {}", r.status, r.body);
         r.body
     }
+}
+
+/// Records a demand as `who` for a household (staff, grid workers), returns its id.
+pub async fn record(who: &Client<'_>, household_id: i64, category: &str, description: &str) -> i64 {
+    let b = who
+        .ok(
+            "/api/v1/demands",
+            serde_json::json!({
+                "channel": "phone",
+                "household_id": household_id,
+                "category": category,
+                "description": description,
+            }),
+        )
+        .await;
+    b["id"].as_i64().unwrap()
+}
+
+/// POSTs a step and returns the demand as it now is.
+pub async fn step(who: &Client<'_>, id: i64, action: &str, body: Value) -> Value {
+    who.ok(&format!("/api/v1/demands/{id}/{action}"), body).await
+}
+
+/// The actions on a demand's timeline, in order.
+pub async fn timeline(who: &Client<'_>, id: i64) -> Vec<String> {
+    let d = who.fetch(&format!("/api/v1/demands/{id}")).await;
+    d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The ids on one page of a demand list.
+pub fn ids(page: &Value) -> Vec<i64> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_i64().unwrap())
+        .collect()
 }

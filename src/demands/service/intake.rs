@@ -1,0 +1,256 @@
+//! Intake: a demand arrives from any channel, raised by a resident or recorded for one.
+
+use crate::auth::Role;
+use crate::db::{Q, Tx};
+use crate::roster::ids::Phone;
+use crate::roster::store as roster;
+use crate::tr;
+use crate::web::error::{ApiError, ApiResult};
+
+use super::super::model::{Action, Channel, Level, MAX_TITLE, Status, Urgency};
+use super::super::store::{self, DemandRow, NewEvent};
+use super::Ctx;
+
+/// A demand as received (text already trimmed and bounded by the API layer).
+#[derive(Clone, Debug, Default)]
+pub struct NewDemand {
+    pub channel: Option<Channel>,
+    pub title: Option<String>,
+    pub description: String,
+    pub category: Option<String>,
+    pub urgency: Option<Urgency>,
+    /// Needed only from callers above one community (street, admin).
+    pub community_id: Option<i64>,
+    pub building_id: Option<i64>,
+    pub household_id: Option<i64>,
+    pub resident_id: Option<i64>,
+    pub reporter_name: Option<String>,
+    pub reporter_phone: Option<String>,
+    pub location: Option<String>,
+}
+
+/// Where the demand is and who raised it, resolved from the roster.
+#[derive(Default)]
+struct Origin {
+    street_id: i64,
+    community_id: i64,
+    grid_id: Option<i64>,
+    building_id: Option<i64>,
+    household_id: Option<i64>,
+    resident_id: Option<i64>,
+    name: Option<String>,
+    phone: Option<String>,
+}
+
+fn unknown(field: &str, what: &str) -> ApiError {
+    ApiError::invalid(
+        field,
+        match field {
+            "resident_id" => "unknown_resident",
+            "household_id" => "unknown_household",
+            "building_id" => "unknown_building",
+            _ => "unknown_community",
+        },
+        tr!("demand.unknown_place", what = tr!(what)),
+    )
+}
+
+/// Records a new demand and its first timeline event.
+pub async fn intake(tx: &mut Tx, ctx: &Ctx<'_>, n: NewDemand) -> ApiResult<DemandRow> {
+    let a = ctx.actor;
+    if a.role == Role::Unit {
+        return Err(ApiError::forbidden());
+    }
+    let channel = n.channel.unwrap_or(match a.role {
+        Role::Resident => Channel::Online,
+        _ => Channel::WalkIn,
+    });
+    if a.role == Role::Resident && !matches!(channel, Channel::Online | Channel::Wechat) {
+        return Err(ApiError::invalid(
+            "channel",
+            "invalid_channel",
+            tr!("demand.resident_channel"),
+        ));
+    }
+    let o = origin(tx, ctx, &n).await?;
+
+    let deadlines = store::category_deadlines(tx, n.category.as_deref())
+        .await?
+        .ok_or_else(unknown_category)?;
+    let (accept_due, feedback_due) = deadlines.due(ctx.now);
+    let title = n.title.clone().unwrap_or_else(|| {
+        let t: String = n.description.chars().take(30).collect();
+        t.lines().next().unwrap_or_default().to_string()
+    });
+    let reporter_phone = match n.reporter_phone.as_deref() {
+        Some(p) => Some(
+            Phone::parse(p)
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "reporter_phone",
+                        "invalid_phone",
+                        tr!("error.invalid_phone"),
+                    )
+                })?
+                .into_string(),
+        ),
+        None => o.phone.clone(),
+    };
+    let reporter_name = n.reporter_name.clone().or(o.name.clone()).unwrap_or_default();
+    if title.chars().count() > MAX_TITLE {
+        return Err(ApiError::too_long("title", MAX_TITLE));
+    }
+
+    let id = Q::new(
+        "INSERT INTO demands (street_id, community_id, grid_id, building_id, household_id, \
+         resident_id, reporter_name, reporter_phone, channel, category, urgency, level, status, \
+         title, description, location, created_by, created_at, accept_due_at, feedback_due_at, \
+         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20, $18) RETURNING id",
+    )
+    .bind(o.street_id)
+    .bind(o.community_id)
+    .bind(o.grid_id)
+    .bind(o.building_id)
+    .bind(o.household_id)
+    .bind(o.resident_id)
+    .bind(reporter_name)
+    .bind(reporter_phone)
+    .bind(channel.as_str())
+    .bind(n.category.as_deref())
+    .bind(n.urgency.unwrap_or(Urgency::Normal).as_str())
+    .bind(Level::Grid.as_str())
+    .bind(Status::Submitted.as_str())
+    .bind(title)
+    .bind(n.description.as_str())
+    .bind(n.location.clone().unwrap_or_default())
+    .bind(a.user_ref())
+    .bind(ctx.now)
+    .bind(accept_due)
+    .bind(feedback_due)
+    .insert_id(tx)
+    .await?;
+
+    let row = store::find(tx, id).await?.ok_or_else(ApiError::not_found)?;
+    store::append_event(
+        tx,
+        NewEvent {
+            demand: &row,
+            at: ctx.now,
+            actor: a,
+            action: Action::Intake,
+            from: None,
+            to: Status::Submitted,
+            level: Level::Grid,
+            note: "",
+            data: serde_json::json!({ "channel": channel.as_str() }),
+        },
+    )
+    .await?;
+    Ok(row)
+}
+
+pub fn unknown_category() -> ApiError {
+    ApiError::invalid(
+        "category",
+        "unknown_category",
+        tr!("demand.unknown_category"),
+    )
+}
+
+/// Resolves the demand's place from what was given, within the caller's reach.
+async fn origin(tx: &mut Tx, ctx: &Ctx<'_>, n: &NewDemand) -> ApiResult<Origin> {
+    let a = ctx.actor;
+    let mut o = Origin::default();
+    // A resident raises demands for themselves and their household only.
+    if a.role == Role::Resident {
+        if n.household_id.is_some_and(|h| Some(h) != a.household_id) {
+            return Err(unknown("household_id", "demand.place.household"));
+        }
+        if n.resident_id.is_some_and(|r| Some(r) != a.resident_id) {
+            return Err(unknown("resident_id", "demand.place.resident"));
+        }
+        if n.building_id.is_some() {
+            return Err(unknown("building_id", "demand.place.building"));
+        }
+    }
+    let resident_id = if a.role == Role::Resident {
+        a.resident_id
+    } else {
+        n.resident_id
+    };
+    let mut household_id = if a.role == Role::Resident {
+        a.household_id
+    } else {
+        n.household_id
+    };
+    let mut building_id = if a.role == Role::Resident {
+        None
+    } else {
+        n.building_id
+    };
+    let mut community_id = None;
+    if let Some(rid) = resident_id {
+        let r = roster::resident_contact(tx, rid)
+            .await?
+            .ok_or_else(|| unknown("resident_id", "demand.place.resident"))?;
+        community_id = Some(r.community_id);
+        household_id = household_id.or(r.household_id);
+        o.resident_id = Some(rid);
+        o.name = Some(r.name);
+        o.phone = r.phone;
+    }
+    if let Some(hid) = household_id {
+        let h = roster::household_place(tx, hid)
+            .await?
+            .ok_or_else(|| unknown("household_id", "demand.place.household"))?;
+        if community_id.is_some_and(|c| c != h.community_id) {
+            return Err(unknown("household_id", "demand.place.household"));
+        }
+        community_id = Some(h.community_id);
+        building_id = Some(h.building_id);
+        o.household_id = Some(hid);
+    }
+    if let Some(bid) = building_id {
+        let b = roster::building_place(tx, bid)
+            .await?
+            .ok_or_else(|| unknown("building_id", "demand.place.building"))?;
+        if community_id.is_some_and(|c| c != b.community_id) {
+            return Err(unknown("building_id", "demand.place.building"));
+        }
+        community_id = Some(b.community_id);
+        o.building_id = Some(bid);
+        o.grid_id = b.grid_id;
+    }
+    // The caller's own community unless they sit above communities.
+    let own = match a.role {
+        Role::Street | Role::Admin => n.community_id.or(community_id),
+        _ => a.community_id,
+    };
+    let community = match (own, community_id) {
+        (Some(c), Some(found)) if c != found => None,
+        (Some(c), _) => Some(c),
+        (None, found) => found,
+    };
+    let place = match community {
+        Some(c) => roster::community_place(tx, c).await?,
+        None => None,
+    }
+    .ok_or_else(|| unknown("community_id", "demand.place.community"))?;
+    if a.role == Role::Street && a.street_id != Some(place.street_id) {
+        return Err(unknown("community_id", "demand.place.community"));
+    }
+    // A grid worker keeps to their grid; what they record without a place is theirs.
+    if a.role == Role::GridWorker {
+        match o.grid_id {
+            Some(g) if !a.grid_ids.contains(&g) => {
+                return Err(unknown("building_id", "demand.place.building"));
+            }
+            None => o.grid_id = a.grid_ids.first().copied(),
+            _ => {}
+        }
+    }
+    o.street_id = place.street_id;
+    o.community_id = place.community_id;
+    Ok(o)
+}

@@ -1,0 +1,142 @@
+//! Carrying out what people ask of a demand, in one transaction each: load it in the
+//! caller's scope, let the rules decide, write the change and its timeline event.
+//!
+//! Handlers, the demo replay and the background jobs all come through here.
+
+mod act;
+mod intake;
+mod targets;
+
+use crate::auth::Actor;
+use crate::clock::Millis;
+use crate::db::{Exec, Q};
+use crate::tr;
+use crate::web::error::{ApiError, ApiResult};
+
+use super::rules::{Facts, Policy, Refusal, Relation, SummonState};
+use super::store::DemandRow;
+
+pub use act::{Command, act};
+pub use intake::{NewDemand, intake};
+pub use targets::{SummonTarget, Target};
+
+/// Who acts, and when.
+#[derive(Clone, Copy, Debug)]
+pub struct Ctx<'a> {
+    pub actor: &'a Actor,
+    pub now: Millis,
+    pub policy: Policy,
+}
+
+/// What the rules need to know about a demand, and how the caller stands to it.
+pub async fn facts_and_relation(
+    ex: &mut impl Exec,
+    actor: &Actor,
+    d: &DemandRow,
+) -> ApiResult<(Facts, Relation)> {
+    let pending = Q::new(
+        "SELECT COUNT(*) FROM demand_summons WHERE demand_id = $1 AND reported_back_at IS NULL",
+    )
+    .bind(d.id)
+    .fetch_one::<(i64,)>(ex)
+    .await?
+    .0;
+    let facts = Facts {
+        status: Some(d.status()),
+        level: Some(d.level()),
+        has_assignee: d.assignee_kind.is_some(),
+        summons_pending: pending as usize,
+        feedback_at: d.feedback_at,
+        closed_at: d.closed_at,
+    };
+    let summons = own_summons(ex, actor, d.id).await?.map(|s| s.state());
+    let rel = Relation {
+        own_grid: d.grid_id.is_some_and(|g| actor.grid_ids.contains(&g)),
+        assignee: is_assignee(actor, d),
+        summons,
+        reporter: actor.role == crate::auth::Role::Resident,
+        system: actor.is_system(),
+    };
+    Ok((facts, rel))
+}
+
+/// The caller holds the order: it was dispatched to them, a team they are in, or their unit.
+pub fn is_assignee(a: &Actor, d: &DemandRow) -> bool {
+    match (d.assignee_kind.as_deref(), d.assignee_id) {
+        (Some("user"), Some(id)) => id == a.user_id,
+        (Some("team"), Some(id)) => a.team_ids.contains(&id),
+        (Some("unit"), Some(id)) => a.unit_id == Some(id),
+        _ => false,
+    }
+}
+
+/// The caller's own summons on a demand (as a person, or through their unit).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OwnSummons {
+    pub id: i64,
+    pub reported_in_at: Option<i64>,
+    pub reported_back_at: Option<i64>,
+}
+
+impl OwnSummons {
+    pub fn state(&self) -> SummonState {
+        match (self.reported_in_at, self.reported_back_at) {
+            (_, Some(_)) => SummonState::ReportedBack,
+            (Some(_), None) => SummonState::ReportedIn,
+            _ => SummonState::Waiting,
+        }
+    }
+}
+
+pub async fn own_summons(
+    ex: &mut impl Exec,
+    a: &Actor,
+    demand_id: i64,
+) -> ApiResult<Option<OwnSummons>> {
+    // The one furthest from done first: a person summoned twice reports on the open one.
+    Ok(Q::new(
+        "SELECT id, reported_in_at, reported_back_at FROM demand_summons \
+         WHERE demand_id = $1 AND ((target_kind = 'user' AND target_id = $2) \
+         OR (target_kind = 'unit' AND target_id = $3)) \
+         ORDER BY reported_back_at IS NOT NULL, reported_in_at IS NOT NULL, id LIMIT 1",
+    )
+    .bind(demand_id)
+    .bind(a.user_id)
+    .bind(a.unit_id.unwrap_or(-1))
+    .fetch_optional(ex)
+    .await?)
+}
+
+/// The API error for a refusal of the rules, in the caller's language.
+pub fn refusal_error(r: Refusal) -> ApiError {
+    use axum::http::StatusCode;
+    let (status, message) = match r {
+        Refusal::IllegalTransition { from, step } => (
+            StatusCode::CONFLICT,
+            tr!(
+                "demand.illegal_transition",
+                step = crate::web::i18n::text(&format!("demand.action.{step}")),
+                status = crate::web::i18n::text(&format!("demand.status.{from}"))
+            ),
+        ),
+        Refusal::NotAllowed { step } => (
+            StatusCode::FORBIDDEN,
+            tr!(
+                "demand.not_allowed",
+                step = crate::web::i18n::text(&format!("demand.action.{step}"))
+            ),
+        ),
+        Refusal::SummonsPending { pending } => (
+            StatusCode::CONFLICT,
+            tr!("demand.summons_pending", count = pending),
+        ),
+        Refusal::RatingWindowOpen => (StatusCode::CONFLICT, tr!("demand.rating_window_open")),
+        Refusal::ReopenWindowPassed => (
+            StatusCode::CONFLICT,
+            tr!("demand.reopen_window_passed"),
+        ),
+        Refusal::TopLevel => (StatusCode::CONFLICT, tr!("demand.top_level")),
+        Refusal::ReportOrder => (StatusCode::CONFLICT, tr!("demand.report_order")),
+    };
+    ApiError::new(status, r.code(), message)
+}
