@@ -110,12 +110,12 @@ async fn run_if_leader(st: &AppState, node: &str, every: Duration) -> DbResult<O
 /// One pass of every job, at the application clock's now.
 pub async fn run_once(st: &AppState) -> DbResult<Report> {
     let now = st.clock.now();
-    let mut r = Report::default();
-    r.accept_overdue = flag(st, now, Flag::Accept).await?;
-    r.feedback_overdue = flag(st, now, Flag::Feedback).await?;
-    r.rating_reminders = flag(st, now, Flag::Rating).await?;
-    r.auto_closed = auto_close(st, now).await?;
-    Ok(r)
+    Ok(Report {
+        accept_overdue: flag(st, now, Flag::Accept).await?,
+        feedback_overdue: flag(st, now, Flag::Feedback).await?,
+        rating_reminders: flag(st, now, Flag::Rating).await?,
+        auto_closed: auto_close(st, now).await?,
+    })
 }
 
 #[derive(Clone, Copy)]

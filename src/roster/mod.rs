@@ -1,4 +1,5 @@
 //! C1 · Roster and jurisdiction.
 pub mod api;
 pub mod ids;
+pub mod model;
 pub mod store;

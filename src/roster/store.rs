@@ -378,3 +378,16 @@ pub async fn grid_place(ex: &mut impl Exec, grid_id: i64) -> DbResult<Option<Pla
         .fetch_optional(ex)
         .await
 }
+
+/// Names a building's head (楼长), or clears it.
+pub async fn set_building_head(
+    ex: &mut impl Exec,
+    building_id: i64,
+    resident_id: Option<i64>,
+) -> DbResult<u64> {
+    Q::new("UPDATE buildings SET head_resident_id = $1 WHERE id = $2")
+        .bind(resident_id)
+        .bind(building_id)
+        .execute(ex)
+        .await
+}

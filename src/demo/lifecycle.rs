@@ -1,0 +1,367 @@
+//! A demand's life after intake, the way the seeds tell it: accepted on time or late,
+//! settled in the grid or given to a volunteer, a team or a unit, escalated, whistled,
+//! rated well or sent back.
+
+use rand::Rng;
+use rand::seq::IndexedRandom;
+
+use crate::clock::{DAY, HOUR, MINUTE};
+use crate::demands::model::{Satisfaction, TargetKind, Urgency};
+use crate::demands::service::{Command, SummonTarget, Target};
+
+use super::accounts::RED_DETACHMENT;
+use super::script::{Op, Pen, Step, Who, World};
+use super::stories::{Handler, Story};
+
+/// The account of a unit, by the unit's kind.
+fn unit_user(kind: &str) -> &'static str {
+    match kind {
+        "gas" => "gas",
+        "water" => "water",
+        "power" => "power",
+        "police" => "police",
+        "owners_committee" => "owners",
+        _ => "property",
+    }
+}
+
+/// How the resident takes the result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rating {
+    Satisfied,
+    Basically,
+    /// Unsatisfied or not solved: back to work, then rated well.
+    Reopened,
+    /// Nobody rated it: closed by staff or by the job after the window.
+    Unrated,
+}
+
+/// Who rates, and the people who work on the demand.
+pub struct Cast {
+    /// The grid worker of the demand's grid.
+    pub grid_worker: &'static str,
+    /// The resident account that raised it, when one did (they rate it themselves).
+    pub account: Option<&'static str>,
+}
+
+fn note(s: &str) -> Option<String> {
+    Some(s.to_string())
+}
+
+/// Everything after intake: accept, (escalate), dispatch, take, (whistle), resolve,
+/// feedback, rating. With `stall`, the work is taken and never finished.
+pub fn work(w: &World, pen: &mut Pen, story: &Story, cast: &Cast, stall: bool) {
+    let gw = cast.grid_worker;
+    let urgent = story.urgency != Urgency::Normal || matches!(story.category, "gas" | "safety");
+    let late_accept = pen.rng.random_bool(0.08);
+    let acceptor = if story.handler == Handler::OnSpot || pen.rng.random_bool(0.4) {
+        gw
+    } else {
+        pen.staff()
+    };
+    let (min, max) = match (late_accept, urgent) {
+        (true, _) => (26 * HOUR, 40 * HOUR),
+        (false, true) => (5 * MINUTE, 50 * MINUTE),
+        (false, false) => (20 * MINUTE, 8 * HOUR),
+    };
+    let accept = Command::Accept {
+        category: Some(story.category.to_string()),
+        grid_id: None,
+        urgency: Some(story.urgency),
+        note: None,
+    };
+    pen.step(min, max, acceptor, accept);
+
+    let escalate = matches!(story.handler, Handler::Unit(_) | Handler::Street(_))
+        && (matches!(story.handler, Handler::Street(_)) || pen.rng.random_bool(0.12));
+    if escalate {
+        let reason = "涉及公共部位和多个单位，网格内无法解决，提请社区协调。";
+        pen.step(
+            HOUR,
+            6 * HOUR,
+            gw,
+            Command::Escalate {
+                reason: reason.into(),
+            },
+        );
+    }
+    let unit = |kind: &str| Target {
+        kind: TargetKind::Unit,
+        id: w.accounts.units.get(kind).copied().unwrap_or(0),
+    };
+    let (target, worker) = match story.handler {
+        Handler::OnSpot => (None, gw),
+        Handler::Unit(k) | Handler::Street(k) => (Some(unit(k)), unit_user(k)),
+        Handler::Whistle => (Some(unit("property")), "property"),
+        Handler::Volunteer => {
+            let v = RED_DETACHMENT
+                .choose(pen.rng)
+                .copied()
+                .unwrap_or("volunteer");
+            let id = w.accounts.user(v);
+            (
+                Some(Target {
+                    kind: TargetKind::User,
+                    id,
+                }),
+                v,
+            )
+        }
+        Handler::Team => {
+            let v = RED_DETACHMENT
+                .choose(pen.rng)
+                .copied()
+                .unwrap_or("volunteer");
+            let id = w.accounts.red_team;
+            (
+                Some(Target {
+                    kind: TargetKind::Team,
+                    id,
+                }),
+                v,
+            )
+        }
+    };
+    if let Some(to) = target {
+        let dispatcher = if let Handler::Street(_) = story.handler {
+            let who = pen.staff();
+            let reason = "需要街道协调专项资金和相关单位，提请街道办理。";
+            pen.step(
+                2 * HOUR,
+                DAY,
+                who,
+                Command::Escalate {
+                    reason: reason.into(),
+                },
+            );
+            "street"
+        } else if !escalate && pen.rng.random_bool(0.3) {
+            gw
+        } else {
+            pen.staff()
+        };
+        let (min, max) = if urgent {
+            (5 * MINUTE, 30 * MINUTE)
+        } else {
+            (10 * MINUTE, 3 * HOUR)
+        };
+        let cmd = Command::Dispatch {
+            to,
+            note: note("请尽快联系居民上门处理。"),
+        };
+        pen.step(min, max, dispatcher, cmd);
+        let (min, max) = if urgent {
+            (5 * MINUTE, 40 * MINUTE)
+        } else {
+            (15 * MINUTE, DAY)
+        };
+        pen.step(min, max, worker, Command::Take { note: None });
+    }
+    if story.handler == Handler::Whistle {
+        whistle(w, pen);
+    }
+    if stall {
+        return;
+    }
+    let (min, max) = match story.handler {
+        Handler::OnSpot => (HOUR, 2 * DAY),
+        Handler::Street(_) => (3 * DAY, 8 * DAY),
+        Handler::Whistle => (2 * HOUR, DAY),
+        _ if urgent => (HOUR, 12 * HOUR),
+        _ => (4 * HOUR, 4 * DAY),
+    };
+    pen.step(
+        min,
+        max,
+        worker,
+        Command::Resolve {
+            result: story.result.into(),
+        },
+    );
+    feedback(pen, gw, story.feedback);
+
+    let rating = *[
+        (Rating::Satisfied, 62),
+        (Rating::Basically, 18),
+        (Rating::Reopened, 8),
+        (Rating::Unrated, 12),
+    ]
+    .choose_weighted(pen.rng, |r| r.1)
+    .map(|r| &r.0)
+    .unwrap_or(&Rating::Satisfied);
+    match rating {
+        Rating::Satisfied | Rating::Basically => {
+            let s = if rating == Rating::Satisfied {
+                Satisfaction::Satisfied
+            } else {
+                Satisfaction::Basically
+            };
+            rate(pen, cast, true, s);
+            if pen.rng.random_bool(0.04) {
+                let who = pen.staff();
+                let reason = "居民来电反映问题再次出现，重新派单处理。";
+                pen.step(
+                    2 * DAY,
+                    10 * DAY,
+                    who,
+                    Command::Reopen {
+                        reason: reason.into(),
+                    },
+                );
+                redo(pen, story, cast, target.is_some(), worker);
+            }
+        }
+        Rating::Reopened => {
+            let solved = pen.rng.random_bool(0.5);
+            let s = if solved {
+                Satisfaction::Unsatisfied
+            } else {
+                Satisfaction::Basically
+            };
+            rate(pen, cast, solved, s);
+            redo(pen, story, cast, target.is_some(), worker);
+        }
+        Rating::Unrated => {
+            let at = pen.later(w.rating_window + HOUR, w.rating_window + 2 * DAY);
+            if pen.rng.random_bool(0.5) {
+                let who = pen.staff();
+                let n = note("三次回访均未接通，按未评价关闭。");
+                pen.steps.push(Step {
+                    at,
+                    who: Who::User(who),
+                    op: Op::Act(Command::Close { note: n }),
+                });
+            } else {
+                pen.steps.push(Step {
+                    at,
+                    who: Who::System,
+                    op: Op::Act(Command::AutoClose),
+                });
+            }
+        }
+    }
+}
+
+/// 吹哨报到 (seed 003): the secretary summons the property company, the owners'
+/// committee and the building head; each reports in, then back.
+fn whistle(w: &World, pen: &mut Pen) {
+    let unit = |kind: &str| SummonTarget {
+        kind: TargetKind::Unit,
+        id: w.accounts.units.get(kind).copied().unwrap_or(0),
+    };
+    let head = SummonTarget {
+        kind: TargetKind::User,
+        id: w.accounts.user("louzhang"),
+    };
+    let summon = vec![unit("property"), unit("owners_committee"), head];
+    let n = note("召集党员、楼长、业委会和物业到现场，共同研究维修方案。");
+    pen.step(
+        HOUR,
+        4 * HOUR,
+        "secretary",
+        Command::Whistle { summon, note: n },
+    );
+    let who = ["property", "owners", "louzhang"];
+    for u in who {
+        pen.step(
+            20 * MINUTE,
+            4 * HOUR,
+            u,
+            Command::ReportIn {
+                note: note("已到现场查看。"),
+            },
+        );
+    }
+    let back = [
+        "维修方案已确定，材料已采购，施工完成。",
+        "业委会同意使用公共收益支付维修费用。",
+        "已通知楼内住户施工时间，配合现场秩序。",
+    ];
+    for (u, b) in who.into_iter().zip(back) {
+        pen.step(2 * HOUR, 2 * DAY, u, Command::ReportBack { note: b.into() });
+    }
+}
+
+/// The result told to the resident: usually within a day of the work, sometimes only after
+/// the two weeks have passed (overdue).
+fn feedback(pen: &mut Pen, gw: &'static str, text: &str) {
+    let who = if pen.rng.random_bool(0.5) {
+        gw
+    } else {
+        pen.staff()
+    };
+    let method = *[
+        ("phone", 50),
+        ("visit", 20),
+        ("wechat", 20),
+        ("in_person", 7),
+        ("sms", 3),
+    ]
+    .choose_weighted(pen.rng, |m| m.1)
+    .map(|m| &m.0)
+    .unwrap_or(&"phone");
+    let (min, max) = if pen.rng.random_bool(0.06) {
+        let late = pen.start + 15 * DAY - pen.at;
+        (late.max(HOUR), late.max(HOUR) + 4 * DAY)
+    } else {
+        (HOUR, DAY)
+    };
+    let cmd = Command::Feedback {
+        method: method.into(),
+        note: text.into(),
+    };
+    pen.step(min, max, who, cmd);
+}
+
+fn rate(pen: &mut Pen, cast: &Cast, solved: bool, satisfaction: Satisfaction) {
+    let who = match cast.account {
+        Some(a) => a,
+        None => pen.staff(),
+    };
+    let comments: &[Option<&str>] = match (solved, satisfaction) {
+        (true, Satisfaction::Satisfied) => &[
+            None,
+            Some("处理很及时，谢谢社区！"),
+            Some("师傅很负责，满意。"),
+            None,
+        ],
+        (true, Satisfaction::Basically) => &[None, Some("解决了，就是等的时间有点长。")],
+        (true, Satisfaction::Unsatisfied) => &[Some("态度不好，来了好几次才弄好。")],
+        (false, _) => &[Some("问题没有彻底解决，还是老样子。")],
+    };
+    let comment = comments
+        .choose(pen.rng)
+        .copied()
+        .flatten()
+        .map(String::from);
+    let cmd = Command::Rate {
+        solved,
+        satisfaction,
+        comment,
+    };
+    pen.step(2 * HOUR, 3 * DAY, who, cmd);
+}
+
+/// Back to work after a bad rating or a late complaint, then rated well.
+fn redo(pen: &mut Pen, story: &Story, cast: &Cast, assigned: bool, worker: &'static str) {
+    if assigned {
+        pen.step(
+            HOUR,
+            DAY,
+            worker,
+            Command::Take {
+                note: note("再次上门处理。"),
+            },
+        );
+    }
+    let result = format!("二次处理：{}", story.result);
+    let who = if assigned { worker } else { cast.grid_worker };
+    pen.step(4 * HOUR, 3 * DAY, who, Command::Resolve { result });
+    feedback(pen, cast.grid_worker, story.feedback);
+    let s = if pen.rng.random_bool(0.7) {
+        Satisfaction::Satisfied
+    } else {
+        Satisfaction::Basically
+    };
+    rate(pen, cast, true, s);
+}

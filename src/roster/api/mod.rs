@@ -1,0 +1,238 @@
+//! The roster over HTTP: `/api/v1/{streets, communities, compounds, buildings, households,
+//! residents, grids, party-branches, units, teams}`, each with list, read, create, update and
+//! delete, plus the buildings of a grid and the members of a team.
+//!
+//! Every handler parses its input first, then asks [`scope::Scope`] whether the caller may
+//! do it, then reads and writes in one transaction. What each list holds, and what the
+//! helpers below share: keyset pages, foreign-id checks, refusals of deletes in use.
+
+mod branches;
+mod buildings;
+mod communities;
+mod compounds;
+mod grids;
+mod households;
+pub mod page;
+mod residents;
+mod residents_write;
+pub mod scope;
+mod streets;
+mod teams;
+mod units;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::app::AppState;
+use crate::db::{DbError, Exec, FromBoth, Q};
+use crate::roster::store::{self, Place};
+use crate::tr;
+use crate::web::error::{ApiError, ApiResult};
+use page::{Page, Paging, contains_pattern};
+
+use scope::{Kind, Loc, Scope};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(streets::router())
+        .merge(communities::router())
+        .merge(compounds::router())
+        .merge(buildings::router())
+        .merge(households::router())
+        .merge(residents::router())
+        .merge(residents_write::router())
+        .merge(grids::router())
+        .merge(branches::router())
+        .merge(units::router())
+        .merge(teams::router())
+}
+
+/// Finishes a list query (its table aliased `x`): the cursor, the order, one row past the
+/// limit to know whether another page follows.
+async fn fetch_page<T: FromBoth>(
+    mut q: Q,
+    paging: Paging,
+    ex: &mut impl Exec,
+    id: impl Fn(&T) -> i64,
+) -> ApiResult<Page<T>> {
+    q.push(" AND x.id > ").push_bind(paging.after);
+    q.push(" ORDER BY x.id LIMIT ").push_bind(paging.limit + 1);
+    let rows = q.fetch_all::<T>(ex).await?;
+    Ok(paging.page(rows, id))
+}
+
+/// `AND column = value` when the filter is given.
+fn filter_eq(q: &mut Q, column: &str, v: Option<i64>) {
+    if let Some(v) = v {
+        q.push(" AND ").push(column).push(" = ").push_bind(v);
+    }
+}
+
+/// `AND column LIKE '%text%'` when the filter is given and not blank.
+fn filter_contains(q: &mut Q, column: &str, v: Option<&str>) {
+    if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
+        q.push(" AND ")
+            .push(column)
+            .push(" LIKE ")
+            .push_bind(contains_pattern(v))
+            .push(" ESCAPE '\\'");
+    }
+}
+
+/// A foreign id that names nothing the caller can see: 422 with the field named.
+fn unknown(field: &str) -> ApiError {
+    let (code, message) = match field {
+        "street_id" => ("unknown_street", tr!("roster.unknown_street")),
+        "community_id" => ("unknown_community", tr!("roster.unknown_community")),
+        "compound_id" => ("unknown_compound", tr!("roster.unknown_compound")),
+        "building_id" | "building_ids" => ("unknown_building", tr!("roster.unknown_building")),
+        "household_id" => ("unknown_household", tr!("roster.unknown_household")),
+        "grid_id" | "grid_ids" => ("unknown_grid", tr!("roster.unknown_grid")),
+        "head_resident_id" => ("unknown_resident", tr!("roster.unknown_resident")),
+        "worker_user_id" => ("unknown_worker", tr!("roster.unknown_worker")),
+        _ => ("unknown_user", tr!("roster.unknown_user")),
+    };
+    ApiError::invalid(field, code, message)
+}
+
+/// A unique constraint refused the write: the same name (or ID number) is already there.
+fn duplicate(e: DbError) -> ApiError {
+    match e {
+        DbError::Conflict(what) => {
+            tracing::info!(constraint = %what, "roster write refused as a duplicate");
+            ApiError::conflict("duplicate", tr!("roster.duplicate"))
+        }
+        e => e.into(),
+    }
+}
+
+/// Refuses to delete what other rows still point at. Each query takes the id as `$1` and
+/// answers a row when something refers to it.
+async fn refuse_if_used(ex: &mut impl Exec, refs: &[&'static str], id: i64) -> ApiResult<()> {
+    for sql in refs {
+        let used = Q::new(*sql)
+            .bind(id)
+            .fetch_optional::<(i64,)>(ex)
+            .await?
+            .is_some();
+        if used {
+            return Err(in_use());
+        }
+    }
+    Ok(())
+}
+
+fn in_use() -> ApiError {
+    ApiError::conflict("in_use", tr!("roster.in_use"))
+}
+
+/// Deletes one row; a foreign key still pointing at it (from a table the checks above do
+/// not know yet) is `in_use` too.
+async fn delete_row(ex: &mut impl Exec, table: &'static str, id: i64) -> ApiResult<()> {
+    let sql = format!("DELETE FROM {table} WHERE id = $1");
+    match Q::new(sql).bind(id).execute(ex).await {
+        Ok(_) => Ok(()),
+        Err(DbError::Conflict(_)) => Err(in_use()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The community a new object goes into: the one named, which the caller must see, or the
+/// caller's own.
+async fn community_for_new(
+    ex: &mut impl Exec,
+    scope: &Scope,
+    community_id: Option<i64>,
+) -> ApiResult<Place> {
+    let Some(id) = community_id else {
+        return scope
+            .community()
+            .ok_or_else(|| ApiError::required("community_id"));
+    };
+    match store::community_place(ex, id).await? {
+        Some(p) if scope.may_read(Kind::Community, Loc::at(p)) => Ok(p),
+        _ => Err(unknown("community_id")),
+    }
+}
+
+/// Checks a user reference of a create or patch: an active account of this community, or
+/// of its street without a community (the people of units).
+async fn check_user(
+    ex: &mut impl Exec,
+    field: &'static str,
+    user_id: Option<i64>,
+    at: Place,
+) -> ApiResult<()> {
+    let Some(user_id) = user_id else {
+        return Ok(());
+    };
+    let fits = Q::new(
+        "SELECT id FROM users WHERE id = $1 AND active = TRUE \
+         AND (community_id = $2 OR (community_id IS NULL AND street_id = $3))",
+    )
+    .bind(user_id)
+    .bind(at.community_id)
+    .bind(at.street_id)
+    .fetch_optional::<(i64,)>(ex)
+    .await?
+    .is_some();
+    if fits { Ok(()) } else { Err(unknown(field)) }
+}
+
+/// The most ids one request may list (buildings of a grid, members of a team, …).
+const IDS_MAX: usize = 1000;
+
+/// A list of ids without repeats, at most [`IDS_MAX`] long.
+fn distinct(field: &str, ids: &[i64]) -> ApiResult<Vec<i64>> {
+    let mut out: Vec<i64> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !out.contains(id) {
+            out.push(*id);
+        }
+    }
+    if out.len() > IDS_MAX {
+        return Err(ApiError::invalid(
+            field,
+            "too_many_ids",
+            tr!("roster.too_many_ids", max = IDS_MAX),
+        ));
+    }
+    Ok(out)
+}
+
+/// An optional text field of a patch: the new value when it was sent (blank clears it),
+/// else the old one.
+fn keep(sent: bool, new: Option<String>, old: String) -> String {
+    if sent { new.unwrap_or_default() } else { old }
+}
+
+/// How many of `ids` are rows of `table` in this community.
+async fn count_in_community(
+    ex: &mut impl Exec,
+    table: &str,
+    ids: &[i64],
+    community_id: i64,
+) -> ApiResult<usize> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let mut q = Q::new(format!(
+        "SELECT COUNT(*) FROM {table} WHERE community_id = "
+    ));
+    q.push_bind(community_id).push(" AND ");
+    scope::push_in(&mut q, "id", ids);
+    let n = q.fetch_one::<(i64,)>(ex).await?.0;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// Rows of a child table as `(owner id, value)`, ordered by owner id.
+type Children<V> = std::iter::Peekable<std::vec::IntoIter<(i64, V)>>;
+
+/// The values of one owner, taken from the front of `rows`: owners must be visited in the
+/// same (ascending) order as the rows are sorted.
+fn take_children<V>(rows: &mut Children<V>, owner: i64) -> Vec<V> {
+    let mut out = Vec::new();
+    while let Some((_, v)) = rows.next_if(|(o, _)| *o == owner) {
+        out.push(v);
+    }
+    out
+}

@@ -1,0 +1,96 @@
+//! Keyset pages: `?limit=&cursor=`, ordered by id, `{"items": [...], "next_cursor": id|null}`.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::tr;
+use crate::web::error::{ApiError, ApiResult};
+
+/// Rows per page when `limit` is not given, and the most a page may hold.
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 500;
+
+/// One page of a list, ordered by id. Pass `next_cursor` back as `cursor` for the next page;
+/// it is null on the last one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<i64>,
+}
+
+/// Where a page starts and how long it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paging {
+    pub limit: i64,
+    /// Rows with an id above this one.
+    pub after: i64,
+}
+
+impl Paging {
+    /// `limit` defaults to 50 and is capped at 500; below 1 is refused.
+    pub fn new(limit: Option<i64>, cursor: Option<i64>) -> ApiResult<Paging> {
+        let limit = limit.unwrap_or(DEFAULT_LIMIT);
+        if limit < 1 {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                tr!("roster.invalid_limit", max = MAX_LIMIT),
+            ));
+        }
+        Ok(Paging {
+            limit: limit.min(MAX_LIMIT),
+            after: cursor.unwrap_or(0),
+        })
+    }
+
+    /// Cuts the `limit + 1` rows fetched into a page and the cursor of the next one.
+    pub fn page<T>(&self, mut rows: Vec<T>, id: impl Fn(&T) -> i64) -> Page<T> {
+        let limit = usize::try_from(self.limit).unwrap_or(usize::MAX);
+        let next_cursor = if rows.len() > limit {
+            rows.truncate(limit);
+            rows.last().map(id)
+        } else {
+            None
+        };
+        Page {
+            items: rows,
+            next_cursor,
+        }
+    }
+}
+
+/// A `LIKE` pattern matching names that contain `q`, with `\` as the escape character.
+pub fn contains_pattern(q: &str) -> String {
+    let mut p = String::from("%");
+    for c in q.trim().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_cut_one_past_the_limit() {
+        let p = Paging::new(Some(2), None).unwrap();
+        assert_eq!(p.after, 0);
+        let page = p.page(vec![1, 2, 3], |x| *x);
+        assert_eq!((page.items, page.next_cursor), (vec![1, 2], Some(2)));
+        let page = p.page(vec![4, 5], |x| *x);
+        assert_eq!(page.next_cursor, None);
+        assert_eq!(Paging::new(Some(9999), Some(7)).unwrap().limit, MAX_LIMIT);
+        assert_eq!(Paging::new(None, None).unwrap().limit, DEFAULT_LIMIT);
+        assert!(Paging::new(Some(0), None).is_err());
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(contains_pattern(" 3号楼 "), "%3号楼%");
+        assert_eq!(contains_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
+    }
+}
