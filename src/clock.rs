@@ -50,16 +50,18 @@ pub fn format_local(ms: Millis) -> String {
 /// RFC 3339 with the +08:00 offset, for the API.
 pub fn rfc3339(ms: Millis) -> String {
     match jiff::Timestamp::from_millisecond(ms) {
-        Ok(t) => t.to_zoned_datetime(china()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        Ok(t) => t
+            .to_zoned_datetime(china())
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string(),
         Err(_) => String::new(),
     }
 }
 
 /// Asia/Shanghai: deadlines and date ranges are counted in it.
 pub fn china() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or_else(|_| {
-        jiff::tz::TimeZone::fixed(jiff::tz::offset(8))
-    })
+    jiff::tz::TimeZone::get("Asia/Shanghai")
+        .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
 }
 
 /// Parses `2026-11-25` (start of that day in China) or an RFC 3339 timestamp.

@@ -4,8 +4,8 @@ use std::sync::LazyLock;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::http::HeaderMap;
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -148,7 +148,11 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/v1/logout", tag = "auth",
     security(("bearer" = [])),
     responses((status = 204, description = "Logged out"), (status = 401, body = ErrorBody)))]
-pub async fn logout(State(st): State<AppState>, _actor: Actor, headers: HeaderMap) -> ApiResult<StatusCode> {
+pub async fn logout(
+    State(st): State<AppState>,
+    _actor: Actor,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
     if let Some(token) = tokens::bearer(&headers) {
         let mut tx = st.db.begin().await?;
         tokens::revoke(&mut tx, token, st.clock.now()).await?;

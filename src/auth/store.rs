@@ -163,13 +163,11 @@ pub async fn actor_for_token(
 pub async fn actor_of(ex: &mut impl Exec, u: UserRow) -> DbResult<Actor> {
     let role = Role::parse(&u.role).unwrap_or(Role::Resident);
     let household_id = match u.resident_id {
-        Some(r) => {
-            Q::new("SELECT household_id FROM residents WHERE id = $1")
-                .bind(r)
-                .fetch_optional::<(Option<i64>,)>(ex)
-                .await?
-                .and_then(|x| x.0)
-        }
+        Some(r) => Q::new("SELECT household_id FROM residents WHERE id = $1")
+            .bind(r)
+            .fetch_optional::<(Option<i64>,)>(ex)
+            .await?
+            .and_then(|x| x.0),
         None => None,
     };
     let grid_ids = if role == Role::GridWorker {

@@ -94,12 +94,14 @@ pub async fn run(mut settings: Settings, c: AdminCommand) -> Result<(), String> 
             // Street and community follow from the community when only it is given.
             let street_id = match (street_id, community_id) {
                 (Some(s), _) => Some(s),
-                (None, Some(c)) => crate::db::Q::new("SELECT street_id FROM communities WHERE id = $1")
-                    .bind(c)
-                    .fetch_optional::<(i64,)>(&mut tx)
-                    .await
-                    .map_err(e)?
-                    .map(|r| r.0),
+                (None, Some(c)) => {
+                    crate::db::Q::new("SELECT street_id FROM communities WHERE id = $1")
+                        .bind(c)
+                        .fetch_optional::<(i64,)>(&mut tx)
+                        .await
+                        .map_err(e)?
+                        .map(|r| r.0)
+                }
                 _ => None,
             };
             let id = store::insert(

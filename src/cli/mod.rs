@@ -12,7 +12,11 @@ use clap::{Parser, Subcommand};
 use crate::config::Settings;
 
 #[derive(Parser, Debug)]
-#[command(name = "linli", version, about = "Linli (邻里): grid-based community governance")]
+#[command(
+    name = "linli",
+    version,
+    about = "Linli (邻里): grid-based community governance"
+)]
 pub struct Cli {
     /// Settings file (TOML). Environment variables `LINLI_*` override it.
     #[arg(long, global = true, env = "LINLI_CONFIG")]

@@ -5,8 +5,8 @@
 //! connection for reads or a [`Tx`] for writes. Where the engines need different SQL the caller
 //! asks [`Engine`] and writes both; everything else is shared.
 
-mod query;
 pub mod migrate;
+mod query;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -69,10 +69,7 @@ pub type DbResult<T> = Result<T, DbError>;
 /// `BEGIN IMMEDIATE`) and several readers (WAL lets them read while the writer writes).
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite {
-        write: SqlitePool,
-        read: SqlitePool,
-    },
+    Sqlite { write: SqlitePool, read: SqlitePool },
     Postgres(PgPool),
 }
 

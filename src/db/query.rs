@@ -149,18 +149,14 @@ impl Q {
     pub async fn execute(self, ex: &mut impl Exec) -> DbResult<u64> {
         let sql = AssertSqlSafe(self.sql);
         Ok(match ex.handle() {
-            Handle::Sqlite(c) => {
-                bind_all!(sqlx::query(sql), self.args)
-                    .execute(c)
-                    .await?
-                    .rows_affected()
-            }
-            Handle::Postgres(c) => {
-                bind_all!(sqlx::query(sql), self.args)
-                    .execute(c)
-                    .await?
-                    .rows_affected()
-            }
+            Handle::Sqlite(c) => bind_all!(sqlx::query(sql), self.args)
+                .execute(c)
+                .await?
+                .rows_affected(),
+            Handle::Postgres(c) => bind_all!(sqlx::query(sql), self.args)
+                .execute(c)
+                .await?
+                .rows_affected(),
         })
     }
 

@@ -158,7 +158,13 @@ pub fn next_status(from: Status, step: Step, has_assignee: bool) -> Option<Statu
         (Dispatched, Step::Take) => Some(InProgress),
         (Accepted | InProgress, Step::Resolve) => Some(Resolved),
         (Resolved, Step::Feedback) => Some(FeedbackGiven),
-        (FeedbackGiven, Step::Rate { solved, satisfaction }) => {
+        (
+            FeedbackGiven,
+            Step::Rate {
+                solved,
+                satisfaction,
+            },
+        ) => {
             if solved && satisfaction != Satisfaction::Unsatisfied {
                 Some(Closed)
             } else {

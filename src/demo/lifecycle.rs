@@ -53,109 +53,21 @@ fn note(s: &str) -> Option<String> {
 pub fn work(w: &World, pen: &mut Pen, story: &Story, cast: &Cast, stall: bool) {
     let gw = cast.grid_worker;
     let urgent = story.urgency != Urgency::Normal || matches!(story.category, "gas" | "safety");
-    let late_accept = pen.rng.random_bool(0.08);
-    let acceptor = if story.handler == Handler::OnSpot || pen.rng.random_bool(0.4) {
-        gw
-    } else {
-        pen.staff()
+    accept(pen, story, gw, urgent);
+    // Small things stay in the grid; what needs others goes up a level first now and then,
+    // and what needs the street always does.
+    let escalate = match story.handler {
+        Handler::Street(_) => true,
+        Handler::Unit(_) => pen.rng.random_bool(0.12),
+        _ => false,
     };
-    let (min, max) = match (late_accept, urgent) {
-        (true, _) => (26 * HOUR, 40 * HOUR),
-        (false, true) => (5 * MINUTE, 50 * MINUTE),
-        (false, false) => (20 * MINUTE, 8 * HOUR),
-    };
-    let accept = Command::Accept {
-        category: Some(story.category.to_string()),
-        grid_id: None,
-        urgency: Some(story.urgency),
-        note: None,
-    };
-    pen.step(min, max, acceptor, accept);
-
-    let escalate = matches!(story.handler, Handler::Unit(_) | Handler::Street(_))
-        && (matches!(story.handler, Handler::Street(_)) || pen.rng.random_bool(0.12));
     if escalate {
         let reason = "涉及公共部位和多个单位，网格内无法解决，提请社区协调。";
-        pen.step(
-            HOUR,
-            6 * HOUR,
-            gw,
-            Command::Escalate {
-                reason: reason.into(),
-            },
-        );
+        pen.step(HOUR, 6 * HOUR, gw, escalation(reason));
     }
-    let unit = |kind: &str| Target {
-        kind: TargetKind::Unit,
-        id: w.accounts.units.get(kind).copied().unwrap_or(0),
-    };
-    let (target, worker) = match story.handler {
-        Handler::OnSpot => (None, gw),
-        Handler::Unit(k) | Handler::Street(k) => (Some(unit(k)), unit_user(k)),
-        Handler::Whistle => (Some(unit("property")), "property"),
-        Handler::Volunteer => {
-            let v = RED_DETACHMENT
-                .choose(pen.rng)
-                .copied()
-                .unwrap_or("volunteer");
-            let id = w.accounts.user(v);
-            (
-                Some(Target {
-                    kind: TargetKind::User,
-                    id,
-                }),
-                v,
-            )
-        }
-        Handler::Team => {
-            let v = RED_DETACHMENT
-                .choose(pen.rng)
-                .copied()
-                .unwrap_or("volunteer");
-            let id = w.accounts.red_team;
-            (
-                Some(Target {
-                    kind: TargetKind::Team,
-                    id,
-                }),
-                v,
-            )
-        }
-    };
+    let (target, worker) = assignee(w, pen, story.handler, gw);
     if let Some(to) = target {
-        let dispatcher = if let Handler::Street(_) = story.handler {
-            let who = pen.staff();
-            let reason = "需要街道协调专项资金和相关单位，提请街道办理。";
-            pen.step(
-                2 * HOUR,
-                DAY,
-                who,
-                Command::Escalate {
-                    reason: reason.into(),
-                },
-            );
-            "street"
-        } else if !escalate && pen.rng.random_bool(0.3) {
-            gw
-        } else {
-            pen.staff()
-        };
-        let (min, max) = if urgent {
-            (5 * MINUTE, 30 * MINUTE)
-        } else {
-            (10 * MINUTE, 3 * HOUR)
-        };
-        let cmd = Command::Dispatch {
-            to,
-            note: note("请尽快联系居民上门处理。"),
-        };
-        pen.step(min, max, dispatcher, cmd);
-        let (min, max) = if urgent {
-            (5 * MINUTE, 40 * MINUTE)
-        } else {
-            (15 * MINUTE, DAY)
-        };
-        pen.step(min, max, worker, Command::Take { note: None });
+        dispatch(pen, story, gw, to, worker, escalate, urgent);
     }
     if story.handler == Handler::Whistle {
         whistle(w, pen);
@@ -170,25 +82,137 @@ pub fn work(w: &World, pen: &mut Pen, story: &Story, cast: &Cast, stall: bool) {
         _ if urgent => (HOUR, 12 * HOUR),
         _ => (4 * HOUR, 4 * DAY),
     };
-    pen.step(
-        min,
-        max,
-        worker,
-        Command::Resolve {
-            result: story.result.into(),
-        },
-    );
+    let result = story.result.to_string();
+    pen.step(min, max, worker, Command::Resolve { result });
     feedback(pen, gw, story.feedback);
+    conclude(w, pen, story, cast, target.is_some(), worker);
+}
 
-    let rating = *[
+fn escalation(reason: &str) -> Command {
+    Command::Escalate {
+        reason: reason.to_string(),
+    }
+}
+
+/// Accepted by the grid's worker or the office: within minutes when urgent, within hours
+/// usually, and now and then only after the day has passed (overdue).
+fn accept(pen: &mut Pen, story: &Story, gw: &'static str, urgent: bool) {
+    let late = pen.rng.random_bool(0.08);
+    let acceptor = if story.handler == Handler::OnSpot || pen.rng.random_bool(0.4) {
+        gw
+    } else {
+        pen.staff()
+    };
+    let (min, max) = match (late, urgent) {
+        (true, _) => (26 * HOUR, 40 * HOUR),
+        (false, true) => (5 * MINUTE, 50 * MINUTE),
+        (false, false) => (20 * MINUTE, 8 * HOUR),
+    };
+    let accept = Command::Accept {
+        category: Some(story.category.to_string()),
+        grid_id: None,
+        urgency: Some(story.urgency),
+        note: None,
+    };
+    pen.step(min, max, acceptor, accept);
+}
+
+/// Whom the demand is given to, and the account that does the work.
+fn assignee(
+    w: &World,
+    pen: &mut Pen,
+    handler: Handler,
+    gw: &'static str,
+) -> (Option<Target>, &'static str) {
+    let unit = |kind: &str| Target {
+        kind: TargetKind::Unit,
+        id: w.accounts.units.get(kind).copied().unwrap_or(0),
+    };
+    let member = RED_DETACHMENT
+        .choose(pen.rng)
+        .copied()
+        .unwrap_or("volunteer");
+    match handler {
+        Handler::OnSpot => (None, gw),
+        Handler::Unit(k) | Handler::Street(k) => (Some(unit(k)), unit_user(k)),
+        Handler::Whistle => (Some(unit("property")), "property"),
+        Handler::Volunteer => {
+            let id = w.accounts.user(member);
+            (
+                Some(Target {
+                    kind: TargetKind::User,
+                    id,
+                }),
+                member,
+            )
+        }
+        Handler::Team => {
+            let id = w.accounts.red_team;
+            (
+                Some(Target {
+                    kind: TargetKind::Team,
+                    id,
+                }),
+                member,
+            )
+        }
+    }
+}
+
+/// Dispatched by the office or the grid's worker (by the street for what was escalated to
+/// it), then taken by the assignee.
+fn dispatch(
+    pen: &mut Pen,
+    story: &Story,
+    gw: &'static str,
+    to: Target,
+    worker: &'static str,
+    escalated: bool,
+    urgent: bool,
+) {
+    let dispatcher = if let Handler::Street(_) = story.handler {
+        let who = pen.staff();
+        let reason = "需要街道协调专项资金和相关单位，提请街道办理。";
+        pen.step(2 * HOUR, DAY, who, escalation(reason));
+        "street"
+    } else if !escalated && pen.rng.random_bool(0.3) {
+        gw
+    } else {
+        pen.staff()
+    };
+    let (min, max) = if urgent {
+        (5 * MINUTE, 30 * MINUTE)
+    } else {
+        (10 * MINUTE, 3 * HOUR)
+    };
+    let n = note("请尽快联系居民上门处理。");
+    pen.step(min, max, dispatcher, Command::Dispatch { to, note: n });
+    let (min, max) = if urgent {
+        (5 * MINUTE, 40 * MINUTE)
+    } else {
+        (15 * MINUTE, DAY)
+    };
+    pen.step(min, max, worker, Command::Take { note: None });
+}
+
+/// The rating, or its absence: mostly satisfied, some sent back to work (and then rated
+/// well), some never rated and closed after the window, a few reopened on a late complaint.
+fn conclude(
+    w: &World,
+    pen: &mut Pen,
+    story: &Story,
+    cast: &Cast,
+    assigned: bool,
+    worker: &'static str,
+) {
+    let rating = [
         (Rating::Satisfied, 62),
         (Rating::Basically, 18),
         (Rating::Reopened, 8),
         (Rating::Unrated, 12),
     ]
     .choose_weighted(pen.rng, |r| r.1)
-    .map(|r| &r.0)
-    .unwrap_or(&Rating::Satisfied);
+    .map_or(Rating::Satisfied, |r| r.0);
     match rating {
         Rating::Satisfied | Rating::Basically => {
             let s = if rating == Rating::Satisfied {
@@ -199,16 +223,9 @@ pub fn work(w: &World, pen: &mut Pen, story: &Story, cast: &Cast, stall: bool) {
             rate(pen, cast, true, s);
             if pen.rng.random_bool(0.04) {
                 let who = pen.staff();
-                let reason = "居民来电反映问题再次出现，重新派单处理。";
-                pen.step(
-                    2 * DAY,
-                    10 * DAY,
-                    who,
-                    Command::Reopen {
-                        reason: reason.into(),
-                    },
-                );
-                redo(pen, story, cast, target.is_some(), worker);
+                let reason = "居民来电反映问题再次出现，重新派单处理。".to_string();
+                pen.step(2 * DAY, 10 * DAY, who, Command::Reopen { reason });
+                redo(pen, story, cast, assigned, worker);
             }
         }
         Rating::Reopened => {
@@ -219,25 +236,18 @@ pub fn work(w: &World, pen: &mut Pen, story: &Story, cast: &Cast, stall: bool) {
                 Satisfaction::Basically
             };
             rate(pen, cast, solved, s);
-            redo(pen, story, cast, target.is_some(), worker);
+            redo(pen, story, cast, assigned, worker);
         }
         Rating::Unrated => {
             let at = pen.later(w.rating_window + HOUR, w.rating_window + 2 * DAY);
-            if pen.rng.random_bool(0.5) {
-                let who = pen.staff();
+            let (who, cmd) = if pen.rng.random_bool(0.5) {
                 let n = note("三次回访均未接通，按未评价关闭。");
-                pen.steps.push(Step {
-                    at,
-                    who: Who::User(who),
-                    op: Op::Act(Command::Close { note: n }),
-                });
+                (Who::User(pen.staff()), Command::Close { note: n })
             } else {
-                pen.steps.push(Step {
-                    at,
-                    who: Who::System,
-                    op: Op::Act(Command::AutoClose),
-                });
-            }
+                (Who::System, Command::AutoClose)
+            };
+            let op = Op::Act(cmd);
+            pen.steps.push(Step { at, who, op });
         }
     }
 }

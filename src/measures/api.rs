@@ -74,9 +74,8 @@ pub async fn measures(
         return Err(ApiError::forbidden());
     }
     let now = st.clock.now();
-    let bad = |f: &str| {
-        ApiError::bad_request("invalid_query", tr!("error.invalid_query", detail = f))
-    };
+    let bad =
+        |f: &str| ApiError::bad_request("invalid_query", tr!("error.invalid_query", detail = f));
     let to = match q.to.as_deref() {
         Some(t) => parse_time(t).ok_or_else(|| bad("to"))?,
         None => now,
@@ -104,8 +103,15 @@ pub async fn measures(
     let groups = if q.group_by.is_some() {
         rows.into_iter()
             .map(|r| Measure {
+                name: match q.group_by {
+                    // Channels have no table: their names are in the catalogue.
+                    Some(GroupBy::Channel) => r
+                        .key
+                        .as_deref()
+                        .map(|k| crate::web::i18n::text(&format!("demand.channel.{k}"))),
+                    _ => r.name,
+                },
                 key: r.key,
-                name: r.name,
                 rates: rates(&r.counts),
                 counts: r.counts,
             })

@@ -28,11 +28,20 @@ impl GroupBy {
                 "d.community_id",
                 "(SELECT c.name FROM communities c WHERE c.id = t.k)",
             ),
-            GroupBy::Street => ("d.street_id", "(SELECT s.name FROM streets s WHERE s.id = t.k)"),
-            GroupBy::Category => (
-                "d.category",
-                "(SELECT c.name_zh FROM categories c WHERE c.code = t.k)",
+            GroupBy::Street => (
+                "d.street_id",
+                "(SELECT s.name FROM streets s WHERE s.id = t.k)",
             ),
+            GroupBy::Category => match crate::web::i18n::current() {
+                crate::web::i18n::Lang::Zh => (
+                    "d.category",
+                    "(SELECT c.name_zh FROM categories c WHERE c.code = t.k)",
+                ),
+                crate::web::i18n::Lang::En => (
+                    "d.category",
+                    "(SELECT c.name_en FROM categories c WHERE c.code = t.k)",
+                ),
+            },
             GroupBy::Channel => ("d.channel", "t.k"),
         }
     }

@@ -9,7 +9,10 @@ pub struct Phone(String);
 
 impl Phone {
     pub fn parse(s: &str) -> Option<Phone> {
-        let s: String = s.chars().filter(|c| !matches!(c, ' ' | '(' | ')')).collect();
+        let s: String = s
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '(' | ')'))
+            .collect();
         let s = s
             .strip_prefix("+86")
             .or_else(|| s.strip_prefix("0086"))
@@ -23,12 +26,11 @@ impl Phone {
         // Landline: area code 0 + 2 or 3 digits, then 7 or 8 digits, with or without a dash.
         let (area, local) = match s.split_once('-') {
             Some((a, l)) => (a.to_string(), l.to_string()),
-            None if s.starts_with("010") || s.starts_with("02") => {
-                (s[..3.min(s.len())].to_string(), s[3.min(s.len())..].to_string())
-            }
-            None if s.starts_with('0') && s.len() >= 4 => {
-                (s[..4].to_string(), s[4..].to_string())
-            }
+            None if s.starts_with("010") || s.starts_with("02") => (
+                s[..3.min(s.len())].to_string(),
+                s[3.min(s.len())..].to_string(),
+            ),
+            None if s.starts_with('0') && s.len() >= 4 => (s[..4].to_string(), s[4..].to_string()),
             None => return None,
         };
         let area_ok = digits(&area) && area.starts_with('0') && (3..=4).contains(&area.len());
@@ -128,11 +130,30 @@ mod tests {
     #[test]
     fn mobile_and_landline_numbers() {
         assert_eq!(Phone::parse("13812345678").unwrap().as_str(), "13812345678");
-        assert_eq!(Phone::parse("+86 138 1234 5678").unwrap().as_str(), "13812345678");
-        assert_eq!(Phone::parse("0351-7654321").unwrap().as_str(), "0351-7654321");
-        assert_eq!(Phone::parse("010-87654321").unwrap().as_str(), "010-87654321");
-        assert_eq!(Phone::parse("01087654321").unwrap().as_str(), "010-87654321");
-        for bad in ["12812345678", "1381234567", "138123456789", "phone", "", "0351-0123456"] {
+        assert_eq!(
+            Phone::parse("+86 138 1234 5678").unwrap().as_str(),
+            "13812345678"
+        );
+        assert_eq!(
+            Phone::parse("0351-7654321").unwrap().as_str(),
+            "0351-7654321"
+        );
+        assert_eq!(
+            Phone::parse("010-87654321").unwrap().as_str(),
+            "010-87654321"
+        );
+        assert_eq!(
+            Phone::parse("01087654321").unwrap().as_str(),
+            "010-87654321"
+        );
+        for bad in [
+            "12812345678",
+            "1381234567",
+            "138123456789",
+            "phone",
+            "",
+            "0351-0123456",
+        ] {
             assert!(Phone::parse(bad).is_none(), "{bad}");
         }
     }

@@ -59,7 +59,11 @@ impl ApiError {
     }
 
     pub fn required(field: &str) -> ApiError {
-        ApiError::invalid(field, "missing_field", tr!("error.missing_field", field = field))
+        ApiError::invalid(
+            field,
+            "missing_field",
+            tr!("error.missing_field", field = field),
+        )
     }
 
     pub fn too_long(field: &str, max: usize) -> ApiError {
@@ -133,7 +137,13 @@ impl IntoResponse for ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.message
+        )
     }
 }
 

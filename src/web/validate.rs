@@ -18,7 +18,9 @@ pub fn optional(field: &str, v: Option<&str>, max: usize) -> ApiResult<Option<St
     if s.chars().count() > max {
         return Err(ApiError::too_long(field, max));
     }
-    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+    if s.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
         return Err(ApiError::invalid(
             field,
             "invalid_text",
@@ -35,10 +37,15 @@ mod tests {
     #[test]
     fn text_is_trimmed_required_and_bounded() {
         assert_eq!(required("t", Some("  漏水 "), 10).unwrap(), "漏水");
-        assert_eq!(required("t", Some("   "), 10).unwrap_err().code, "missing_field");
+        assert_eq!(
+            required("t", Some("   "), 10).unwrap_err().code,
+            "missing_field"
+        );
         assert_eq!(required("t", None, 10).unwrap_err().code, "missing_field");
         assert_eq!(
-            required("t", Some("水管漏水已经三天了"), 5).unwrap_err().code,
+            required("t", Some("水管漏水已经三天了"), 5)
+                .unwrap_err()
+                .code,
             "text_too_long"
         );
         assert_eq!(optional("t", Some(""), 5).unwrap(), None);

@@ -12,7 +12,10 @@ async fn the_openapi_document_is_served_and_matches_the_snapshot() {
     assert_eq!(served.status, 200);
     let doc = serde_json::to_value(linli::app::openapi()).unwrap();
     assert_eq!(served.body, doc);
-    assert_eq!(doc["openapi"].as_str().map(|v| v.starts_with("3.")), Some(true));
+    assert_eq!(
+        doc["openapi"].as_str().map(|v| v.starts_with("3.")),
+        Some(true)
+    );
     for path in [
         "/api/v1/login",
         "/api/v1/demands",
@@ -30,7 +33,10 @@ async fn the_openapi_document_is_served_and_matches_the_snapshot() {
 async fn health_answers_when_the_database_does() {
     let app = TestApp::new().await;
     let r = app.send(Method::GET, "/healthz", None, None).await;
-    assert_eq!((r.status.as_u16(), r.body["status"].as_str()), (200, Some("ok")));
+    assert_eq!(
+        (r.status.as_u16(), r.body["status"].as_str()),
+        (200, Some("ok"))
+    );
     app.state.db.close().await;
     let r = app.send(Method::GET, "/healthz", None, None).await;
     assert_eq!(r.status, 503);
@@ -40,13 +46,28 @@ async fn health_answers_when_the_database_does() {
 async fn login_locks_after_repeated_failures_and_logout_ends_the_token() {
     let app = TestApp::with_settings(linli::config::Settings::default()).await;
     let anon = app.anonymous();
-    let r = anon.post("/api/v1/login", json!({"username": "nobody", "password": "x"})).await;
+    let r = anon
+        .post(
+            "/api/v1/login",
+            json!({"username": "nobody", "password": "x"}),
+        )
+        .await;
     assert_eq!((r.status.as_u16(), r.code()), (401, "bad_credentials"));
     for _ in 0..5 {
-        let r = anon.post("/api/v1/login", json!({"username": "staff02", "password": "wrong"})).await;
+        let r = anon
+            .post(
+                "/api/v1/login",
+                json!({"username": "staff02", "password": "wrong"}),
+            )
+            .await;
         assert_eq!(r.code(), "bad_credentials");
     }
-    let r = anon.post("/api/v1/login", json!({"username": "staff02", "password": "linli-demo"})).await;
+    let r = anon
+        .post(
+            "/api/v1/login",
+            json!({"username": "staff02", "password": "linli-demo"}),
+        )
+        .await;
     assert_eq!((r.status.as_u16(), r.code()), (423, "account_locked"));
     app.advance_hours(1);
     app.login("staff02").await;

@@ -12,18 +12,73 @@ async fn bad_intake_is_refused_with_the_field_named_and_nothing_written() {
     let staff = app.login("staff").await;
     let hh = app.household_in_grid(1).await;
     let cases = [
-        (json!({"household_id": hh}), 422, "missing_field", Some("description")),
-        (json!({"description": "   "}), 422, "missing_field", Some("description")),
-        (json!({"description": "x", "category": "weather"}), 422, "unknown_category", Some("category")),
+        (
+            json!({"household_id": hh}),
+            422,
+            "missing_field",
+            Some("description"),
+        ),
+        (
+            json!({"description": "   "}),
+            422,
+            "missing_field",
+            Some("description"),
+        ),
+        (
+            json!({"description": "x", "category": "weather"}),
+            422,
+            "unknown_category",
+            Some("category"),
+        ),
         (json!({"description": 123}), 422, "invalid_body", None),
-        (json!({"description": "x", "household_id": "three"}), 422, "invalid_body", None),
-        (json!({"description": "x", "channel": "pigeon"}), 422, "invalid_body", None),
-        (json!({"description": "x", "colour": "red"}), 422, "invalid_body", None),
-        (json!({"description": "漏".repeat(2001)}), 422, "text_too_long", Some("description")),
-        (json!({"description": "x", "title": "题".repeat(101)}), 422, "text_too_long", Some("title")),
-        (json!({"description": "x", "reporter_phone": "12345"}), 422, "invalid_phone", Some("reporter_phone")),
-        (json!({"description": "x", "household_id": 999_999}), 422, "unknown_household", Some("household_id")),
-        (json!({"description": "x", "building_id": 999_999}), 422, "unknown_building", Some("building_id")),
+        (
+            json!({"description": "x", "household_id": "three"}),
+            422,
+            "invalid_body",
+            None,
+        ),
+        (
+            json!({"description": "x", "channel": "pigeon"}),
+            422,
+            "invalid_body",
+            None,
+        ),
+        (
+            json!({"description": "x", "colour": "red"}),
+            422,
+            "invalid_body",
+            None,
+        ),
+        (
+            json!({"description": "漏".repeat(2001)}),
+            422,
+            "text_too_long",
+            Some("description"),
+        ),
+        (
+            json!({"description": "x", "title": "题".repeat(101)}),
+            422,
+            "text_too_long",
+            Some("title"),
+        ),
+        (
+            json!({"description": "x", "reporter_phone": "12345"}),
+            422,
+            "invalid_phone",
+            Some("reporter_phone"),
+        ),
+        (
+            json!({"description": "x", "household_id": 999_999}),
+            422,
+            "unknown_household",
+            Some("household_id"),
+        ),
+        (
+            json!({"description": "x", "building_id": 999_999}),
+            422,
+            "unknown_building",
+            Some("building_id"),
+        ),
     ];
     let before = app.demand_footprint().await;
     for (body, status, code, field) in cases {
@@ -59,23 +114,58 @@ async fn malformed_requests_and_illegal_steps_change_nothing() {
         .unwrap();
     assert_eq!(app.send_request(req).await.status, 415);
     // A step not possible from here.
-    let r = staff.post(&format!("/api/v1/demands/{id}/take"), json!({})).await;
+    let r = staff
+        .post(&format!("/api/v1/demands/{id}/take"), json!({}))
+        .await;
     assert_eq!((r.status.as_u16(), r.code()), (409, "illegal_transition"));
-    let r = staff.post(&format!("/api/v1/demands/{id}/rate"), json!({"solved": true, "satisfaction": "satisfied"})).await;
+    let r = staff
+        .post(
+            &format!("/api/v1/demands/{id}/rate"),
+            json!({"solved": true, "satisfaction": "satisfied"}),
+        )
+        .await;
     assert_eq!((r.status.as_u16(), r.code()), (409, "illegal_transition"));
     // Missing and mistyped fields of a step.
-    let r = staff.post(&format!("/api/v1/demands/{id}/dispatch"), json!({})).await;
+    let r = staff
+        .post(&format!("/api/v1/demands/{id}/dispatch"), json!({}))
+        .await;
     assert_eq!((r.status.as_u16(), r.code()), (422, "invalid_body"));
-    let r = staff.post(&format!("/api/v1/demands/{id}/accept"), json!({"grid_id": "north"})).await;
+    let r = staff
+        .post(
+            &format!("/api/v1/demands/{id}/accept"),
+            json!({"grid_id": "north"}),
+        )
+        .await;
     assert_eq!((r.status.as_u16(), r.code()), (422, "invalid_body"));
-    let r = staff.post(&format!("/api/v1/demands/{id}/accept"), json!({"category": "weather"})).await;
+    let r = staff
+        .post(
+            &format!("/api/v1/demands/{id}/accept"),
+            json!({"category": "weather"}),
+        )
+        .await;
     assert_eq!((r.status.as_u16(), r.code()), (422, "unknown_category"));
-    let r = staff.post(&format!("/api/v1/demands/{id}/accept"), json!({"grid_id": 999_999})).await;
+    let r = staff
+        .post(
+            &format!("/api/v1/demands/{id}/accept"),
+            json!({"grid_id": 999_999}),
+        )
+        .await;
     assert_eq!((r.status.as_u16(), r.code()), (422, "unknown_grid"));
-    let r = staff.post(&format!("/api/v1/demands/{id}/decline"), json!({"reason": "理".repeat(1001)})).await;
+    let r = staff
+        .post(
+            &format!("/api/v1/demands/{id}/decline"),
+            json!({"reason": "理".repeat(1001)}),
+        )
+        .await;
     assert_eq!((r.status.as_u16(), r.code()), (422, "text_too_long"));
     // No such demand, and a path that is not an id.
-    assert_eq!(staff.post("/api/v1/demands/999999/accept", json!({})).await.status, 404);
+    assert_eq!(
+        staff
+            .post("/api/v1/demands/999999/accept", json!({}))
+            .await
+            .status,
+        404
+    );
     assert_eq!(staff.get("/api/v1/demands/abc").await.status, 404);
     // A bad filter.
     let r = staff.get("/api/v1/demands?status=lost").await;
@@ -98,7 +188,10 @@ async fn errors_speak_chinese_by_default_and_english_when_asked() {
         .body(Body::from("{}"))
         .unwrap();
     let r = app.send_request(req).await;
-    assert_eq!(r.body["error"]["message"], "Required field missing: description");
+    assert_eq!(
+        r.body["error"]["message"],
+        "Required field missing: description"
+    );
     let r = app.anonymous().get("/api/v1/demands?lang=en").await;
     assert_eq!((r.status.as_u16(), r.code()), (401, "unauthorized"));
     assert_eq!(r.body["error"]["message"], "Please log in");
@@ -108,36 +201,60 @@ async fn errors_speak_chinese_by_default_and_english_when_asked() {
 async fn attachments_take_photos_and_refuse_other_files() {
     let app = TestApp::new().await;
     let staff = app.login("staff").await;
-    let id = record(&staff, app.household_in_grid(1).await, "public_facility", "地砖破损").await;
+    let id = record(
+        &staff,
+        app.household_in_grid(1).await,
+        "public_facility",
+        "地砖破损",
+    )
+    .await;
     let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec();
     let upload = |ct: &'static str, body: Vec<u8>| {
-        Request::post(format!("/api/v1/demands/{id}/attachments?file_name=%E5%9C%B0%E7%A0%96.png"))
-            .header(header::AUTHORIZATION, format!("Bearer {}", staff.token))
-            .header(header::CONTENT_TYPE, ct)
-            .body(Body::from(body))
-            .unwrap()
+        Request::post(format!(
+            "/api/v1/demands/{id}/attachments?file_name=%E5%9C%B0%E7%A0%96.png"
+        ))
+        .header(header::AUTHORIZATION, format!("Bearer {}", staff.token))
+        .header(header::CONTENT_TYPE, ct)
+        .body(Body::from(body))
+        .unwrap()
     };
     let r = app.send_request(upload("image/png", png.clone())).await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.body["file_name"], "地砖.png");
     let url = r.body["url"].as_str().unwrap().to_string();
-    let r = app.send_request(upload("application/x-msdownload", b"MZ...".to_vec())).await;
+    let r = app
+        .send_request(upload("application/x-msdownload", b"MZ...".to_vec()))
+        .await;
     assert_eq!((r.status.as_u16(), r.code()), (415, "unsupported_file"));
-    let r = app.send_request(upload("image/png", b"GIF89a".to_vec())).await;
-    assert_eq!((r.status.as_u16(), r.code()), (415, "unsupported_file"), "the bytes must match the type");
+    let r = app
+        .send_request(upload("image/png", b"GIF89a".to_vec()))
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.code()),
+        (415, "unsupported_file"),
+        "the bytes must match the type"
+    );
 
     let req = Request::get(&url)
         .header(header::AUTHORIZATION, format!("Bearer {}", staff.token))
         .body(Body::empty())
         .unwrap();
-    let res = tower::ServiceExt::oneshot(app.router.clone(), req).await.unwrap();
+    let res = tower::ServiceExt::oneshot(app.router.clone(), req)
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()[header::CONTENT_TYPE], "image/png");
-    let bytes = http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes();
+    let bytes = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
     assert_eq!(bytes.to_vec(), png);
     let detail = staff.fetch(&format!("/api/v1/demands/{id}")).await;
     assert_eq!(detail["attachments"].as_array().unwrap().len(), 1);
-    assert_eq!(detail["timeline"].as_array().unwrap().last().unwrap()["action"], "attach");
+    assert_eq!(
+        detail["timeline"].as_array().unwrap().last().unwrap()["action"],
+        "attach"
+    );
     // Out of scope: another grid's worker cannot download it.
     let grid02 = app.login("grid02").await;
     assert_eq!(grid02.get(&url).await.status, 404);

@@ -35,15 +35,30 @@ async fn serve_refuses_demo_passwords_until_they_are_changed_or_allowed() {
 
     // Allowed explicitly: it serves, answers, and stops cleanly on SIGTERM.
     let mut child = linli()
-        .args(["serve", "--database", &url, "--listen", "127.0.0.1:0", "--allow-demo-passwords"])
+        .args([
+            "serve",
+            "--database",
+            &url,
+            "--listen",
+            "127.0.0.1:0",
+            "--allow-demo-passwords",
+        ])
         .env("LINLI_JOBS", "false")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let base = line.trim().rsplit(' ').next().unwrap().trim_end_matches('/').to_string();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
     assert!(base.starts_with("http://127.0.0.1:"), "{line}");
     let health = tokio::task::spawn_blocking({
         let base = base.clone();
@@ -51,7 +66,8 @@ async fn serve_refuses_demo_passwords_until_they_are_changed_or_allowed() {
             let addr = base.trim_start_matches("http://").to_string();
             let mut s = std::net::TcpStream::connect(addr).unwrap();
             use std::io::{Read, Write};
-            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .unwrap();
             let mut r = String::new();
             s.read_to_string(&mut r).unwrap();
             r
@@ -60,7 +76,10 @@ async fn serve_refuses_demo_passwords_until_they_are_changed_or_allowed() {
     .await
     .unwrap();
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(killed.success());
     let status = child.wait().unwrap();
     assert!(status.success(), "graceful stop exits 0, got {status}");
@@ -71,48 +90,116 @@ async fn admin_commands_manage_accounts_and_tokens() {
     let app = TestApp::new().await;
     let url = app.state.settings.database.clone();
 
-    let (ok, out, err) = run(&["admin", "create-user", "--database", &url, "--username", "wanglx", "--role", "secretary", "--community-id", "1", "--display-name", "王丽霞"]);
+    let (ok, out, err) = run(&[
+        "admin",
+        "create-user",
+        "--database",
+        &url,
+        "--username",
+        "wanglx",
+        "--role",
+        "secretary",
+        "--community-id",
+        "1",
+        "--display-name",
+        "王丽霞",
+    ]);
     assert!(ok, "{err}");
-    let password = out.lines().find_map(|l| l.strip_prefix("password: ")).unwrap().to_string();
+    let password = out
+        .lines()
+        .find_map(|l| l.strip_prefix("password: "))
+        .unwrap()
+        .to_string();
     assert!(password.len() >= 12);
     let r = app
         .anonymous()
-        .post("/api/v1/login", serde_json::json!({"username": "wanglx", "password": password}))
+        .post(
+            "/api/v1/login",
+            serde_json::json!({"username": "wanglx", "password": password}),
+        )
         .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["user"]["role"], "secretary");
 
-    let (ok, _, err) = run(&["admin", "create-user", "--database", &url, "--username", "x", "--role", "mayor"]);
+    let (ok, _, err) = run(&[
+        "admin",
+        "create-user",
+        "--database",
+        &url,
+        "--username",
+        "x",
+        "--role",
+        "mayor",
+    ]);
     assert!(!ok && err.contains("unknown role"), "{err}");
-    let (ok, _, err) = run(&["admin", "create-user", "--database", &url, "--username", "wanglx", "--role", "staff"]);
+    let (ok, _, err) = run(&[
+        "admin",
+        "create-user",
+        "--database",
+        &url,
+        "--username",
+        "wanglx",
+        "--role",
+        "staff",
+    ]);
     assert!(!ok && err.contains("taken"), "{err}");
 
     // Resetting the demo password of staff clears the demo flag.
-    let demo_before = app.scalar("SELECT COUNT(*) FROM users WHERE password_is_demo = TRUE").await;
+    let demo_before = app
+        .scalar("SELECT COUNT(*) FROM users WHERE password_is_demo = TRUE")
+        .await;
     let mut child = linli()
-        .args(["admin", "reset-password", "--database", &url, "--username", "staff", "--password-stdin"])
+        .args([
+            "admin",
+            "reset-password",
+            "--database",
+            &url,
+            "--username",
+            "staff",
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(b"a much better passphrase\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a much better passphrase\n")
+        .unwrap();
     assert!(child.wait().unwrap().success());
     assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM users WHERE password_is_demo = TRUE").await,
+        app.scalar("SELECT COUNT(*) FROM users WHERE password_is_demo = TRUE")
+            .await,
         demo_before - 1
     );
     let r = app
         .anonymous()
-        .post("/api/v1/login", serde_json::json!({"username": "staff", "password": "a much better passphrase"}))
+        .post(
+            "/api/v1/login",
+            serde_json::json!({"username": "staff", "password": "a much better passphrase"}),
+        )
         .await;
     assert_eq!(r.status, 200);
 
-    let (ok, out, _) = run(&["admin", "issue-token", "--database", &url, "--username", "grid01", "--label", "12345 bridge"]);
+    let (ok, out, _) = run(&[
+        "admin",
+        "issue-token",
+        "--database",
+        &url,
+        "--username",
+        "grid01",
+        "--label",
+        "12345 bridge",
+    ]);
     assert!(ok);
     let token = out.trim().to_string();
     assert!(token.starts_with("ll_"));
-    let r = app.send(axum::http::Method::GET, "/api/v1/me", Some(&token), None).await;
+    let r = app
+        .send(axum::http::Method::GET, "/api/v1/me", Some(&token), None)
+        .await;
     assert_eq!(r.body["username"], "grid01");
 }
 
@@ -135,7 +222,11 @@ fn migrate_and_config_print() {
     let text = String::from_utf8_lossy(&out.stdout);
     let printed: Settings = toml::from_str(&text).unwrap();
     assert_eq!(printed.rating_window_days, 9);
-    let bad = linli().args(["config", "print"]).env("LINLI_JOBZ", "1").output().unwrap();
+    let bad = linli()
+        .args(["config", "print"])
+        .env("LINLI_JOBZ", "1")
+        .output()
+        .unwrap();
     assert!(!bad.status.success());
     let (ok, _, err) = run(&["serve", "--database", "mysql://nope"]);
     assert!(!ok && err.contains("unsupported database URL"), "{err}");

@@ -21,7 +21,9 @@ async fn concurrent_scans_flag_each_overdue_demand_exactly_once() {
     );
     let flagged = a.unwrap().accept_overdue + b.unwrap().accept_overdue + c.unwrap().accept_overdue;
     assert_eq!(flagged, 30);
-    let reminders = app.scalar("SELECT COUNT(*) FROM demand_events WHERE action = 'remind'").await;
+    let reminders = app
+        .scalar("SELECT COUNT(*) FROM demand_events WHERE action = 'remind'")
+        .await;
     assert_eq!(reminders, 30);
 }
 

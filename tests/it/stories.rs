@@ -30,23 +30,77 @@ async fn story_01_aunt_pan_water_heater() {
     step(&staff, id, "accept", json!({})).await;
     // Big sister Gao goes at once.
     let gao_id = app.user_id("volunteer").await;
-    step(&staff, id, "dispatch", json!({"to": {"kind": "user", "id": gao_id}, "note": "高姐先去看看"})).await;
+    step(
+        &staff,
+        id,
+        "dispatch",
+        json!({"to": {"kind": "user", "id": gao_id}, "note": "高姐先去看看"}),
+    )
+    .await;
     let d = gao.fetch(&format!("/api/v1/demands/{id}")).await;
-    assert!(!d["demand"]["reporter_phone"].as_str().unwrap_or("*").contains('*'), "Gao can call Aunt Pan");
-    assert!(d["next_actions"].as_array().unwrap().contains(&json!("take")));
-    step(&gao, id, "take", json!({"note": "已到现场，关了总阀，安抚阿姨"})).await;
+    assert!(
+        !d["demand"]["reporter_phone"]
+            .as_str()
+            .unwrap_or("*")
+            .contains('*'),
+        "Gao can call Aunt Pan"
+    );
+    assert!(
+        d["next_actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("take"))
+    );
+    step(
+        &gao,
+        id,
+        "take",
+        json!({"note": "已到现场，关了总阀，安抚阿姨"}),
+    )
+    .await;
     // She reports back to the community, which sends the maintenance unit.
     let unit = app.unit_id("property").await;
-    step(&staff, id, "dispatch", json!({"to": {"kind": "unit", "id": unit}, "note": "高姐反馈需更换进水阀"})).await;
-    assert_eq!(gao.get(&format!("/api/v1/demands/{id}")).await.status, 200, "Gao still sees the case she worked on");
+    step(
+        &staff,
+        id,
+        "dispatch",
+        json!({"to": {"kind": "unit", "id": unit}, "note": "高姐反馈需更换进水阀"}),
+    )
+    .await;
+    assert_eq!(
+        gao.get(&format!("/api/v1/demands/{id}")).await.status,
+        200,
+        "Gao still sees the case she worked on"
+    );
     step(&property, id, "take", json!({})).await;
-    step(&property, id, "resolve", json!({"result": "更换热水器进水阀，已不漏水"})).await;
-    step(&staff, id, "feedback", json!({"method": "visit", "note": "上门告知潘阿姨已修好"})).await;
-    let d = step(&aunt_pan, id, "rate", json!({"solved": true, "satisfaction": "satisfied", "comment": "社区大家庭里我不孤单"})).await;
+    step(
+        &property,
+        id,
+        "resolve",
+        json!({"result": "更换热水器进水阀，已不漏水"}),
+    )
+    .await;
+    step(
+        &staff,
+        id,
+        "feedback",
+        json!({"method": "visit", "note": "上门告知潘阿姨已修好"}),
+    )
+    .await;
+    let d = step(
+        &aunt_pan,
+        id,
+        "rate",
+        json!({"solved": true, "satisfaction": "satisfied", "comment": "社区大家庭里我不孤单"}),
+    )
+    .await;
     assert_eq!(d["status"], "closed");
     assert_eq!(
         timeline(&staff, id).await,
-        ["intake", "accept", "dispatch", "take", "dispatch", "take", "resolve", "feedback", "rate"]
+        [
+            "intake", "accept", "dispatch", "take", "dispatch", "take", "resolve", "feedback",
+            "rate"
+        ]
     );
     let mine = ids(&aunt_pan.fetch("/api/v1/demands").await);
     assert_eq!(mine, [id]);
@@ -81,7 +135,13 @@ async fn story_07_corridor_tile_whistle() {
         {"kind": "unit", "id": app.unit_id("owners_committee").await},
         {"kind": "unit", "id": app.unit_id("property").await},
     ]);
-    step(&secretary, id, "whistle", json!({"summon": summon, "note": "立即吹哨"})).await;
+    step(
+        &secretary,
+        id,
+        "whistle",
+        json!({"summon": summon, "note": "立即吹哨"}),
+    )
+    .await;
 
     let reports = [
         ("volunteer", "党员到场，组织居民绕行"),
@@ -95,19 +155,47 @@ async fn story_07_corridor_tile_whistle() {
         step(&c, id, "report-back", json!({"note": what})).await;
     }
     let unit = app.unit_id("property").await;
-    step(&staff, id, "dispatch", json!({"to": {"kind": "unit", "id": unit}})).await;
+    step(
+        &staff,
+        id,
+        "dispatch",
+        json!({"to": {"kind": "unit", "id": unit}}),
+    )
+    .await;
     let property = app.login("property").await;
     step(&property, id, "take", json!({})).await;
-    step(&property, id, "resolve", json!({"result": "更换破损地砖 12 块"})).await;
-    step(&staff, id, "feedback", json!({"method": "in_person", "note": "在楼门口张贴维修结果"})).await;
+    step(
+        &property,
+        id,
+        "resolve",
+        json!({"result": "更换破损地砖 12 块"}),
+    )
+    .await;
+    step(
+        &staff,
+        id,
+        "feedback",
+        json!({"method": "in_person", "note": "在楼门口张贴维修结果"}),
+    )
+    .await;
     // Nobody rates a corridor: it is closed unrated once the rating window has passed.
-    let r = staff.post(&format!("/api/v1/demands/{id}/close"), json!({})).await;
+    let r = staff
+        .post(&format!("/api/v1/demands/{id}/close"), json!({}))
+        .await;
     assert_eq!((r.status.as_u16(), r.code()), (409, "rating_window_open"));
     app.advance_hours(7 * 24 + 1);
     let d = step(&staff, id, "close", json!({"note": "地砖已修复"})).await;
-    assert_eq!((d["status"].as_str(), d["close_kind"].as_str()), (Some("closed"), Some("unrated")));
+    assert_eq!(
+        (d["status"].as_str(), d["close_kind"].as_str()),
+        (Some("closed"), Some("unrated"))
+    );
     let detail = staff.fetch(&format!("/api/v1/demands/{id}")).await;
-    let names: Vec<_> = detail["summons"].as_array().unwrap().iter().map(|s| s["back_note"].clone()).collect();
+    let names: Vec<_> = detail["summons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["back_note"].clone())
+        .collect();
     assert_eq!(names.len(), 4);
     assert!(names.iter().all(|n| n.is_string()));
 }
@@ -126,35 +214,90 @@ async fn story_09_li_jiazheng_morning() {
     let start = app.now();
 
     // 08:30 Ms. Wang's 90-year-old father must go to hospital: Li helps on the spot.
-    let escort = record(&li, hh, "elderly_care", "王女士九十岁的父亲需要去医院检查，行动不便").await;
+    let escort = record(
+        &li,
+        hh,
+        "elderly_care",
+        "王女士九十岁的父亲需要去医院检查，行动不便",
+    )
+    .await;
     step(&li, escort, "accept", json!({})).await;
-    step(&li, escort, "resolve", json!({"result": "扶老人上轮椅送上车，联系医院志愿者接应"})).await;
+    step(
+        &li,
+        escort,
+        "resolve",
+        json!({"result": "扶老人上轮椅送上车，联系医院志愿者接应"}),
+    )
+    .await;
     app.advance_hours(2);
     // 10:30 Ms. Liu's kitchen faucet: the property's engineer.
     let faucet = record(&li, hh, "water", "刘女士家厨房水龙头漏水越来越快").await;
     step(&li, faucet, "accept", json!({})).await;
-    step(&li, faucet, "dispatch", json!({"to": {"kind": "unit", "id": app.unit_id("property").await}})).await;
+    step(
+        &li,
+        faucet,
+        "dispatch",
+        json!({"to": {"kind": "unit", "id": app.unit_id("property").await}}),
+    )
+    .await;
     step(&property, faucet, "take", json!({})).await;
-    step(&property, faucet, "resolve", json!({"result": "工程师更换阀芯"})).await;
+    step(
+        &property,
+        faucet,
+        "resolve",
+        json!({"result": "工程师更换阀芯"}),
+    )
+    .await;
     app.advance_hours(2);
     // 12:00 Mr. Xue's gas hose has aged: the gas company.
     let hose = record(&li, hh, "gas", "薛先生家燃气软管老化，有安全隐患").await;
     step(&li, hose, "accept", json!({"urgency": "urgent"})).await;
-    step(&li, hose, "dispatch", json!({"to": {"kind": "unit", "id": app.unit_id("gas").await}})).await;
+    step(
+        &li,
+        hose,
+        "dispatch",
+        json!({"to": {"kind": "unit", "id": app.unit_id("gas").await}}),
+    )
+    .await;
     step(&gas, hose, "take", json!({})).await;
-    step(&gas, hose, "resolve", json!({"result": "半小时内更换燃气软管，检查灶具正常"})).await;
+    step(
+        &gas,
+        hose,
+        "resolve",
+        json!({"result": "半小时内更换燃气软管，检查灶具正常"}),
+    )
+    .await;
     app.advance_hours(1);
     for id in [escort, faucet, hose] {
-        step(&li, id, "feedback", json!({"method": "phone", "note": "已回访"})).await;
-        step(&staff, id, "rate", json!({"solved": true, "satisfaction": "satisfied", "comment": "电话回访记录"})).await;
+        step(
+            &li,
+            id,
+            "feedback",
+            json!({"method": "phone", "note": "已回访"}),
+        )
+        .await;
+        step(
+            &staff,
+            id,
+            "rate",
+            json!({"solved": true, "satisfaction": "satisfied", "comment": "电话回访记录"}),
+        )
+        .await;
     }
     // All three closed within the same morning.
     let closed = app
-        .scalar_with("SELECT COUNT(*) FROM demands WHERE status = 'closed' AND closed_at - created_at < $1", 6 * 3_600_000i64)
+        .scalar_with(
+            "SELECT COUNT(*) FROM demands WHERE status = 'closed' AND closed_at - created_at < $1",
+            6 * 3_600_000i64,
+        )
         .await;
     assert_eq!(closed, 3);
-    let grid = app.scalar_with("SELECT grid_id FROM demands WHERE id = $1", escort).await;
-    let m = staff.fetch(&format!("/api/v1/measures?group_by=grid&grid_id={grid}")).await;
+    let grid = app
+        .scalar_with("SELECT grid_id FROM demands WHERE id = $1", escort)
+        .await;
+    let m = staff
+        .fetch(&format!("/api/v1/measures?group_by=grid&grid_id={grid}"))
+        .await;
     let g = &m["groups"][0];
     assert_eq!(g["key"], grid.to_string());
     assert_eq!(g["counts"]["received"], 3);
@@ -188,7 +331,10 @@ async fn story_10_haidong_week_overdue_flagged() {
     // A resident's online report that nobody accepts in time.
     let resident3 = app.login("resident").await;
     let forgotten = resident3
-        .ok("/api/v1/demands", json!({"description": "楼道堆放杂物", "category": "sanitation"}))
+        .ok(
+            "/api/v1/demands",
+            json!({"description": "楼道堆放杂物", "category": "sanitation"}),
+        )
         .await["id"]
         .as_i64()
         .unwrap();
@@ -200,22 +346,44 @@ async fn story_10_haidong_week_overdue_flagged() {
     app.advance_hours(48);
     let unit = app.unit_id("property").await;
     for &id in &ids_[..2] {
-        step(&secretary, id, "dispatch", json!({"to": {"kind": "unit", "id": unit}})).await;
+        step(
+            &secretary,
+            id,
+            "dispatch",
+            json!({"to": {"kind": "unit", "id": unit}}),
+        )
+        .await;
         step(&property, id, "take", json!({})).await;
         step(&property, id, "resolve", json!({"result": "现场解决"})).await;
     }
     // Second week: feedback for those two.
     app.advance_hours(7 * 24);
     for &id in &ids_[..2] {
-        step(&grid03, id, "feedback", json!({"method": "visit", "note": "第二周上门反馈"})).await;
+        step(
+            &grid03,
+            id,
+            "feedback",
+            json!({"method": "visit", "note": "第二周上门反馈"}),
+        )
+        .await;
     }
     // Day 15: the scan flags the rest.
     app.advance_hours(6 * 24);
     let report = linli::demands::jobs::run_once(&app.state).await.unwrap();
-    assert_eq!(report.feedback_overdue, 3, "two accepted ones and the forgotten one");
-    assert_eq!(report.accept_overdue, 1, "the forgotten one was first late to be accepted");
+    assert_eq!(
+        report.feedback_overdue, 3,
+        "two accepted ones and the forgotten one"
+    );
+    assert_eq!(
+        report.accept_overdue, 1,
+        "the forgotten one was first late to be accepted"
+    );
     let again = linli::demands::jobs::run_once(&app.state).await.unwrap();
-    assert_eq!((again.accept_overdue, again.feedback_overdue), (0, 0), "flagged once");
+    assert_eq!(
+        (again.accept_overdue, again.feedback_overdue),
+        (0, 0),
+        "flagged once"
+    );
 
     let staff = app.login("staff").await;
     let overdue = ids(&staff.fetch("/api/v1/demands?overdue=true").await);
@@ -226,10 +394,19 @@ async fn story_10_haidong_week_overdue_flagged() {
         let tl = timeline(&staff, id).await;
         assert_eq!(tl.iter().filter(|a| *a == "remind").count(), 1);
     }
-    assert_eq!(timeline(&staff, forgotten).await.iter().filter(|a| *a == "remind").count(), 2);
+    assert_eq!(
+        timeline(&staff, forgotten)
+            .await
+            .iter()
+            .filter(|a| *a == "remind")
+            .count(),
+        2
+    );
     let d = staff.fetch(&format!("/api/v1/demands/{}", ids_[2])).await;
     assert_eq!(d["demand"]["overdue"], "feedback");
-    let grid = app.scalar_with("SELECT grid_id FROM demands WHERE id = $1", ids_[2]).await;
+    let grid = app
+        .scalar_with("SELECT grid_id FROM demands WHERE id = $1", ids_[2])
+        .await;
     let summary = staff.fetch("/api/v1/demands/overdue").await;
     let row = summary["grids"]
         .as_array()

@@ -1,11 +1,11 @@
 //! Photos and documents on a demand: uploaded as the request body, kept in the database
 //! (so every node serves them), listed on the demand, downloaded within scope.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
@@ -77,7 +77,13 @@ pub async fn upload(
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .unwrap_or_default();
     let magic = ACCEPTED
         .iter()
@@ -175,16 +181,21 @@ pub async fn download(
     q.push_bind(id);
     push_scope(&mut q, &actor);
     let mut c = st.db.conn().await?;
-    let f: FileRow = q.fetch_optional(&mut c).await?.ok_or_else(ApiError::not_found)?;
+    let f: FileRow = q
+        .fetch_optional(&mut c)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let disposition = format!(
         "inline; filename*=UTF-8''{}",
         f.file_name
             .bytes()
-            .map(|b| if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_' {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            })
+            .map(
+                |b| if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_' {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            )
             .collect::<String>()
     );
     let mut res = f.data.into_response();

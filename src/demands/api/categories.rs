@@ -98,19 +98,29 @@ pub async fn put_category(
         return Err(ApiError::invalid(
             "accept_hours",
             "out_of_range",
-            tr!("error.out_of_range", field = "accept_hours", min = 1, max = 720),
+            tr!(
+                "error.out_of_range",
+                field = "accept_hours",
+                min = 1,
+                max = 720
+            ),
         ));
     }
     if !(1..=365).contains(&r.feedback_days) {
         return Err(ApiError::invalid(
             "feedback_days",
             "out_of_range",
-            tr!("error.out_of_range", field = "feedback_days", min = 1, max = 365),
+            tr!(
+                "error.out_of_range",
+                field = "feedback_days",
+                min = 1,
+                max = 365
+            ),
         ));
     }
     let name_zh = validate::required("name_zh", r.name_zh.as_deref(), 20)?;
-    let name_en = validate::optional("name_en", r.name_en.as_deref(), 40)?
-        .unwrap_or_else(|| code.clone());
+    let name_en =
+        validate::optional("name_en", r.name_en.as_deref(), 40)?.unwrap_or_else(|| code.clone());
     let mut tx = st.db.begin().await?;
     Q::new(
         "INSERT INTO categories (code, name_zh, name_en, accept_hours, feedback_days, active, sort) \
@@ -128,8 +138,16 @@ pub async fn put_category(
     .bind(r.sort.unwrap_or(500))
     .execute(&mut tx)
     .await?;
-    crate::audit::record(&mut tx, st.clock.now(), actor.user_id, "set_category", "category", 0, &code)
-        .await?;
+    crate::audit::record(
+        &mut tx,
+        st.clock.now(),
+        actor.user_id,
+        "set_category",
+        "category",
+        0,
+        &code,
+    )
+    .await?;
     let c: Category = Q::new(
         "SELECT code, name_zh, name_en, accept_hours, feedback_days, active, sort \
          FROM categories WHERE code = $1",

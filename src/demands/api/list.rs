@@ -59,10 +59,7 @@ struct ListRow {
 }
 
 fn bad(field: &str) -> ApiError {
-    ApiError::bad_request(
-        "invalid_query",
-        tr!("error.invalid_query", detail = field),
-    )
+    ApiError::bad_request("invalid_query", tr!("error.invalid_query", detail = field))
 }
 
 /// Appends the open-and-past-a-deadline condition.
@@ -153,9 +150,14 @@ pub async fn list_demands(
     if let Some(words) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let pattern = format!(
             "%{}%",
-            words.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+            words
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
         );
-        q.push(" AND d.title LIKE ").push_bind(pattern).push(" ESCAPE '\\'");
+        q.push(" AND d.title LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\'");
     }
     if let Some(c) = f.cursor {
         q.push(" AND d.id < ").push_bind(c);

@@ -87,7 +87,11 @@ impl IntakeRequest {
             household_id: self.household_id,
             resident_id: self.resident_id,
             reporter_name: validate::optional("reporter_name", self.reporter_name.as_deref(), 50)?,
-            reporter_phone: validate::optional("reporter_phone", self.reporter_phone.as_deref(), 30)?,
+            reporter_phone: validate::optional(
+                "reporter_phone",
+                self.reporter_phone.as_deref(),
+                30,
+            )?,
             location: validate::optional("location", self.location.as_deref(), 200)?,
         })
     }
@@ -211,7 +215,8 @@ pub async fn get_demand(
             "demand",
             d.id,
             "reporter_phone",
-        ).await?;
+        )
+        .await?;
         tx.commit().await?;
     }
     let policy = st.policy();

@@ -95,7 +95,12 @@ pub fn sees_phone(a: &Actor, d: &DemandRow) -> bool {
     }
 }
 
-pub fn view(d: &DemandRow, assignee_name: Option<String>, whole_phone: bool, now: Millis) -> DemandView {
+pub fn view(
+    d: &DemandRow,
+    assignee_name: Option<String>,
+    whole_phone: bool,
+    now: Millis,
+) -> DemandView {
     let status = d.status();
     DemandView {
         id: d.id,
@@ -123,7 +128,10 @@ pub fn view(d: &DemandRow, assignee_name: Option<String>, whole_phone: bool, now
         }),
         me_too: d.me_too,
         merged_into: d.merged_into,
-        assignee: match (d.assignee_kind.as_deref().and_then(TargetKind::parse), d.assignee_id) {
+        assignee: match (
+            d.assignee_kind.as_deref().and_then(TargetKind::parse),
+            d.assignee_id,
+        ) {
             (Some(kind), Some(id)) => Some(Assignee {
                 kind,
                 id,
@@ -138,7 +146,10 @@ pub fn view(d: &DemandRow, assignee_name: Option<String>, whole_phone: bool, now
         feedback_method: d.feedback_method.clone(),
         rating: d.rating_solved.map(|solved| Rating {
             solved,
-            satisfaction: d.rating_satisfaction.as_deref().and_then(Satisfaction::parse),
+            satisfaction: d
+                .rating_satisfaction
+                .as_deref()
+                .and_then(Satisfaction::parse),
             comment: d.rating_comment.clone(),
             rated_at: ts(d.rated_at),
         }),

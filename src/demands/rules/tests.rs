@@ -104,7 +104,10 @@ fn the_transition_table_is_exactly_the_lifecycle() {
 
 #[test]
 fn a_reopen_without_an_assignee_goes_back_to_accepted() {
-    assert_eq!(next_status(FeedbackGiven, NOT_SOLVED, false), Some(Accepted));
+    assert_eq!(
+        next_status(FeedbackGiven, NOT_SOLVED, false),
+        Some(Accepted)
+    );
     assert_eq!(next_status(Closed, Step::Reopen, false), Some(Accepted));
 }
 
@@ -199,7 +202,12 @@ fn only_the_right_people_may_take_each_step() {
     assert!(d(Role::Staff, &none, Step::Accept, &f).is_ok());
     assert!(d(Role::Secretary, &none, Step::Accept, &f).is_ok());
     assert!(d(Role::GridWorker, &own, Step::Accept, &f).is_ok());
-    for role in [Role::GridWorker, Role::Resident, Role::Volunteer, Role::Unit] {
+    for role in [
+        Role::GridWorker,
+        Role::Resident,
+        Role::Volunteer,
+        Role::Unit,
+    ] {
         assert_eq!(
             d(role, &none, Step::Accept, &f),
             Err(Refusal::NotAllowed { step: "accept" })
@@ -325,7 +333,17 @@ fn escalation_climbs_grid_community_street_and_stops() {
         Err(Refusal::TopLevel)
     );
     // Closed demands are not escalated.
-    assert!(decide(&facts(Closed), Role::Staff, &own, Step::Escalate, 0, &POLICY).is_err());
+    assert!(
+        decide(
+            &facts(Closed),
+            Role::Staff,
+            &own,
+            Step::Escalate,
+            0,
+            &POLICY
+        )
+        .is_err()
+    );
 }
 
 #[test]

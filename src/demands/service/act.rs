@@ -206,7 +206,9 @@ pub async fn act(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> ApiResult
             let dl: Deadlines = store::category_deadlines(tx, Some(&category))
                 .await?
                 .ok_or_else(super::intake::unknown_category)?;
-            let grid = grid_id.or(d.grid_id).ok_or_else(|| ApiError::required("grid_id"))?;
+            let grid = grid_id
+                .or(d.grid_id)
+                .ok_or_else(|| ApiError::required("grid_id"))?;
             let in_community = Q::new("SELECT community_id FROM grids WHERE id = $1")
                 .bind(grid)
                 .fetch_optional::<(i64,)>(tx)
@@ -220,7 +222,10 @@ pub async fn act(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> ApiResult
                 ));
             }
             let (accept_due, feedback_due) = dl.due(d.created_at);
-            let urgency = urgency.map(Urgency::as_str).unwrap_or(&d.urgency).to_string();
+            let urgency = urgency
+                .map(Urgency::as_str)
+                .unwrap_or(&d.urgency)
+                .to_string();
             up.set("category", category.as_str())
                 .set("grid_id", grid)
                 .set("urgency", urgency.as_str())
@@ -312,7 +317,8 @@ pub async fn act(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> ApiResult
             };
             up.run(tx, &d).await?;
             note = comment.clone().unwrap_or_default();
-            data = json!({ "solved": solved, "satisfaction": satisfaction, "reopened": o.reopened });
+            data =
+                json!({ "solved": solved, "satisfaction": satisfaction, "reopened": o.reopened });
         }
         Command::Reopen { reason } => {
             up.set("closed_at", None::<i64>)
@@ -469,7 +475,11 @@ async fn report(
     let s = own_summons(tx, ctx.actor, d.id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let note_column = if which == "reported_in" { "in_note" } else { "back_note" };
+    let note_column = if which == "reported_in" {
+        "in_note"
+    } else {
+        "back_note"
+    };
     Q::new(format!(
         "UPDATE demand_summons SET {which}_at = $1, {which}_by = $2, {note_column} = $3 \
          WHERE id = $4 AND {which}_at IS NULL"

@@ -96,7 +96,11 @@ pub async fn intake(tx: &mut Tx, ctx: &Ctx<'_>, n: NewDemand) -> ApiResult<Deman
         ),
         None => o.phone.clone(),
     };
-    let reporter_name = n.reporter_name.clone().or(o.name.clone()).unwrap_or_default();
+    let reporter_name = n
+        .reporter_name
+        .clone()
+        .or(o.name.clone())
+        .unwrap_or_default();
     if title.chars().count() > MAX_TITLE {
         return Err(ApiError::too_long("title", MAX_TITLE));
     }

@@ -131,10 +131,7 @@ pub fn refusal_error(r: Refusal) -> ApiError {
             tr!("demand.summons_pending", count = pending),
         ),
         Refusal::RatingWindowOpen => (StatusCode::CONFLICT, tr!("demand.rating_window_open")),
-        Refusal::ReopenWindowPassed => (
-            StatusCode::CONFLICT,
-            tr!("demand.reopen_window_passed"),
-        ),
+        Refusal::ReopenWindowPassed => (StatusCode::CONFLICT, tr!("demand.reopen_window_passed")),
         Refusal::TopLevel => (StatusCode::CONFLICT, tr!("demand.top_level")),
         Refusal::ReportOrder => (StatusCode::CONFLICT, tr!("demand.report_order")),
     };

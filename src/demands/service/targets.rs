@@ -49,21 +49,12 @@ pub async fn check_target(ex: &mut impl Exec, d: &DemandRow, t: Target) -> ApiRe
     }
     .fetch_optional::<(String,)>(ex)
     .await?;
-    name.map(|n| n.0).ok_or_else(|| {
-        ApiError::invalid(
-            "to",
-            "unknown_assignee",
-            tr!("demand.unknown_assignee"),
-        )
-    })
+    name.map(|n| n.0)
+        .ok_or_else(|| ApiError::invalid("to", "unknown_assignee", tr!("demand.unknown_assignee")))
 }
 
 /// Checks a whistle target: a unit of the street, or a person of the community.
-pub async fn check_summon(
-    ex: &mut impl Exec,
-    d: &DemandRow,
-    t: SummonTarget,
-) -> ApiResult<String> {
+pub async fn check_summon(ex: &mut impl Exec, d: &DemandRow, t: SummonTarget) -> ApiResult<String> {
     let q = match t.kind {
         TargetKind::Unit => Q::new("SELECT name FROM units WHERE id = $1 AND street_id = $2")
             .bind(t.id)
@@ -87,10 +78,6 @@ pub async fn check_summon(
         .await?
         .map(|n| n.0)
         .ok_or_else(|| {
-            ApiError::invalid(
-                "units",
-                "unknown_summoned",
-                tr!("demand.unknown_summoned"),
-            )
+            ApiError::invalid("units", "unknown_summoned", tr!("demand.unknown_summoned"))
         })
 }

@@ -140,7 +140,12 @@ impl TestApp {
 
     pub async fn scalar_with(&self, sql: &'static str, arg: impl Into<linli::db::Arg>) -> i64 {
         let mut c = self.state.db.conn().await.unwrap();
-        Q::new(sql).bind(arg).fetch_one::<(i64,)>(&mut c).await.unwrap().0
+        Q::new(sql)
+            .bind(arg)
+            .fetch_one::<(i64,)>(&mut c)
+            .await
+            .unwrap()
+            .0
     }
 
     /// The id of a user.
@@ -171,7 +176,8 @@ impl TestApp {
         (
             self.scalar("SELECT COUNT(*) FROM demands").await,
             self.scalar("SELECT COUNT(*) FROM demand_events").await,
-            self.scalar("SELECT COALESCE(SUM(version), 0) FROM demands").await,
+            self.scalar("SELECT COALESCE(SUM(version), 0) FROM demands")
+                .await,
         )
     }
 }
@@ -230,7 +236,12 @@ impl Client<'_> {
     /// GETs and insists on success; returns the body.
     pub async fn fetch(&self, path: &str) -> Value {
         let r = self.get(path).await;
-        assert!(r.status.is_success(), "GET {path} → {}: {}", r.status, r.body);
+        assert!(
+            r.status.is_success(),
+            "GET {path} → {}: {}",
+            r.status,
+            r.body
+        );
         r.body
     }
 }
@@ -253,7 +264,8 @@ pub async fn record(who: &Client<'_>, household_id: i64, category: &str, descrip
 
 /// POSTs a step and returns the demand as it now is.
 pub async fn step(who: &Client<'_>, id: i64, action: &str, body: Value) -> Value {
-    who.ok(&format!("/api/v1/demands/{id}/{action}"), body).await
+    who.ok(&format!("/api/v1/demands/{id}/{action}"), body)
+        .await
 }
 
 /// The actions on a demand's timeline, in order.
