@@ -4,12 +4,12 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-/// Milliseconds since the Unix epoch, UTC.
-pub type Millis = i64;
+pub use crate::db::time::Millis;
 
-pub const MINUTE: Millis = 60_000;
-pub const HOUR: Millis = 60 * MINUTE;
-pub const DAY: Millis = 24 * HOUR;
+/// Durations, in milliseconds.
+pub const MINUTE: i64 = 60_000;
+pub const HOUR: i64 = 60 * MINUTE;
+pub const DAY: i64 = 24 * HOUR;
 
 /// The system clock plus an offset (always zero outside tests and demo replay).
 #[derive(Clone, Debug, Default)]
@@ -26,19 +26,19 @@ impl Clock {
         system_now() + self.offset.load(Ordering::Relaxed)
     }
 
-    /// Moves this clock (and every clone of it) forward.
-    pub fn advance(&self, by: Millis) {
+    /// Moves this clock (and every clone of it) forward by `by` milliseconds.
+    pub fn advance(&self, by: i64) {
         self.offset.fetch_add(by, Ordering::Relaxed);
     }
 }
 
 pub fn system_now() -> Millis {
-    jiff::Timestamp::now().as_millisecond()
+    Millis(jiff::Timestamp::now().as_millisecond())
 }
 
 /// Formats a timestamp in China Standard Time, as people read it: `2026-11-25 09:30`.
 pub fn format_local(ms: Millis) -> String {
-    match jiff::Timestamp::from_millisecond(ms) {
+    match jiff::Timestamp::from_millisecond(ms.0) {
         Ok(t) => t
             .to_zoned_datetime(china())
             .strftime("%Y-%m-%d %H:%M")
@@ -49,7 +49,7 @@ pub fn format_local(ms: Millis) -> String {
 
 /// RFC 3339 with the +08:00 offset, for the API.
 pub fn rfc3339(ms: Millis) -> String {
-    match jiff::Timestamp::from_millisecond(ms) {
+    match jiff::Timestamp::from_millisecond(ms.0) {
         Ok(t) => t
             .to_zoned_datetime(china())
             .strftime("%Y-%m-%dT%H:%M:%S%:z")
@@ -70,9 +70,9 @@ pub fn parse_time(s: &str) -> Option<Millis> {
         return d
             .to_zoned_datetime(china())
             .ok()
-            .map(|z| z.timestamp().as_millisecond());
+            .map(|z| Millis(z.timestamp().as_millisecond()));
     }
     s.parse::<jiff::Timestamp>()
         .ok()
-        .map(|t| t.as_millisecond())
+        .map(|t| Millis(t.as_millisecond()))
 }

@@ -20,7 +20,7 @@ pub struct UserRow {
     pub phone: Option<String>,
     pub active: bool,
     pub failed_logins: i64,
-    pub locked_until: Option<i64>,
+    pub locked_until: Option<Millis>,
 }
 
 const USER_COLUMNS: &str = "id, username, display_name, role, password_hash, password_is_demo, \

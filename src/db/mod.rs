@@ -7,6 +7,7 @@
 
 pub mod migrate;
 mod query;
+pub mod time;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -6,6 +6,7 @@ use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, FromRow};
 
+use super::time::Millis;
 use super::{DbResult, Exec, Handle};
 
 /// A typed argument. Nulls keep their type: PostgreSQL needs it to plan the statement.
@@ -16,6 +17,10 @@ pub enum Arg {
     Text(Option<String>),
     Bool(Option<bool>),
     Bytes(Option<Vec<u8>>),
+    /// A moment: INTEGER milliseconds on SQLite, `timestamptz` on PostgreSQL.
+    Time(Option<Millis>),
+    /// JSON: TEXT on SQLite, `jsonb` on PostgreSQL.
+    Json(Option<serde_json::Value>),
 }
 
 macro_rules! arg_from {
@@ -40,6 +45,9 @@ arg_from!(&str, v, Arg::Text(Some(v.to_string())));
 arg_from!(Option<&str>, v, Arg::Text(v.map(str::to_string)));
 arg_from!(&String, v, Arg::Text(Some(v.clone())));
 arg_from!(Vec<u8>, v, Arg::Bytes(Some(v)));
+arg_from!(Millis, v, Arg::Time(Some(v)));
+arg_from!(Option<Millis>, v, Arg::Time(v));
+arg_from!(serde_json::Value, v, Arg::Json(Some(v)));
 
 /// Rows that decode on both engines.
 pub trait FromBoth:
@@ -68,6 +76,8 @@ macro_rules! bind_all {
                 Arg::Text(v) => q.bind(v),
                 Arg::Bool(v) => q.bind(v),
                 Arg::Bytes(v) => q.bind(v),
+                Arg::Time(v) => q.bind(v),
+                Arg::Json(v) => q.bind(v.map(sqlx::types::Json)),
             };
         }
         q

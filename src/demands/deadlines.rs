@@ -63,14 +63,14 @@ mod tests {
 
     #[test]
     fn defaults_are_a_day_to_accept_and_two_weeks_to_feed_back() {
-        let (a, f) = Deadlines::default().due(1_000);
-        assert_eq!(a, 1_000 + 24 * HOUR);
-        assert_eq!(f, 1_000 + 14 * DAY);
+        let (a, f) = Deadlines::default().due(Millis(1_000));
+        assert_eq!(a, Millis(1_000 + 24 * HOUR));
+        assert_eq!(f, Millis(1_000 + 14 * DAY));
     }
 
     #[test]
     fn overdue_is_the_missed_deadline_of_open_work_only() {
-        let (a, f) = Deadlines::default().due(0);
+        let (a, f) = Deadlines::default().due(Millis(0));
         assert_eq!(overdue(Status::Submitted, a, f, a), None);
         assert_eq!(
             overdue(Status::Submitted, a, f, a + 1),

@@ -85,7 +85,7 @@ pub fn spawn(state: AppState) -> Jobs {
 /// Runs the jobs if this node holds (or takes) the lease.
 async fn run_if_leader(st: &AppState, node: &str, every: Duration) -> DbResult<Option<Report>> {
     let now = st.clock.now();
-    let ttl = (every.as_millis() as Millis) * 3;
+    let ttl = every.as_millis() as i64 * 3;
     let mut tx = st.db.begin().await?;
     Q::new("INSERT INTO job_leases (name, holder, expires_at) VALUES ('demands', $1, 0) ON CONFLICT DO NOTHING")
         .bind(node)

@@ -99,8 +99,10 @@ pub enum SummonState {
 /// Windows the operator configures.
 #[derive(Clone, Copy, Debug)]
 pub struct Policy {
-    pub rating_window: Millis,
-    pub reopen_window: Millis,
+    /// Milliseconds.
+    pub rating_window: i64,
+    /// Milliseconds.
+    pub reopen_window: i64,
 }
 
 /// Why a step is refused. Each has a stable code.

@@ -41,20 +41,20 @@ pub struct DemandRow {
     pub close_kind: Option<String>,
     pub reopen_count: i64,
     pub created_by: Option<i64>,
-    pub created_at: i64,
-    pub responded_at: Option<i64>,
-    pub dispatched_at: Option<i64>,
-    pub resolved_at: Option<i64>,
-    pub first_feedback_at: Option<i64>,
-    pub feedback_at: Option<i64>,
-    pub rated_at: Option<i64>,
-    pub closed_at: Option<i64>,
-    pub accept_due_at: i64,
-    pub feedback_due_at: i64,
-    pub accept_overdue_at: Option<i64>,
-    pub feedback_overdue_at: Option<i64>,
-    pub rating_reminded_at: Option<i64>,
-    pub updated_at: i64,
+    pub created_at: Millis,
+    pub responded_at: Option<Millis>,
+    pub dispatched_at: Option<Millis>,
+    pub resolved_at: Option<Millis>,
+    pub first_feedback_at: Option<Millis>,
+    pub feedback_at: Option<Millis>,
+    pub rated_at: Option<Millis>,
+    pub closed_at: Option<Millis>,
+    pub accept_due_at: Millis,
+    pub feedback_due_at: Millis,
+    pub accept_overdue_at: Option<Millis>,
+    pub feedback_overdue_at: Option<Millis>,
+    pub rating_reminded_at: Option<Millis>,
+    pub updated_at: Millis,
     pub version: i64,
 }
 
@@ -184,7 +184,7 @@ pub async fn append_event(ex: &mut impl Exec, e: NewEvent<'_>) -> DbResult<i64> 
     .bind(e.to.as_str())
     .bind(e.level.as_str())
     .bind(e.note)
-    .bind(e.data.to_string())
+    .bind(e.data)
     .insert_id(ex)
     .await
 }
@@ -192,7 +192,7 @@ pub async fn append_event(ex: &mut impl Exec, e: NewEvent<'_>) -> DbResult<i64> 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct EventRow {
     pub id: i64,
-    pub at: i64,
+    pub at: Millis,
     pub actor_id: Option<i64>,
     pub actor_name: String,
     pub actor_role: String,
@@ -201,7 +201,7 @@ pub struct EventRow {
     pub to_status: String,
     pub level: String,
     pub note: String,
-    pub data: String,
+    pub data: sqlx::types::Json<serde_json::Value>,
 }
 
 pub async fn timeline(ex: &mut impl Exec, demand_id: i64) -> DbResult<Vec<EventRow>> {
@@ -220,10 +220,10 @@ pub struct SummonRow {
     pub target_kind: String,
     pub target_id: i64,
     pub target_name: String,
-    pub summoned_at: i64,
-    pub reported_in_at: Option<i64>,
+    pub summoned_at: Millis,
+    pub reported_in_at: Option<Millis>,
     pub in_note: Option<String>,
-    pub reported_back_at: Option<i64>,
+    pub reported_back_at: Option<Millis>,
     pub back_note: Option<String>,
 }
 
@@ -250,7 +250,7 @@ pub struct AttachmentMeta {
     pub size: i64,
     pub sha256: String,
     pub uploaded_by: Option<i64>,
-    pub uploaded_at: i64,
+    pub uploaded_at: Millis,
 }
 
 pub async fn attachments(ex: &mut impl Exec, demand_id: i64) -> DbResult<Vec<AttachmentMeta>> {

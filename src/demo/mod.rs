@@ -112,7 +112,7 @@ pub async fn seed(state: &AppState, size: Size) -> Result<Summary, String> {
 /// The roster of `size` with about `demands` demands of history.
 async fn seed_with(state: &AppState, size: Size, demands: usize) -> Result<Summary, String> {
     let now = state.clock.now();
-    let year = jiff::Timestamp::from_millisecond(now)
+    let year = jiff::Timestamp::from_millisecond(now.0)
         .map_err(|e| e.to_string())?
         .to_zoned_datetime(crate::clock::china())
         .year();

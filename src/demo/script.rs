@@ -49,13 +49,14 @@ pub struct World<'a> {
     pub roster: &'a Roster,
     pub accounts: &'a Accounts,
     pub now: Millis,
-    pub rating_window: Millis,
+    /// Milliseconds.
+    pub rating_window: i64,
 }
 
 /// Moves a moment into working hours (08:00-20:00 in China), never backwards: what
 /// happens at night waits for the next morning, between eight and eleven.
 pub fn working_hours(t: Millis) -> Millis {
-    let local = (t + 8 * HOUR).rem_euclid(DAY);
+    let local = (t.0 + 8 * HOUR).rem_euclid(DAY);
     let hour = local / HOUR;
     if hour < 8 {
         t - local + 8 * HOUR + local % (3 * HOUR)
@@ -85,13 +86,13 @@ impl<'r> Pen<'r> {
     }
 
     /// A moment between `min` and `max` after the last step, in working hours.
-    pub fn later(&mut self, min: Millis, max: Millis) -> Millis {
+    pub fn later(&mut self, min: i64, max: i64) -> Millis {
         let t = self.at + self.rng.random_range(min..=max.max(min));
         self.at = working_hours(t).max(self.at + MINUTE);
         self.at
     }
 
-    pub fn step(&mut self, min: Millis, max: Millis, who: &'static str, cmd: Command) {
+    pub fn step(&mut self, min: i64, max: i64, who: &'static str, cmd: Command) {
         let at = self.later(min, max);
         self.steps.push(Step {
             at,

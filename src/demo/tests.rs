@@ -363,7 +363,7 @@ async fn the_history_goes_through_every_path_of_the_lifecycle() {
     }
     // Overdue work, both kinds, as the overdue rule sees it now.
     let rows = Q::new("SELECT status, accept_due_at, feedback_due_at FROM demands")
-        .fetch_all::<(String, i64, i64)>(&mut c)
+        .fetch_all::<(String, crate::clock::Millis, crate::clock::Millis)>(&mut c)
         .await
         .unwrap();
     let overdue: Vec<_> = rows
@@ -377,7 +377,7 @@ async fn the_history_goes_through_every_path_of_the_lifecycle() {
     assert!(overdue.contains(&Overdue::Feedback));
     // Timelines move forward, all in the past two months.
     let events = Q::new("SELECT demand_id, at FROM demand_events ORDER BY demand_id, id")
-        .fetch_all::<(i64, i64)>(&mut c)
+        .fetch_all::<(i64, crate::clock::Millis)>(&mut c)
         .await
         .unwrap();
     for w in events.windows(2) {

@@ -66,7 +66,7 @@ where
 }
 
 /// Timestamps go out as RFC 3339 in China Standard Time.
-pub fn as_rfc3339<S: Serializer>(ms: &i64, s: S) -> Result<S::Ok, S::Error> {
+pub fn as_rfc3339<S: Serializer>(ms: &crate::clock::Millis, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&crate::clock::rfc3339(*ms))
 }
 

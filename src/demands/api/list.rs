@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
 use crate::auth::Actor;
-use crate::clock::parse_time;
+use crate::clock::{Millis, parse_time};
 use crate::db::Q;
 use crate::tr;
 use crate::web::error::{ApiError, ApiResult, ErrorBody};
@@ -63,7 +63,7 @@ fn bad(field: &str) -> ApiError {
 }
 
 /// Appends the open-and-past-a-deadline condition.
-pub fn push_overdue(q: &mut Q, now: i64) {
+pub fn push_overdue(q: &mut Q, now: Millis) {
     q.push(
         " AND ((d.status IN ('submitted', 'accepted', 'dispatched', 'in_progress', 'resolved') \
          AND d.feedback_due_at < ",

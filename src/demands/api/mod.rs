@@ -240,7 +240,7 @@ pub async fn get_demand(
                 to_status: e.to_status,
                 level: e.level,
                 note: e.note,
-                data: serde_json::from_str(&e.data).unwrap_or_default(),
+                data: e.data.0,
             })
             .collect(),
         summons: summons

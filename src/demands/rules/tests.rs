@@ -1,5 +1,5 @@
 use super::*;
-use crate::clock::DAY;
+use crate::clock::{DAY, Millis};
 use Status::*;
 
 const POLICY: Policy = Policy {
@@ -161,14 +161,14 @@ fn facts(status: Status) -> Facts {
         level: Some(Level::Grid),
         has_assignee: true,
         summons_pending: 0,
-        feedback_at: Some(0),
-        closed_at: Some(0),
+        feedback_at: Some(Millis(0)),
+        closed_at: Some(Millis(0)),
     }
 }
 
 #[test]
 fn every_legal_step_is_taken_and_every_illegal_one_refused() {
-    let now = 10 * DAY; // past the rating window, inside the reopen window
+    let now = Millis(10 * DAY); // past the rating window, inside the reopen window
     for &from in Status::ALL {
         for step in ALL_STEPS {
             let (role, rel) = someone_who_may(step);
@@ -197,7 +197,7 @@ fn only_the_right_people_may_take_each_step() {
         own_grid: true,
         ..none
     };
-    let d = |role, rel: &Relation, step, f: &Facts| decide(f, role, rel, step, 0, &POLICY);
+    let d = |role, rel: &Relation, step, f: &Facts| decide(f, role, rel, step, Millis(0), &POLICY);
     // Accept: the office and the grid's own worker; not another grid's worker, not residents.
     assert!(d(Role::Staff, &none, Step::Accept, &f).is_ok());
     assert!(d(Role::Secretary, &none, Step::Accept, &f).is_ok());
@@ -242,7 +242,17 @@ fn only_the_right_people_may_take_each_step() {
     assert!(d(Role::Street, &none, Step::Whistle, &f).is_ok());
     // Auto close: only the job.
     let f = facts(FeedbackGiven);
-    assert!(decide(&f, Role::Admin, &none, Step::AutoClose, 10 * DAY, &POLICY).is_err());
+    assert!(
+        decide(
+            &f,
+            Role::Admin,
+            &none,
+            Step::AutoClose,
+            Millis(10 * DAY),
+            &POLICY
+        )
+        .is_err()
+    );
     // The street acts on what reached the street, not on grid matters.
     let mut street = facts(Accepted);
     assert!(d(Role::Street, &none, Step::Dispatch, &street).is_err());
@@ -259,38 +269,53 @@ fn resolving_waits_for_every_summoned_unit() {
         ..Default::default()
     };
     assert_eq!(
-        decide(&f, Role::Unit, &rel, Step::Resolve, 0, &POLICY),
+        decide(&f, Role::Unit, &rel, Step::Resolve, Millis(0), &POLICY),
         Err(Refusal::SummonsPending { pending: 2 })
     );
     f.summons_pending = 0;
-    assert!(decide(&f, Role::Unit, &rel, Step::Resolve, 0, &POLICY).is_ok());
+    assert!(decide(&f, Role::Unit, &rel, Step::Resolve, Millis(0), &POLICY).is_ok());
 }
 
 #[test]
 fn closing_unrated_waits_for_the_rating_window() {
     let f = Facts {
-        feedback_at: Some(100 * DAY),
+        feedback_at: Some(Millis(100 * DAY)),
         ..facts(FeedbackGiven)
     };
     let r = Relation::default();
-    let early = decide(&f, Role::Staff, &r, Step::Close, 106 * DAY, &POLICY);
+    let early = decide(&f, Role::Staff, &r, Step::Close, Millis(106 * DAY), &POLICY);
     assert_eq!(early, Err(Refusal::RatingWindowOpen));
-    let late = decide(&f, Role::Staff, &r, Step::Close, 107 * DAY, &POLICY);
+    let late = decide(&f, Role::Staff, &r, Step::Close, Millis(107 * DAY), &POLICY);
     assert_eq!(late.map(|o| o.to), Ok(Closed));
 }
 
 #[test]
 fn reopening_needs_the_reopen_window() {
     let f = Facts {
-        closed_at: Some(0),
+        closed_at: Some(Millis(0)),
         ..facts(Closed)
     };
     let r = Relation::default();
-    let ok = decide(&f, Role::Secretary, &r, Step::Reopen, 30 * DAY, &POLICY).unwrap();
+    let ok = decide(
+        &f,
+        Role::Secretary,
+        &r,
+        Step::Reopen,
+        Millis(30 * DAY),
+        &POLICY,
+    )
+    .unwrap();
     assert!(ok.reopened);
     assert_eq!(ok.to, Dispatched);
     assert_eq!(
-        decide(&f, Role::Secretary, &r, Step::Reopen, 31 * DAY, &POLICY),
+        decide(
+            &f,
+            Role::Secretary,
+            &r,
+            Step::Reopen,
+            Millis(31 * DAY),
+            &POLICY
+        ),
         Err(Refusal::ReopenWindowPassed)
     );
 }
@@ -308,7 +333,7 @@ fn a_bad_rating_reopens_and_a_good_one_closes() {
         (UNSATISFIED, Dispatched, true),
         (NOT_SOLVED, Dispatched, true),
     ] {
-        let o = decide(&f, Role::Resident, &r, step, 0, &POLICY).unwrap();
+        let o = decide(&f, Role::Resident, &r, step, Millis(0), &POLICY).unwrap();
         assert_eq!((o.to, o.reopened), (to, reopened));
     }
 }
@@ -320,16 +345,42 @@ fn escalation_climbs_grid_community_street_and_stops() {
         own_grid: true,
         ..Default::default()
     };
-    let o = decide(&f, Role::GridWorker, &own, Step::Escalate, 0, &POLICY).unwrap();
+    let o = decide(
+        &f,
+        Role::GridWorker,
+        &own,
+        Step::Escalate,
+        Millis(0),
+        &POLICY,
+    )
+    .unwrap();
     assert_eq!((o.to, o.level), (Dispatched, Level::Community));
     f.level = Some(Level::Community);
     // From the community only the office escalates.
-    assert!(decide(&f, Role::GridWorker, &own, Step::Escalate, 0, &POLICY).is_err());
-    let o = decide(&f, Role::Secretary, &own, Step::Escalate, 0, &POLICY).unwrap();
+    assert!(
+        decide(
+            &f,
+            Role::GridWorker,
+            &own,
+            Step::Escalate,
+            Millis(0),
+            &POLICY
+        )
+        .is_err()
+    );
+    let o = decide(
+        &f,
+        Role::Secretary,
+        &own,
+        Step::Escalate,
+        Millis(0),
+        &POLICY,
+    )
+    .unwrap();
     assert_eq!(o.level, Level::Street);
     f.level = Some(Level::Street);
     assert_eq!(
-        decide(&f, Role::Street, &own, Step::Escalate, 0, &POLICY),
+        decide(&f, Role::Street, &own, Step::Escalate, Millis(0), &POLICY),
         Err(Refusal::TopLevel)
     );
     // Closed demands are not escalated.
@@ -339,7 +390,7 @@ fn escalation_climbs_grid_community_street_and_stops() {
             Role::Staff,
             &own,
             Step::Escalate,
-            0,
+            Millis(0),
             &POLICY
         )
         .is_err()
@@ -353,7 +404,7 @@ fn summoned_units_report_in_then_back_once() {
         summons: Some(s),
         ..Default::default()
     };
-    let d = |s, step| decide(&f, Role::Unit, &with(s), step, 0, &POLICY);
+    let d = |s, step| decide(&f, Role::Unit, &with(s), step, Millis(0), &POLICY);
     assert!(d(SummonState::Waiting, Step::ReportIn).is_ok());
     assert_eq!(
         d(SummonState::Waiting, Step::ReportBack),
@@ -375,7 +426,7 @@ fn summoned_units_report_in_then_back_once() {
             Role::Unit,
             &Relation::default(),
             Step::ReportIn,
-            0,
+            Millis(0),
             &POLICY
         )
         .is_err()

@@ -2,6 +2,7 @@
 
 use serde_json::json;
 
+use crate::clock::Millis;
 use crate::db::{Arg, Q, Tx};
 use crate::tr;
 use crate::web::error::{ApiError, ApiResult};
@@ -126,7 +127,7 @@ struct Update {
 }
 
 impl Update {
-    fn new(o: &Outcome, now: i64) -> Update {
+    fn new(o: &Outcome, now: Millis) -> Update {
         let mut q = Q::new("UPDATE demands SET version = version + 1, status = ");
         q.push_bind(o.to.as_str())
             .push(", level = ")
@@ -142,7 +143,7 @@ impl Update {
     }
 
     /// `column = COALESCE(column, v)`: keeps the first time something happened.
-    fn set_first(mut self, column: &str, v: i64) -> Update {
+    fn set_first(mut self, column: &str, v: Millis) -> Update {
         self.q
             .push(", ")
             .push(column)

@@ -74,8 +74,8 @@ pub fn is_assignee(a: &Actor, d: &DemandRow) -> bool {
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct OwnSummons {
     pub id: i64,
-    pub reported_in_at: Option<i64>,
-    pub reported_back_at: Option<i64>,
+    pub reported_in_at: Option<Millis>,
+    pub reported_back_at: Option<Millis>,
 }
 
 impl OwnSummons {

@@ -16,6 +16,7 @@ use super::{
 };
 use crate::app::AppState;
 use crate::auth::Actor;
+use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
 use crate::roster::model::{NAME_MAX, as_rfc3339, nullable};
 use crate::roster::store::{self, NewBuilding, Place};
@@ -46,7 +47,7 @@ pub struct Building {
     pub head_resident_id: Option<i64>,
     #[serde(serialize_with = "as_rfc3339")]
     #[schema(value_type = String)]
-    pub created_at: i64,
+    pub created_at: Millis,
 }
 
 impl Building {

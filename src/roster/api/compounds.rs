@@ -16,6 +16,7 @@ use super::{
 };
 use crate::app::AppState;
 use crate::auth::Actor;
+use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
 use crate::roster::model::{ADDRESS_MAX, NAME_MAX, as_rfc3339};
 use crate::roster::store::{self, Place};
@@ -38,7 +39,7 @@ pub struct Compound {
     pub address: String,
     #[serde(serialize_with = "as_rfc3339")]
     #[schema(value_type = String)]
-    pub created_at: i64,
+    pub created_at: Millis,
 }
 
 impl Compound {

@@ -16,6 +16,7 @@ use super::{
 };
 use crate::app::AppState;
 use crate::auth::Actor;
+use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
 use crate::roster::model::{NAME_MAX, as_rfc3339, nullable};
 use crate::roster::store::{self, Place};
@@ -46,7 +47,7 @@ pub struct Grid {
     pub building_ids: Vec<i64>,
     #[serde(serialize_with = "as_rfc3339")]
     #[schema(value_type = String)]
-    pub created_at: i64,
+    pub created_at: Millis,
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -57,7 +58,7 @@ struct GridRow {
     name: String,
     worker_user_id: Option<i64>,
     polygon: Option<String>,
-    created_at: i64,
+    created_at: Millis,
 }
 
 impl GridRow {

@@ -16,6 +16,7 @@ use super::{
 };
 use crate::app::AppState;
 use crate::auth::Actor;
+use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
 use crate::roster::model::as_rfc3339;
 use crate::roster::store::{self, BuildingPlace, Place};
@@ -45,7 +46,7 @@ pub struct Household {
     pub room: String,
     #[serde(serialize_with = "as_rfc3339")]
     #[schema(value_type = String)]
-    pub created_at: i64,
+    pub created_at: Millis,
 }
 
 impl Household {

@@ -15,6 +15,7 @@ use super::scope::{Kind, Loc, Scope, push_in};
 use super::{fetch_page, filter_contains, filter_eq, take_children};
 use crate::app::AppState;
 use crate::auth::{Actor, Role};
+use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
 use crate::roster::ids::{mask_id_number, mask_phone};
 use crate::roster::model::{Gender, as_rfc3339};
@@ -61,10 +62,10 @@ pub struct Resident {
     pub pii: Pii,
     #[serde(serialize_with = "as_rfc3339")]
     #[schema(value_type = String)]
-    pub created_at: i64,
+    pub created_at: Millis,
     #[serde(serialize_with = "as_rfc3339")]
     #[schema(value_type = String)]
-    pub updated_at: i64,
+    pub updated_at: Millis,
 }
 
 /// A resident as stored, personal fields whole: never sent as it is.
@@ -83,8 +84,8 @@ pub(super) struct ResidentRow {
     pub phone: Option<String>,
     pub relation: String,
     pub health_note: Option<String>,
-    pub created_at: i64,
-    pub updated_at: i64,
+    pub created_at: Millis,
+    pub updated_at: Millis,
 }
 
 impl ResidentRow {

@@ -13,6 +13,7 @@ use super::scope::{Kind, Loc, Scope};
 use super::{delete_row, duplicate, fetch_page, filter_contains, keep, refuse_if_used};
 use crate::app::AppState;
 use crate::auth::Actor;
+use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
 use crate::roster::model::{NAME_MAX, as_rfc3339};
 use crate::roster::store;
@@ -34,7 +35,7 @@ pub struct Street {
     pub city: String,
     #[serde(serialize_with = "as_rfc3339")]
     #[schema(value_type = String)]
-    pub created_at: i64,
+    pub created_at: Millis,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -18,6 +18,7 @@ use super::{
 };
 use crate::app::AppState;
 use crate::auth::Actor;
+use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
 use crate::roster::model::{self, NAME_MAX, TEAM_KINDS, as_rfc3339, nullable};
 use crate::roster::store::{self, Place};
@@ -44,7 +45,7 @@ pub struct Team {
     pub member_user_ids: Vec<i64>,
     #[serde(serialize_with = "as_rfc3339")]
     #[schema(value_type = String)]
-    pub created_at: i64,
+    pub created_at: Millis,
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -55,7 +56,7 @@ struct TeamRow {
     kind: String,
     name: String,
     leader_user_id: Option<i64>,
-    created_at: i64,
+    created_at: Millis,
 }
 
 impl TeamRow {

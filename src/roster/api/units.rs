@@ -18,6 +18,7 @@ use super::{
 };
 use crate::app::AppState;
 use crate::auth::Actor;
+use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
 use crate::roster::model::{self, NAME_MAX, UNIT_KINDS, as_rfc3339, nullable};
 use crate::roster::store;
@@ -43,7 +44,7 @@ pub struct Unit {
     pub phone: Option<String>,
     #[serde(serialize_with = "as_rfc3339")]
     #[schema(value_type = String)]
-    pub created_at: i64,
+    pub created_at: Millis,
 }
 
 impl Unit {

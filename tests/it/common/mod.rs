@@ -128,7 +128,7 @@ impl TestApp {
         self.state.clock.advance(hours * 3_600_000);
     }
 
-    pub fn now(&self) -> i64 {
+    pub fn now(&self) -> linli::clock::Millis {
         self.state.clock.now()
     }
 
