@@ -193,17 +193,17 @@ CREATE TABLE demands (
     resident_id         INTEGER REFERENCES residents(id),
     reporter_name       TEXT NOT NULL DEFAULT '',
     reporter_phone      TEXT,
-    channel             TEXT NOT NULL,
+    channel             TEXT NOT NULL CHECK (channel IN ('phone','wechat','walk_in','online','visit','patrol','council','api')),
     category            TEXT REFERENCES categories(code),
-    urgency             TEXT NOT NULL,
-    level               TEXT NOT NULL,
-    status              TEXT NOT NULL,
+    urgency             TEXT NOT NULL CHECK (urgency IN ('normal','urgent','emergency')),
+    level               TEXT NOT NULL CHECK (level IN ('grid','community','street')),
+    status              TEXT NOT NULL CHECK (status IN ('submitted','accepted','dispatched','in_progress','resolved','feedback_given','closed','declined','merged')),
     title               TEXT NOT NULL,
     description         TEXT NOT NULL,
     location            TEXT NOT NULL DEFAULT '',
     merged_into         INTEGER REFERENCES demands(id),
     me_too              INTEGER NOT NULL DEFAULT 0,
-    assignee_kind       TEXT,
+    assignee_kind       TEXT CHECK (assignee_kind IN ('user','team','unit')),
     assignee_id         INTEGER,
     taken_by            INTEGER REFERENCES users(id),
     result              TEXT,
@@ -211,9 +211,9 @@ CREATE TABLE demands (
     feedback_note       TEXT,
     feedback_method     TEXT,
     rating_solved       INTEGER,
-    rating_satisfaction TEXT,
+    rating_satisfaction TEXT CHECK (rating_satisfaction IN ('satisfied','basically','unsatisfied')),
     rating_comment      TEXT,
-    close_kind          TEXT,
+    close_kind          TEXT CHECK (close_kind IN ('rated','unrated')),
     reopen_count        INTEGER NOT NULL DEFAULT 0,
     created_by          INTEGER REFERENCES users(id),
     created_at          INTEGER NOT NULL,
@@ -242,6 +242,9 @@ CREATE INDEX demands_accept_due ON demands (status, accept_due_at);
 CREATE INDEX demands_feedback_due ON demands (status, feedback_due_at);
 CREATE INDEX demands_created_by ON demands (created_by, id);
 CREATE INDEX demands_assignee ON demands (assignee_kind, assignee_id, status);
+CREATE INDEX demands_community_category ON demands (community_id, category, id);
+CREATE INDEX demands_community_channel ON demands (community_id, channel, id);
+CREATE INDEX demands_street ON demands (street_id, id);
 
 CREATE TABLE demand_events (
     id            INTEGER PRIMARY KEY,

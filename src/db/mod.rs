@@ -221,7 +221,9 @@ impl Db {
     /// Answers when the database answers.
     pub async fn ping(&self) -> DbResult<()> {
         let mut c = self.conn().await?;
-        Q::new("SELECT 1").fetch_one::<(i64,)>(&mut c).await?;
+        Q::new("SELECT CAST(1 AS BIGINT)")
+            .fetch_one::<(i64,)>(&mut c)
+            .await?;
         Ok(())
     }
 

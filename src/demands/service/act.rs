@@ -293,7 +293,7 @@ pub async fn act(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> ApiResult
                 .set("feedback_note", n.as_str())
                 .set("feedback_at", now)
                 .set_first("first_feedback_at", now)
-                .set("rating_reminded_at", None::<i64>)
+                .set("rating_reminded_at", None::<Millis>)
                 .run(tx, &d)
                 .await?;
             note = n.clone();
@@ -322,7 +322,7 @@ pub async fn act(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> ApiResult
                 json!({ "solved": solved, "satisfaction": satisfaction, "reopened": o.reopened });
         }
         Command::Reopen { reason } => {
-            up.set("closed_at", None::<i64>)
+            up.set("closed_at", None::<Millis>)
                 .set("close_kind", None::<String>)
                 .set("taken_by", None::<i64>)
                 .raw("reopen_count = reopen_count + 1")

@@ -16,7 +16,79 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub state: AppState,
     pub router: Router,
-    _dir: tempfile::TempDir,
+    _db: TestDb,
+}
+
+/// Where a test's database lives: a SQLite file in a temporary folder, or a PostgreSQL
+/// database of its own (when `TEST_POSTGRES_SERVER` names a server), dropped afterwards.
+enum TestDb {
+    Sqlite(tempfile::TempDir),
+    Postgres { server: String, name: String },
+}
+
+/// The PostgreSQL server the suite runs against, if any: `postgres://user@host:port`.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("TEST_POSTGRES_SERVER")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.trim_end_matches('/').to_string())
+}
+
+impl TestDb {
+    async fn create() -> (TestDb, String) {
+        match postgres_server() {
+            None => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("linli.db").display());
+                (TestDb::Sqlite(dir), url)
+            }
+            Some(server) => {
+                use std::sync::atomic::{AtomicU32, Ordering};
+                static N: AtomicU32 = AtomicU32::new(0);
+                let name = format!(
+                    "linli_test_{}_{}_{}",
+                    std::process::id(),
+                    N.fetch_add(1, Ordering::Relaxed),
+                    linli::clock::system_now().0 % 1_000_000
+                );
+                admin_sql(&server, &format!("CREATE DATABASE \"{name}\"")).await;
+                let url = format!("{server}/{name}");
+                (TestDb::Postgres { server, name }, url)
+            }
+        }
+    }
+}
+
+/// Runs one statement on the server's `postgres` database.
+async fn admin_sql(server: &str, sql: &str) {
+    use sqlx::Connection;
+    let mut c = sqlx::PgConnection::connect(&format!("{server}/postgres"))
+        .await
+        .expect("connect to the PostgreSQL server of TEST_POSTGRES_SERVER");
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+        .execute(&mut c)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { server, name } = self {
+            let (server, sql) = (
+                server.clone(),
+                format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+            );
+            // The test's runtime is ending: drop the database from a runtime of our own.
+            let _ = std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap()
+                    .block_on(admin_sql(&server, &sql));
+            })
+            .join();
+        }
+    }
 }
 
 /// A response: status and JSON body (`Value::Null` when the body is empty or not JSON).
@@ -45,8 +117,8 @@ impl TestApp {
     }
 
     pub async fn with_settings(mut settings: Settings) -> TestApp {
-        let dir = tempfile::tempdir().expect("temp dir");
-        settings.database = format!("sqlite://{}", dir.path().join("linli.db").display());
+        let (test_db, url) = TestDb::create().await;
+        settings.database = url;
         settings.jobs = false;
         let db = Db::connect(&ConnectOptions {
             url: settings.database.clone(),
@@ -64,7 +136,7 @@ impl TestApp {
         TestApp {
             state,
             router,
-            _dir: dir,
+            _db: test_db,
         }
     }
 
@@ -176,7 +248,7 @@ impl TestApp {
         (
             self.scalar("SELECT COUNT(*) FROM demands").await,
             self.scalar("SELECT COUNT(*) FROM demand_events").await,
-            self.scalar("SELECT COALESCE(SUM(version), 0) FROM demands")
+            self.scalar("SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM demands")
                 .await,
         )
     }
