@@ -10,6 +10,14 @@ use crate::config::Settings;
 
 #[derive(Subcommand, Debug)]
 pub enum AdminCommand {
+    /// Write a consistent backup of the database (SQLite: VACUUM INTO; PostgreSQL: pg_dump).
+    Backup(super::backup::BackupArgs),
+    #[command(flatten)]
+    Accounts(AccountCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AccountCommand {
     /// Create an account. Without --password-stdin a random password is generated and shown.
     CreateUser {
         #[arg(long)]
@@ -58,11 +66,18 @@ pub enum AdminCommand {
     },
 }
 
-pub async fn run(mut settings: Settings, c: AdminCommand) -> Result<(), String> {
+pub async fn run(settings: Settings, c: AdminCommand) -> Result<(), String> {
+    match c {
+        AdminCommand::Backup(a) => super::backup::run(settings, a).await,
+        AdminCommand::Accounts(a) => accounts(settings, a).await,
+    }
+}
+
+async fn accounts(mut settings: Settings, c: AccountCommand) -> Result<(), String> {
     let database = match &c {
-        AdminCommand::CreateUser { database, .. }
-        | AdminCommand::ResetPassword { database, .. }
-        | AdminCommand::IssueToken { database, .. } => database.clone(),
+        AccountCommand::CreateUser { database, .. }
+        | AccountCommand::ResetPassword { database, .. }
+        | AccountCommand::IssueToken { database, .. } => database.clone(),
     };
     if let Some(d) = database {
         settings.database = d;
@@ -71,7 +86,7 @@ pub async fn run(mut settings: Settings, c: AdminCommand) -> Result<(), String> 
     let now = system_now();
     let e = |e: crate::db::DbError| e.to_string();
     match c {
-        AdminCommand::CreateUser {
+        AccountCommand::CreateUser {
             username,
             role,
             display_name,
@@ -133,7 +148,7 @@ pub async fn run(mut settings: Settings, c: AdminCommand) -> Result<(), String> 
                 println!("password: {pw}");
             }
         }
-        AdminCommand::ResetPassword {
+        AccountCommand::ResetPassword {
             username,
             password_stdin,
             ..
@@ -154,7 +169,7 @@ pub async fn run(mut settings: Settings, c: AdminCommand) -> Result<(), String> 
                 println!("password: {pw}");
             }
         }
-        AdminCommand::IssueToken {
+        AccountCommand::IssueToken {
             username,
             label,
             days,

@@ -17,14 +17,20 @@ pub struct DemoArgs {
     /// Create the database and exit without serving.
     #[arg(long)]
     pub no_serve: bool,
+    /// PostgreSQL only: empty the database first (drops everything in its public schema).
+    /// A SQLite demo file is always replaced.
+    #[arg(long)]
+    pub reset: bool,
 }
 
 pub async fn run(mut settings: Settings, a: DemoArgs) -> Result<(), String> {
     settings.database = a.database.clone();
     settings.listen = a.listen.clone();
     settings.allow_demo_passwords = true;
-    if crate::db::engine_of(&a.database)? == crate::db::Engine::Sqlite {
-        remove_sqlite_files(&a.database)?;
+    match crate::db::engine_of(&a.database)? {
+        crate::db::Engine::Sqlite => remove_sqlite_files(&a.database)?,
+        crate::db::Engine::Postgres if a.reset => reset_postgres(&settings).await?,
+        crate::db::Engine::Postgres => {}
     }
     let db = super::open(&settings, true).await?;
     let state = AppState::new(db, settings);
@@ -60,15 +66,30 @@ pub async fn run(mut settings: Settings, a: DemoArgs) -> Result<(), String> {
     super::serve::serve_until_signal(listener, state).await
 }
 
+/// Drops everything in the PostgreSQL database's public schema.
+async fn reset_postgres(settings: &Settings) -> Result<(), String> {
+    let db = crate::db::Db::connect(&crate::db::ConnectOptions {
+        url: settings.database.clone(),
+        create: false,
+        max_connections: 1,
+    })
+    .await?;
+    let mut tx = db.begin().await.map_err(|e| e.to_string())?;
+    for sql in ["DROP SCHEMA public CASCADE", "CREATE SCHEMA public"] {
+        crate::db::Q::new(sql)
+            .execute(&mut tx)
+            .await
+            .map_err(|e| format!("cannot reset the database: {e}"))?;
+    }
+    tx.commit().await.map_err(|e| e.to_string())?;
+    db.close().await;
+    Ok(())
+}
+
 /// A demo starts from nothing: the file and its WAL companions go.
 fn remove_sqlite_files(url: &str) -> Result<(), String> {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:")
-        .split('?')
-        .next()
-        .unwrap_or("");
-    if path.is_empty() || path.contains(":memory:") {
+    let path = crate::db::sqlite_path(url);
+    if path.is_empty() {
         return Ok(());
     }
     for suffix in ["", "-wal", "-shm"] {

@@ -1,6 +1,7 @@
 //! The `linli` command line: one subcommand per job, each in its own file.
 
 mod admin;
+mod backup;
 mod demo;
 mod serve;
 
@@ -34,7 +35,7 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Bring the database schema up to date.
     Migrate(DbArgs),
-    /// Accounts and tokens.
+    /// Accounts, tokens and backups.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
     /// Settings.

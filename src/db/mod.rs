@@ -157,6 +157,13 @@ impl Db {
         let url = opts.url.as_str();
         match engine_of(url)? {
             Engine::Sqlite => {
+                let path = sqlite_path(url);
+                if !opts.create && !path.is_empty() && !std::path::Path::new(path).exists() {
+                    return Err(format!(
+                        "no SQLite database at {path}: create one with `linli migrate --database \
+                         {url}` (or try `linli demo`), or fix the path"
+                    ));
+                }
                 let base = SqliteConnectOptions::from_str(url)
                     .map_err(|e| format!("bad SQLite URL {url}: {e}"))?
                     .create_if_missing(opts.create)
@@ -182,12 +189,33 @@ impl Db {
             Engine::Postgres => {
                 let o = PgConnectOptions::from_str(url)
                     .map_err(|e| format!("bad PostgreSQL URL: {e}"))?;
+                let target = format!(
+                    "{}:{}/{}",
+                    o.get_host(),
+                    o.get_port(),
+                    o.get_database().unwrap_or_default()
+                );
+                // One connection first: its error says why (the pool would only time out).
+                use sqlx::Connection;
+                match tokio::time::timeout(Duration::from_secs(10), PgConnection::connect_with(&o))
+                    .await
+                {
+                    Ok(Ok(c)) => {
+                        let _ = c.close().await;
+                    }
+                    Ok(Err(e)) => return Err(explain_pg(&target, &e)),
+                    Err(_) => {
+                        return Err(format!(
+                            "cannot connect to PostgreSQL at {target}: no answer within 10 s"
+                        ));
+                    }
+                }
                 let pool = PgPoolOptions::new()
                     .max_connections(opts.max_connections)
-                    .acquire_timeout(Duration::from_secs(10))
+                    .acquire_timeout(Duration::from_secs(5))
                     .connect_with(o)
                     .await
-                    .map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
+                    .map_err(|e| explain_pg(&target, &e))?;
                 Ok(Db::Postgres(pool))
             }
         }
@@ -218,13 +246,19 @@ impl Db {
         })
     }
 
-    /// Answers when the database answers.
+    /// Answers when the database answers (within three seconds).
     pub async fn ping(&self) -> DbResult<()> {
-        let mut c = self.conn().await?;
-        Q::new("SELECT CAST(1 AS BIGINT)")
-            .fetch_one::<(i64,)>(&mut c)
-            .await?;
-        Ok(())
+        let ping = async {
+            let mut c = self.conn().await?;
+            Q::new("SELECT CAST(1 AS BIGINT)")
+                .fetch_one::<(i64,)>(&mut c)
+                .await?;
+            Ok(())
+        };
+        match tokio::time::timeout(Duration::from_secs(3), ping).await {
+            Ok(r) => r,
+            Err(_) => Err(DbError::Other(sqlx::Error::PoolTimedOut)),
+        }
     }
 
     pub async fn close(&self) {
@@ -236,6 +270,38 @@ impl Db {
             Db::Postgres(p) => p.close().await,
         }
     }
+}
+
+/// The file path of a SQLite URL (empty for an in-memory database).
+pub fn sqlite_path(url: &str) -> &str {
+    let p = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or("");
+    if p.contains(":memory:") { "" } else { p }
+}
+
+/// Why a PostgreSQL connection failed, in words an operator can act on.
+fn explain_pg(target: &str, e: &sqlx::Error) -> String {
+    use std::io::ErrorKind;
+    let why = match e {
+        sqlx::Error::Io(io) if io.kind() == ErrorKind::ConnectionRefused => {
+            "connection refused: is PostgreSQL running, and are the host and port right?".into()
+        }
+        sqlx::Error::Database(d) => {
+            let msg = d.message().to_string();
+            match d.code().as_deref() {
+                Some("3D000") => format!("{msg}: create it (createdb) or fix the URL"),
+                Some("28P01") | Some("28000") => format!("{msg}: check the user and password"),
+                _ => msg,
+            }
+        }
+        sqlx::Error::PoolTimedOut => "no connection within the timeout".into(),
+        other => other.to_string(),
+    };
+    format!("cannot connect to PostgreSQL at {target}: {why}")
 }
 
 /// The engine a URL names, or why it names none.

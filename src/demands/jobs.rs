@@ -87,10 +87,14 @@ async fn run_if_leader(st: &AppState, node: &str, every: Duration) -> DbResult<O
     let now = st.clock.now();
     let ttl = every.as_millis() as i64 * 3;
     let mut tx = st.db.begin().await?;
-    Q::new("INSERT INTO job_leases (name, holder, expires_at) VALUES ('demands', $1, 0) ON CONFLICT DO NOTHING")
-        .bind(node)
-        .execute(&mut tx)
-        .await?;
+    Q::new(
+        "INSERT INTO job_leases (name, holder, expires_at) VALUES ('demands', $1, $2) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(node)
+    .bind(Millis(0))
+    .execute(&mut tx)
+    .await?;
     let won = Q::new(
         "UPDATE job_leases SET holder = $1, expires_at = $2 \
          WHERE name = 'demands' AND (holder = $1 OR expires_at < $3)",

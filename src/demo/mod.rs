@@ -129,7 +129,7 @@ async fn seed_with(state: &AppState, size: Size, demands: usize) -> Result<Summa
         .map_err(db)?
         .0;
     if streets > 0 {
-        return Err("the database already holds communities; the demo needs an empty one".into());
+        return Err("the database already holds communities; the demo needs an empty one (on PostgreSQL, `linli demo --reset` empties it)".into());
     }
     // The roster existed before the two months of history.
     let founded: Millis = now - 90 * DAY;

@@ -117,6 +117,20 @@ impl From<DbError> for ApiError {
                 ApiError::conflict("conflict", tr!("error.conflict"))
             }
             DbError::Other(sqlx::Error::RowNotFound) => ApiError::not_found(),
+            // The database is away: say so, and that it is worth trying again.
+            DbError::Other(
+                e @ (sqlx::Error::Io(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed),
+            ) => {
+                tracing::warn!(error = %e, "database unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database_unavailable",
+                    tr!("error.database_unavailable"),
+                )
+            }
             DbError::Other(e) => ApiError::internal(e),
         }
     }

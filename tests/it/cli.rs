@@ -1,12 +1,11 @@
 //! The `linli` binary itself: migrate, admin, config print, and serve's refusal of demo
 //! passwords, its start and its graceful stop on SIGTERM.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use linli::config::Settings;
 
-use crate::common::TestApp;
+use crate::common::{TestApp, http, spawn_serve, stop_serve};
 
 fn linli() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_linli"));
@@ -34,55 +33,13 @@ async fn serve_refuses_demo_passwords_until_they_are_changed_or_allowed() {
     assert!(err.contains("demo password"), "{err}");
 
     // Allowed explicitly: it serves, answers, and stops cleanly on SIGTERM.
-    let mut child = linli()
-        .args([
-            "serve",
-            "--database",
-            &url,
-            "--listen",
-            "127.0.0.1:0",
-            "--allow-demo-passwords",
-        ])
-        .env("LINLI_JOBS", "false")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .to_string();
-    assert!(base.starts_with("http://127.0.0.1:"), "{line}");
-    let health = tokio::task::spawn_blocking({
-        let base = base.clone();
-        move || {
-            let addr = base.trim_start_matches("http://").to_string();
-            let mut s = std::net::TcpStream::connect(addr).unwrap();
-            use std::io::{Read, Write};
-            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                .unwrap();
-            let mut r = String::new();
-            s.read_to_string(&mut r).unwrap();
-            r
-        }
-    })
-    .await
-    .unwrap();
-    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = child.wait().unwrap();
-    assert!(status.success(), "graceful stop exits 0, got {status}");
+    let (child, base) = spawn_serve(&url, &[("LINLI_JOBS", "false")]);
+    let (status, body) =
+        tokio::task::spawn_blocking(move || http(&base, "GET", "/healthz", None, None))
+            .await
+            .unwrap();
+    assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
+    stop_serve(child);
 }
 
 #[tokio::test]

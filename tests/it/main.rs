@@ -1,11 +1,15 @@
 //! Integration tests: the real router, a fresh database per test.
 
 mod api_contract;
+mod backup;
 mod bad_input;
 mod cli;
 mod common;
 mod demands_loop;
 mod jobs;
+mod nodes;
+mod outage;
 mod roster;
+mod schema;
 mod scope;
 mod stories;

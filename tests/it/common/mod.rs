@@ -360,3 +360,97 @@ pub fn ids(page: &Value) -> Vec<i64> {
         .map(|d| d["id"].as_i64().unwrap())
         .collect()
 }
+
+/// One HTTP/1.1 request to a running `linli serve` (blocking; call from spawn_blocking or
+/// a plain thread). Returns the status and the JSON body.
+pub fn http(
+    base: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> (u16, Value) {
+    use std::io::{Read, Write};
+    let addr = base.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = std::net::TcpStream::connect(addr).expect("connect to linli");
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{auth}\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    let status = text[9..12].parse().unwrap_or(0);
+    let (head, payload) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    // Bodies may come chunked: take the JSON between the first '{' or '[' and the last '}'/']'.
+    let json = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        let start = payload.find(['{', '[']).unwrap_or(0);
+        let end = payload
+            .rfind(['}', ']'])
+            .map(|e| e + 1)
+            .unwrap_or(payload.len());
+        &payload[start..end]
+    } else {
+        payload
+    };
+    (status, serde_json::from_str(json).unwrap_or(Value::Null))
+}
+
+/// Starts `linli serve` on a free port against `database`; returns the child and its URL.
+pub fn spawn_serve(database: &str, envs: &[(&str, &str)]) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_linli"));
+    cmd.args([
+        "serve",
+        "--database",
+        database,
+        "--listen",
+        "127.0.0.1:0",
+        "--allow-demo-passwords",
+    ])
+    .env_remove("LINLI_CONFIG")
+    .env("LINLI_LOG", "warn")
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::null());
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("start linli serve");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('/')
+        .to_string();
+    assert!(
+        base.starts_with("http://127.0.0.1:"),
+        "linli serve printed {line:?}"
+    );
+    (child, base)
+}
+
+/// Stops a `linli serve` with SIGTERM and insists that it exits cleanly.
+pub fn stop_serve(mut child: std::process::Child) {
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "graceful stop exits 0, got {status}");
+}
