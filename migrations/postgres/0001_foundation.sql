@@ -337,9 +337,12 @@ CREATE TABLE audit_log (
     action        TEXT NOT NULL,
     object_kind   TEXT NOT NULL,
     object_id     BIGINT,
-    detail        TEXT NOT NULL DEFAULT ''
+    detail        TEXT NOT NULL DEFAULT '',
+    street_id     BIGINT,
+    community_id  BIGINT
 );
 CREATE INDEX audit_log_object ON audit_log (object_kind, object_id);
+CREATE INDEX audit_log_community ON audit_log (community_id, at);
 
 -- Demand categories with their deadlines (editable by admin). The seeds' rule: accept
 -- within 24 hours, feed back within two weeks; gas and safety hazards faster.

@@ -140,12 +140,15 @@ pub async fn put_category(
     .await?;
     crate::audit::record(
         &mut tx,
-        st.clock.now(),
-        actor.user_id,
-        "set_category",
-        "category",
-        0,
-        &code,
+        crate::audit::Entry {
+            at: st.clock.now(),
+            user_id: actor.user_id,
+            action: "set_category",
+            object_kind: "category",
+            object_id: 0,
+            detail: &code,
+            place: None,
+        },
     )
     .await?;
     let c: Category = Q::new(

@@ -209,12 +209,18 @@ pub async fn get_demand(
         let mut tx = st.db.begin().await?;
         crate::audit::record(
             &mut tx,
-            now,
-            actor.user_id,
-            "view_pii",
-            "demand",
-            d.id,
-            "reporter_phone",
+            crate::audit::Entry {
+                at: now,
+                user_id: actor.user_id,
+                action: "view_pii",
+                object_kind: "demand",
+                object_id: d.id,
+                detail: "reporter_phone",
+                place: Some(crate::roster::store::Place {
+                    street_id: d.street_id,
+                    community_id: d.community_id,
+                }),
+            },
         )
         .await?;
         tx.commit().await?;

@@ -249,12 +249,18 @@ pub async fn get_resident(
         let detail = format!("id_number,phone,health_note; role={}", actor.role.as_str());
         crate::audit::record(
             &mut tx,
-            st.clock.now(),
-            actor.user_id,
-            "view_pii",
-            "resident",
-            id,
-            &detail,
+            crate::audit::Entry {
+                at: st.clock.now(),
+                user_id: actor.user_id,
+                action: "view_pii",
+                object_kind: "resident",
+                object_id: id,
+                detail: &detail,
+                place: Some(crate::roster::store::Place {
+                    street_id: row.street_id,
+                    community_id: row.community_id,
+                }),
+            },
         )
         .await?;
         tx.commit().await?;
