@@ -53,6 +53,7 @@ CREATE TABLE tokens (
     revoked_at    INTEGER
 );
 CREATE INDEX tokens_user ON tokens (user_id);
+CREATE INDEX tokens_expiry ON tokens (expires_at);
 
 CREATE TABLE compounds (
     id            INTEGER PRIMARY KEY,
@@ -124,9 +125,10 @@ CREATE INDEX residents_community ON residents (community_id, id);
 CREATE TABLE resident_tags (
     resident_id   INTEGER NOT NULL REFERENCES residents(id) ON DELETE CASCADE,
     tag           TEXT NOT NULL,
+    community_id  INTEGER NOT NULL,
     PRIMARY KEY (resident_id, tag)
 );
-CREATE INDEX resident_tags_tag ON resident_tags (tag, resident_id);
+CREATE INDEX resident_tags_tag ON resident_tags (community_id, tag, resident_id);
 
 CREATE TABLE party_branches (
     id            INTEGER PRIMARY KEY,
@@ -245,6 +247,9 @@ CREATE INDEX demands_assignee ON demands (assignee_kind, assignee_id, status);
 CREATE INDEX demands_community_category ON demands (community_id, category, id);
 CREATE INDEX demands_community_channel ON demands (community_id, channel, id);
 CREATE INDEX demands_street ON demands (street_id, id);
+CREATE INDEX demands_resident ON demands (resident_id, id);
+CREATE INDEX demands_awaiting_rating ON demands (status, feedback_at);
+CREATE INDEX demands_merged_into ON demands (community_id, merged_into);
 
 CREATE TABLE demand_events (
     id            INTEGER PRIMARY KEY,

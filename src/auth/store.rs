@@ -116,10 +116,14 @@ pub async fn record_failure(
 }
 
 pub async fn record_success(ex: &mut impl Exec, user_id: i64) -> DbResult<()> {
-    Q::new("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-        .bind(user_id)
-        .execute(ex)
-        .await?;
+    // Only when there is something to clear: most logins write nothing here.
+    Q::new(
+        "UPDATE users SET failed_logins = 0, locked_until = NULL \
+         WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)",
+    )
+    .bind(user_id)
+    .execute(ex)
+    .await?;
     Ok(())
 }
 

@@ -32,6 +32,8 @@ pub struct Report {
     pub feedback_overdue: usize,
     pub rating_reminders: usize,
     pub auto_closed: usize,
+    /// Expired or revoked tokens deleted (a day after they stopped working).
+    pub purged_tokens: u64,
 }
 
 /// The running jobs; stop them on shutdown.
@@ -119,6 +121,7 @@ pub async fn run_once(st: &AppState) -> DbResult<Report> {
         feedback_overdue: flag(st, now, Flag::Feedback).await?,
         rating_reminders: flag(st, now, Flag::Rating).await?,
         auto_closed: auto_close(st, now).await?,
+        purged_tokens: purge_tokens(st, now).await?,
     })
 }
 
@@ -166,9 +169,10 @@ async fn flag(st: &AppState, now: Millis, f: Flag) -> DbResult<usize> {
     let mut total = 0;
     loop {
         let mut tx = st.db.begin().await?;
-        let ids: Vec<(i64,)> = Q::new(format!(
+        let ids: Vec<(i64, i64)> = Q::new(format!(
             "UPDATE demands SET {col} = $1 WHERE id IN (SELECT id FROM demands \
-             WHERE {cond} AND {col} IS NULL ORDER BY id LIMIT $3) AND {col} IS NULL RETURNING id",
+             WHERE {cond} AND {col} IS NULL ORDER BY id LIMIT $3) AND {col} IS NULL \
+             RETURNING community_id, id",
             cond = f.condition()
         ))
         .bind(now)
@@ -176,8 +180,8 @@ async fn flag(st: &AppState, now: Millis, f: Flag) -> DbResult<usize> {
         .bind(BATCH)
         .fetch_all(&mut tx)
         .await?;
-        for (id,) in &ids {
-            remind(&mut tx, *id, now, f).await?;
+        for &(community_id, id) in &ids {
+            remind(&mut tx, community_id, id, now, f).await?;
         }
         tx.commit().await?;
         total += ids.len();
@@ -187,8 +191,8 @@ async fn flag(st: &AppState, now: Millis, f: Flag) -> DbResult<usize> {
     }
 }
 
-async fn remind(tx: &mut Tx, id: i64, now: Millis, f: Flag) -> DbResult<()> {
-    let Some(d) = store::find(tx, id).await? else {
+async fn remind(tx: &mut Tx, community_id: i64, id: i64, now: Millis, f: Flag) -> DbResult<()> {
+    let Some(d) = store::find_in(tx, community_id, id).await? else {
         return Ok(());
     };
     let (note, due) = match f {
@@ -213,6 +217,17 @@ async fn remind(tx: &mut Tx, id: i64, now: Millis, f: Flag) -> DbResult<()> {
     )
     .await?;
     Ok(())
+}
+
+/// Deletes tokens that expired or were revoked more than a day ago.
+async fn purge_tokens(st: &AppState, now: Millis) -> DbResult<u64> {
+    let mut tx = st.db.begin().await?;
+    let n = Q::new("DELETE FROM tokens WHERE expires_at < $1 OR revoked_at < $1")
+        .bind(now - DAY)
+        .execute(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(n)
 }
 
 /// Closes, as unrated, demands fed back longer ago than the rating window.

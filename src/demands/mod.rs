@@ -1,4 +1,5 @@
 //! C2 · Demands: the closed loop from a resident's problem to a rated result.
+//! (The background jobs here also purge spent login tokens.)
 
 pub mod api;
 pub mod deadlines;

@@ -103,9 +103,9 @@ pub fn push_scope(q: &mut Q, a: &Actor) {
         }
         Role::Unit => {
             let unit = a.unit_id.unwrap_or(-1);
-            q.push(" AND (EXISTS (SELECT 1 FROM demand_assignments da WHERE da.demand_id = d.id AND da.target_kind = 'unit' AND da.target_id = ")
+            q.push(" AND (EXISTS (SELECT 1 FROM demand_assignments da WHERE da.community_id = d.community_id AND da.demand_id = d.id AND da.target_kind = 'unit' AND da.target_id = ")
                 .push_bind(unit)
-                .push(") OR EXISTS (SELECT 1 FROM demand_summons ds WHERE ds.demand_id = d.id AND ds.target_kind = 'unit' AND ds.target_id = ")
+                .push(") OR EXISTS (SELECT 1 FROM demand_summons ds WHERE ds.community_id = d.community_id AND ds.demand_id = d.id AND ds.target_kind = 'unit' AND ds.target_id = ")
                 .push_bind(unit)
                 .push("))");
         }
@@ -123,11 +123,11 @@ pub fn push_scope(q: &mut Q, a: &Actor) {
 
 /// Demands ever given to this person, to a team they are in, or that summoned them.
 fn push_given_to_person(q: &mut Q, uid: i64) {
-    q.push("EXISTS (SELECT 1 FROM demand_assignments da WHERE da.demand_id = d.id AND ((da.target_kind = 'user' AND da.target_id = ")
+    q.push("EXISTS (SELECT 1 FROM demand_assignments da WHERE da.community_id = d.community_id AND da.demand_id = d.id AND ((da.target_kind = 'user' AND da.target_id = ")
         .push_bind(uid)
         .push(") OR (da.target_kind = 'team' AND da.target_id IN (SELECT tm.team_id FROM team_members tm WHERE tm.user_id = ")
         .push_bind(uid)
-        .push(")))) OR EXISTS (SELECT 1 FROM demand_summons ds WHERE ds.demand_id = d.id AND ds.target_kind = 'user' AND ds.target_id = ")
+        .push(")))) OR EXISTS (SELECT 1 FROM demand_summons ds WHERE ds.community_id = d.community_id AND ds.demand_id = d.id AND ds.target_kind = 'user' AND ds.target_id = ")
         .push_bind(uid)
         .push(")");
 }
@@ -146,6 +146,21 @@ pub async fn find(ex: &mut impl Exec, id: i64) -> DbResult<Option<DemandRow>> {
         .bind(id)
         .fetch_optional(ex)
         .await
+}
+
+/// The demand of a known community (one shard when demands are distributed by community).
+pub async fn find_in(
+    ex: &mut impl Exec,
+    community_id: i64,
+    id: i64,
+) -> DbResult<Option<DemandRow>> {
+    Q::new(format!(
+        "SELECT {COLUMNS} FROM demands d WHERE d.community_id = $1 AND d.id = $2"
+    ))
+    .bind(community_id)
+    .bind(id)
+    .fetch_optional(ex)
+    .await
 }
 
 /// One entry of the timeline.
@@ -204,12 +219,13 @@ pub struct EventRow {
     pub data: sqlx::types::Json<serde_json::Value>,
 }
 
-pub async fn timeline(ex: &mut impl Exec, demand_id: i64) -> DbResult<Vec<EventRow>> {
+pub async fn timeline(ex: &mut impl Exec, d: &DemandRow) -> DbResult<Vec<EventRow>> {
     Q::new(
         "SELECT id, at, actor_id, actor_name, actor_role, action, from_status, to_status, level, \
-         note, data FROM demand_events WHERE demand_id = $1 ORDER BY id",
+         note, data FROM demand_events WHERE community_id = $1 AND demand_id = $2 ORDER BY id",
     )
-    .bind(demand_id)
+    .bind(d.community_id)
+    .bind(d.id)
     .fetch_all(ex)
     .await
 }
@@ -227,7 +243,7 @@ pub struct SummonRow {
     pub back_note: Option<String>,
 }
 
-pub async fn summons(ex: &mut impl Exec, demand_id: i64) -> DbResult<Vec<SummonRow>> {
+pub async fn summons(ex: &mut impl Exec, d: &DemandRow) -> DbResult<Vec<SummonRow>> {
     Q::new(
         "SELECT s.id, s.target_kind, s.target_id, \
          COALESCE(u.name, p.display_name, '') AS target_name, s.summoned_at, s.reported_in_at, \
@@ -235,9 +251,10 @@ pub async fn summons(ex: &mut impl Exec, demand_id: i64) -> DbResult<Vec<SummonR
          FROM demand_summons s \
          LEFT JOIN units u ON s.target_kind = 'unit' AND u.id = s.target_id \
          LEFT JOIN users p ON s.target_kind = 'user' AND p.id = s.target_id \
-         WHERE s.demand_id = $1 ORDER BY s.id",
+         WHERE s.community_id = $1 AND s.demand_id = $2 ORDER BY s.id",
     )
-    .bind(demand_id)
+    .bind(d.community_id)
+    .bind(d.id)
     .fetch_all(ex)
     .await
 }
@@ -253,12 +270,13 @@ pub struct AttachmentMeta {
     pub uploaded_at: Millis,
 }
 
-pub async fn attachments(ex: &mut impl Exec, demand_id: i64) -> DbResult<Vec<AttachmentMeta>> {
+pub async fn attachments(ex: &mut impl Exec, d: &DemandRow) -> DbResult<Vec<AttachmentMeta>> {
     Q::new(
         "SELECT id, file_name, content_type, size, sha256, uploaded_by, uploaded_at \
-         FROM attachments WHERE demand_id = $1 ORDER BY id",
+         FROM attachments WHERE community_id = $1 AND demand_id = $2 ORDER BY id",
     )
-    .bind(demand_id)
+    .bind(d.community_id)
+    .bind(d.id)
     .fetch_all(ex)
     .await
 }

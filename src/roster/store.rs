@@ -191,18 +191,25 @@ pub async fn insert_resident(
     .bind(now)
     .insert_id(ex)
     .await?;
-    set_tags(ex, id, r.tags).await?;
+    set_tags(ex, at.community_id, id, r.tags).await?;
     Ok(id)
 }
 
-/// Replaces a resident's tags.
-pub async fn set_tags(ex: &mut impl Exec, resident_id: i64, tags: &[&str]) -> DbResult<()> {
-    Q::new("DELETE FROM resident_tags WHERE resident_id = $1")
+/// Replaces a resident's tags (kept with the resident's community, the partition key).
+pub async fn set_tags(
+    ex: &mut impl Exec,
+    community_id: i64,
+    resident_id: i64,
+    tags: &[&str],
+) -> DbResult<()> {
+    Q::new("DELETE FROM resident_tags WHERE community_id = $1 AND resident_id = $2")
+        .bind(community_id)
         .bind(resident_id)
         .execute(ex)
         .await?;
     for t in tags {
-        Q::new("INSERT INTO resident_tags (resident_id, tag) VALUES ($1, $2)")
+        Q::new("INSERT INTO resident_tags (community_id, resident_id, tag) VALUES ($1, $2, $3)")
+            .bind(community_id)
             .bind(resident_id)
             .bind(*t)
             .execute(ex)

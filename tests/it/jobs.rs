@@ -28,6 +28,30 @@ async fn concurrent_scans_flag_each_overdue_demand_exactly_once() {
 }
 
 #[tokio::test]
+async fn spent_tokens_are_purged_a_day_after_they_stop_working() {
+    let app = TestApp::with_settings(linli::config::Settings::default()).await;
+    let staff = app.login("staff").await;
+    let _grid01 = app.login("grid01").await;
+    assert_eq!(staff.post("/api/v1/logout", json!({})).await.status, 204);
+    let before = app.scalar("SELECT COUNT(*) FROM tokens").await;
+    let r = linli::demands::jobs::run_once(&app.state).await.unwrap();
+    assert_eq!(r.purged_tokens, 0, "not yet a day");
+    app.advance_hours(25);
+    let r = linli::demands::jobs::run_once(&app.state).await.unwrap();
+    assert_eq!(
+        r.purged_tokens, 1,
+        "the revoked one; grid01's session expired only 13 h ago"
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM tokens").await, before - 1);
+    app.advance_hours(12);
+    let r = linli::demands::jobs::run_once(&app.state).await.unwrap();
+    assert_eq!(
+        r.purged_tokens, 1,
+        "grid01's expired session, a day after it expired"
+    );
+}
+
+#[tokio::test]
 async fn residents_who_have_not_rated_are_asked_again_then_closed_unrated() {
     let app = TestApp::new().await;
     let staff = app.login("staff").await;

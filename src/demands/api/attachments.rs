@@ -176,7 +176,7 @@ pub async fn download(
 ) -> ApiResult<Response> {
     let mut q = Q::new(
         "SELECT a.file_name, a.content_type, a.data FROM attachments a \
-         JOIN demands d ON d.id = a.demand_id WHERE a.id = ",
+         JOIN demands d ON d.community_id = a.community_id AND d.id = a.demand_id WHERE a.id = ",
     );
     q.push_bind(id);
     push_scope(&mut q, &actor);

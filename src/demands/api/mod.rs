@@ -200,9 +200,9 @@ pub async fn get_demand(
         .ok_or_else(ApiError::not_found)?;
     let name = assignee_name(&mut c, &d).await?;
     let (facts, rel) = service::facts_and_relation(&mut c, &actor, &d).await?;
-    let timeline = store::timeline(&mut c, id).await?;
-    let summons = store::summons(&mut c, id).await?;
-    let attachments = store::attachments(&mut c, id).await?;
+    let timeline = store::timeline(&mut c, &d).await?;
+    let summons = store::summons(&mut c, &d).await?;
+    let attachments = store::attachments(&mut c, &d).await?;
     drop(c);
     let whole = sees_phone(&actor, &d);
     if whole && d.reporter_phone.is_some() && actor.role != crate::auth::Role::Resident {

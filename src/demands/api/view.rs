@@ -174,15 +174,17 @@ pub const ASSIGNEE_NAME: &str = "CASE d.assignee_kind \
     WHEN 'team' THEN (SELECT x.name FROM teams x WHERE x.id = d.assignee_id) \
     WHEN 'unit' THEN (SELECT x.name FROM units x WHERE x.id = d.assignee_id) END";
 
+/// The assignee's name, looked up in the table of its kind.
 pub async fn assignee_name(ex: &mut impl Exec, d: &DemandRow) -> DbResult<Option<String>> {
-    if d.assignee_kind.is_none() {
-        return Ok(None);
-    }
-    Ok(Q::new(format!(
-        "SELECT {ASSIGNEE_NAME} FROM demands d WHERE d.id = $1"
-    ))
-    .bind(d.id)
-    .fetch_one::<(Option<String>,)>(ex)
-    .await?
-    .0)
+    let sql = match d.assignee_kind.as_deref() {
+        Some("user") => "SELECT display_name FROM users WHERE id = $1",
+        Some("team") => "SELECT name FROM teams WHERE id = $1",
+        Some("unit") => "SELECT name FROM units WHERE id = $1",
+        _ => return Ok(None),
+    };
+    Ok(Q::new(sql)
+        .bind(d.assignee_id)
+        .fetch_optional::<(String,)>(ex)
+        .await?
+        .map(|r| r.0))
 }

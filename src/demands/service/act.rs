@@ -162,7 +162,9 @@ impl Update {
 
     async fn run(mut self, tx: &mut Tx, d: &DemandRow) -> ApiResult<()> {
         self.q
-            .push(" WHERE id = ")
+            .push(" WHERE community_id = ")
+            .push_bind(d.community_id)
+            .push(" AND id = ")
             .push_bind(d.id)
             .push(" AND version = ")
             .push_bind(d.version);
@@ -404,7 +406,9 @@ pub async fn act(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> ApiResult
         },
     )
     .await?;
-    store::find(tx, d.id).await?.ok_or_else(ApiError::not_found)
+    store::find_in(tx, d.community_id, d.id)
+        .await?
+        .ok_or_else(ApiError::not_found)
 }
 
 /// Merges a duplicate into the demand it repeats: the duplicate is closed as merged and the
@@ -434,16 +438,18 @@ async fn merge(tx: &mut Tx, ctx: &Ctx<'_>, d: &DemandRow, into: i64, up: Update)
     let joined = 1 + d.me_too;
     Q::new(
         "UPDATE demands SET me_too = me_too + $1, version = version + 1, updated_at = $2 \
-         WHERE id = $3",
+         WHERE community_id = $3 AND id = $4",
     )
     .bind(joined)
     .bind(ctx.now)
+    .bind(d.community_id)
     .bind(into)
     .execute(tx)
     .await?;
     // Demands merged into the duplicate earlier now point at the survivor.
-    Q::new("UPDATE demands SET merged_into = $1 WHERE merged_into = $2")
+    Q::new("UPDATE demands SET merged_into = $1 WHERE community_id = $2 AND merged_into = $3")
         .bind(into)
+        .bind(d.community_id)
         .bind(d.id)
         .execute(tx)
         .await?;
@@ -473,7 +479,7 @@ async fn report(
     which: &str,
     note: Option<&str>,
 ) -> ApiResult<i64> {
-    let s = own_summons(tx, ctx.actor, d.id)
+    let s = own_summons(tx, ctx.actor, d)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let note_column = if which == "reported_in" {
@@ -483,11 +489,12 @@ async fn report(
     };
     Q::new(format!(
         "UPDATE demand_summons SET {which}_at = $1, {which}_by = $2, {note_column} = $3 \
-         WHERE id = $4 AND {which}_at IS NULL"
+         WHERE community_id = $4 AND id = $5 AND {which}_at IS NULL"
     ))
     .bind(ctx.now)
     .bind(ctx.actor.user_id)
     .bind(note)
+    .bind(d.community_id)
     .bind(s.id)
     .execute(tx)
     .await?;

@@ -135,7 +135,9 @@ pub async fn intake(tx: &mut Tx, ctx: &Ctx<'_>, n: NewDemand) -> ApiResult<Deman
     .insert_id(tx)
     .await?;
 
-    let row = store::find(tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let row = store::find_in(tx, o.community_id, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     store::append_event(
         tx,
         NewEvent {

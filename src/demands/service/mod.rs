@@ -35,8 +35,10 @@ pub async fn facts_and_relation(
     d: &DemandRow,
 ) -> ApiResult<(Facts, Relation)> {
     let pending = Q::new(
-        "SELECT COUNT(*) FROM demand_summons WHERE demand_id = $1 AND reported_back_at IS NULL",
+        "SELECT COUNT(*) FROM demand_summons WHERE community_id = $1 AND demand_id = $2 \
+         AND reported_back_at IS NULL",
     )
+    .bind(d.community_id)
     .bind(d.id)
     .fetch_one::<(i64,)>(ex)
     .await?
@@ -49,7 +51,7 @@ pub async fn facts_and_relation(
         feedback_at: d.feedback_at,
         closed_at: d.closed_at,
     };
-    let summons = own_summons(ex, actor, d.id).await?.map(|s| s.state());
+    let summons = own_summons(ex, actor, d).await?.map(|s| s.state());
     let rel = Relation {
         own_grid: d.grid_id.is_some_and(|g| actor.grid_ids.contains(&g)),
         assignee: is_assignee(actor, d),
@@ -91,18 +93,19 @@ impl OwnSummons {
 pub async fn own_summons(
     ex: &mut impl Exec,
     a: &Actor,
-    demand_id: i64,
+    d: &DemandRow,
 ) -> ApiResult<Option<OwnSummons>> {
     // The one furthest from done first: a person summoned twice reports on the open one.
     Ok(Q::new(
         "SELECT id, reported_in_at, reported_back_at FROM demand_summons \
-         WHERE demand_id = $1 AND ((target_kind = 'user' AND target_id = $2) \
+         WHERE community_id = $4 AND demand_id = $1 AND ((target_kind = 'user' AND target_id = $2) \
          OR (target_kind = 'unit' AND target_id = $3)) \
          ORDER BY reported_back_at IS NOT NULL, reported_in_at IS NOT NULL, id LIMIT 1",
     )
-    .bind(demand_id)
+    .bind(d.id)
     .bind(a.user_id)
     .bind(a.unit_id.unwrap_or(-1))
+    .bind(d.community_id)
     .fetch_optional(ex)
     .await?)
 }

@@ -200,9 +200,12 @@ pub async fn list_residents(
     filter_eq(&mut q, "h.building_id", f.building_id);
     filter_eq(&mut q, "b.grid_id", f.grid_id);
     if let Some(tag) = f.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        q.push(" AND x.id IN (SELECT resident_id FROM resident_tags WHERE tag = ")
-            .push_bind(tag)
-            .push(")");
+        q.push(
+            " AND EXISTS (SELECT 1 FROM resident_tags t WHERE t.community_id = x.community_id \
+             AND t.resident_id = x.id AND t.tag = ",
+        )
+        .push_bind(tag)
+        .push(")");
     }
     filter_contains(&mut q, "x.name", f.q.as_deref());
     let mut conn = st.db.conn().await?;

@@ -253,6 +253,15 @@ pub async fn patch_resident(
         return Err(ApiError::forbidden());
     }
     let at = place_of(loc)?;
+    // The community is a resident's partition key: someone who moves to another community
+    // is registered there anew.
+    if at.community_id != old.community_id {
+        return Err(ApiError::invalid(
+            "household_id",
+            "other_community",
+            tr!("roster.other_community"),
+        ));
+    }
     Q::new(
         "UPDATE residents SET street_id = $1, community_id = $2, household_id = $3, \
          name = $4, gender = $5, birth_date = $6, id_number = $7, phone = $8, relation = $9, \
@@ -275,7 +284,7 @@ pub async fn patch_resident(
     .map_err(duplicate)?;
     if let Some(tags) = &tags {
         let refs: Vec<&str> = tags.iter().map(String::as_str).collect();
-        store::set_tags(&mut tx, id, &refs).await?;
+        store::set_tags(&mut tx, at.community_id, id, &refs).await?;
     }
     let r = answer(&mut tx, id).await?;
     tx.commit().await?;
@@ -312,7 +321,7 @@ pub async fn delete_resident(
         id,
     )
     .await?;
-    store::set_tags(&mut tx, id, &[]).await?;
+    store::set_tags(&mut tx, old.community_id, id, &[]).await?;
     delete_row(&mut tx, "residents", id).await?;
     tx.commit().await?;
     tracing::info!(

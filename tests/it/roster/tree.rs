@@ -288,3 +288,29 @@ async fn teams_and_branches_keep_their_members_and_grids() {
             .any(|x| x["id"] == b["id"])
     );
 }
+
+#[tokio::test]
+async fn a_resident_moving_to_another_community_is_registered_there_anew() {
+    let app = TestApp::new().await;
+    let admin = app.login("admin").await;
+    let resident = app
+        .scalar("SELECT resident_id FROM users WHERE username = 'resident2'")
+        .await;
+    let dongli_household = app
+        .scalar(
+            "SELECT MIN(h.id) FROM households h JOIN communities c ON c.id = h.community_id \
+             WHERE c.name = '东里社区'",
+        )
+        .await;
+    let r = admin
+        .patch(
+            &format!("/api/v1/residents/{resident}"),
+            serde_json::json!({"household_id": dongli_household}),
+        )
+        .await;
+    super::assert_invalid(&r, "household_id", "other_community");
+    let still = app
+        .scalar_with("SELECT household_id FROM residents WHERE id = $1", resident)
+        .await;
+    assert_ne!(still, dongli_household);
+}
