@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router, middleware};
 use tokio::net::TcpListener;
@@ -65,7 +65,9 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/healthz", get(healthz))
-        .route("/", get(index))
+        .merge(crate::web::pages::router())
+        .merge(crate::demands::pages::router())
+        .route("/dash", get(crate::measures::pages::dashboard))
         .fallback(error::fallback)
         .layer(middleware::from_fn(i18n::detect))
         .layer(DefaultBodyLimit::max(body_limit))
@@ -86,10 +88,6 @@ async fn healthz(State(st): State<AppState>) -> Response {
                 .into_response()
         }
     }
-}
-
-async fn index() -> Html<String> {
-    Html(crate::web::index_page())
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.

@@ -25,8 +25,13 @@ pub struct Settings {
     pub rating_reminder_days: i64,
     /// Days after closing when staff may still reopen a demand on a late complaint.
     pub reopen_window_days: i64,
-    /// Hours a login session lasts.
+    /// Hours a login session lasts at most.
     pub session_hours: i64,
+    /// Minutes without activity after which a page session ends.
+    pub session_idle_minutes: i64,
+    /// Mark the session cookie `Secure` (sent over HTTPS only; browsers also accept it on
+    /// http://localhost). Turn off only for a plain-HTTP intranet.
+    pub secure_cookies: bool,
     /// Failed logins in a row that lock an account.
     pub lockout_failures: i64,
     /// Minutes an account stays locked.
@@ -50,6 +55,8 @@ impl Default for Settings {
             rating_reminder_days: 3,
             reopen_window_days: 30,
             session_hours: 12,
+            session_idle_minutes: 120,
+            secure_cookies: true,
             lockout_failures: 5,
             lockout_minutes: 15,
             max_body_bytes: 10 * 1024 * 1024,

@@ -46,11 +46,12 @@ CREATE TABLE tokens (
     id            INTEGER PRIMARY KEY,
     user_id       INTEGER NOT NULL REFERENCES users(id),
     token_hash    TEXT NOT NULL UNIQUE,
-    kind          TEXT NOT NULL CHECK (kind IN ('session','api')),
+    kind          TEXT NOT NULL CHECK (kind IN ('session','api','web')),
     label         TEXT NOT NULL DEFAULT '',
     created_at    INTEGER NOT NULL,
     expires_at    INTEGER,
-    revoked_at    INTEGER
+    revoked_at    INTEGER,
+    last_seen_at  INTEGER
 );
 CREATE INDEX tokens_user ON tokens (user_id);
 CREATE INDEX tokens_expiry ON tokens (expires_at);

@@ -99,13 +99,35 @@ pub async fn login(
     State(st): State<AppState>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
+    let user = authenticate(&st, req.username.trim(), &req.password).await?;
+    let now = st.clock.now();
+    let mut tx = st.db.begin().await?;
+    let expires_at = now + st.settings.session_hours * HOUR;
+    let token = tokens::issue(&mut tx, user.id, "session", "login", now, Some(expires_at)).await?;
+    let actor = store::actor_of(&mut tx, user).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = actor.user_id, "logged in");
+    Ok(Json(LoginResponse {
+        token,
+        expires_at: rfc3339(expires_at),
+        user: Me::from(&actor),
+    }))
+}
+
+/// Checks a username and password, counting failures and locking the account after too
+/// many; shared by the API and the login page.
+pub async fn authenticate(
+    st: &AppState,
+    username: &str,
+    password: &str,
+) -> ApiResult<store::UserRow> {
     let now = st.clock.now();
     let user = {
         let mut c = st.db.conn().await?;
-        store::find_by_username(&mut c, req.username.trim()).await?
+        store::find_by_username(&mut c, username).await?
     };
     let Some(user) = user.filter(|u| u.active) else {
-        password::verify_async(req.password, DUMMY_HASH.clone()).await;
+        password::verify_async(password.to_string(), DUMMY_HASH.clone()).await;
         return Err(bad_credentials());
     };
     if let Some(until) = user.locked_until.filter(|&t| t > now) {
@@ -116,7 +138,7 @@ pub async fn login(
             tr!("error.account_locked", minutes = minutes),
         ));
     }
-    let ok = password::verify_async(req.password, user.password_hash.clone()).await;
+    let ok = password::verify_async(password.to_string(), user.password_hash.clone()).await;
     let mut tx = st.db.begin().await?;
     if !ok {
         let s = &st.settings;
@@ -132,16 +154,8 @@ pub async fn login(
         return Err(bad_credentials());
     }
     store::record_success(&mut tx, user.id).await?;
-    let expires_at = now + st.settings.session_hours * HOUR;
-    let token = tokens::issue(&mut tx, user.id, "session", "login", now, Some(expires_at)).await?;
-    let actor = store::actor_of(&mut tx, user).await?;
     tx.commit().await?;
-    tracing::info!(user_id = actor.user_id, "logged in");
-    Ok(Json(LoginResponse {
-        token,
-        expires_at: rfc3339(expires_at),
-        user: Me::from(&actor),
-    }))
+    Ok(user)
 }
 
 /// Ends the session: the token stops working at once.

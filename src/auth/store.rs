@@ -145,7 +145,7 @@ pub async fn actor_for_token(
 ) -> DbResult<Option<Actor>> {
     let row = Q::new(format!(
         "SELECT {} FROM users u JOIN tokens t ON t.user_id = u.id \
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL \
+         WHERE t.token_hash = $1 AND t.kind <> 'web' AND t.revoked_at IS NULL \
          AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.active = TRUE",
         USER_COLUMNS
             .split(", ")
@@ -159,6 +159,42 @@ pub async fn actor_for_token(
     .await?;
     match row {
         Some(u) => Ok(Some(actor_of(ex, u).await?)),
+        None => Ok(None),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct WebSessionRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    last_seen_at: Millis,
+}
+
+/// The person behind a page session, if it is live: not revoked, not past its absolute
+/// expiry, and used since `idle_cutoff`. Also gives when it was last used.
+pub async fn actor_for_web_session(
+    ex: &mut impl Exec,
+    token_hash: &str,
+    now: Millis,
+    idle_cutoff: Millis,
+) -> DbResult<Option<(Actor, Millis)>> {
+    let row = Q::new(format!(
+        "SELECT {}, t.last_seen_at FROM users u JOIN tokens t ON t.user_id = u.id \
+         WHERE t.token_hash = $1 AND t.kind = 'web' AND t.revoked_at IS NULL \
+         AND t.expires_at > $2 AND t.last_seen_at > $3 AND u.active = TRUE",
+        USER_COLUMNS
+            .split(", ")
+            .map(|c| format!("u.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+    .bind(token_hash)
+    .bind(now)
+    .bind(idle_cutoff)
+    .fetch_optional::<WebSessionRow>(ex)
+    .await?;
+    match row {
+        Some(r) => Ok(Some((actor_of(ex, r.user).await?, r.last_seen_at))),
         None => Ok(None),
     }
 }

@@ -42,8 +42,8 @@ pub async fn issue(
 ) -> DbResult<String> {
     let (token, hash) = generate();
     Q::new(
-        "INSERT INTO tokens (user_id, token_hash, kind, label, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO tokens (user_id, token_hash, kind, label, created_at, expires_at, \
+         last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $5)",
     )
     .bind(user_id)
     .bind(hash)

@@ -5,6 +5,7 @@ pub mod api;
 pub mod deadlines;
 pub mod jobs;
 pub mod model;
+pub mod pages;
 pub mod rules;
 pub mod service;
 pub mod store;

@@ -2,5 +2,6 @@
 //! per grid, community, street, category or channel over a period.
 
 pub mod api;
+pub mod pages;
 pub mod rates;
 pub mod store;

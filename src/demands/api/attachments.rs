@@ -85,6 +85,29 @@ pub async fn upload(
                 .to_ascii_lowercase()
         })
         .unwrap_or_default();
+    let view = attach(
+        &st,
+        &actor,
+        id,
+        &content_type,
+        q.file_name.as_deref(),
+        &body,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Checks a file and attaches it to a demand the actor can see, with its timeline event
+/// (the API upload and the pages' photo form).
+pub async fn attach(
+    st: &AppState,
+    actor: &Actor,
+    id: i64,
+    content_type: &str,
+    file_name: Option<&str>,
+    body: &[u8],
+) -> ApiResult<AttachmentView> {
+    let content_type = content_type.to_string();
     let magic = ACCEPTED
         .iter()
         .find(|(t, _)| *t == content_type)
@@ -96,15 +119,15 @@ pub async fn upload(
     if !body.starts_with(magic) {
         return Err(unsupported());
     }
-    let file_name = crate::web::validate::optional("file_name", q.file_name.as_deref(), 200)?
+    let file_name = crate::web::validate::optional("file_name", file_name, 200)?
         .unwrap_or_else(|| "attachment".into())
         .replace(['/', '\\', '"'], "_");
     let now = st.clock.now();
-    let sha = hex::encode(Sha256::digest(&body));
+    let sha = hex::encode(Sha256::digest(body));
     let size = body.len() as i64;
 
     let mut tx = st.db.begin().await?;
-    let d = store::find_visible(&mut tx, &actor, id)
+    let d = store::find_visible(&mut tx, actor, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let aid = Q::new(
@@ -129,7 +152,7 @@ pub async fn upload(
         NewEvent {
             demand: &d,
             at: now,
-            actor: &actor,
+            actor,
             action: Action::Attach,
             from: Some(d.status()),
             to: d.status(),
@@ -140,18 +163,15 @@ pub async fn upload(
     )
     .await?;
     tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(AttachmentView {
-            id: aid,
-            url: format!("/api/v1/attachments/{aid}"),
-            file_name,
-            content_type,
-            size,
-            sha256: sha,
-            uploaded_at: rfc3339(now),
-        }),
-    ))
+    Ok(AttachmentView {
+        id: aid,
+        url: format!("/api/v1/attachments/{aid}"),
+        file_name,
+        content_type,
+        size,
+        sha256: sha,
+        uploaded_at: rfc3339(now),
+    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -174,12 +194,17 @@ pub async fn download(
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
+    file(&st, &actor, id).await
+}
+
+/// An attachment of a demand the actor can see, as a response (the API and the pages).
+pub async fn file(st: &AppState, actor: &Actor, id: i64) -> ApiResult<Response> {
     let mut q = Q::new(
         "SELECT a.file_name, a.content_type, a.data FROM attachments a \
          JOIN demands d ON d.community_id = a.community_id AND d.id = a.demand_id WHERE a.id = ",
     );
     q.push_bind(id);
-    push_scope(&mut q, &actor);
+    push_scope(&mut q, actor);
     let mut c = st.db.conn().await?;
     let f: FileRow = q
         .fetch_optional(&mut c)

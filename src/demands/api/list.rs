@@ -17,7 +17,7 @@ use super::super::model::{Channel, Level, Status, Urgency};
 use super::super::store::{COLUMNS, DemandRow, push_scope};
 use super::view::{ASSIGNEE_NAME, DemandView, view};
 
-#[derive(Deserialize, IntoParams, Default)]
+#[derive(Deserialize, IntoParams, Default, Clone, Debug)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// One status or several, comma-separated: `submitted,accepted`.
@@ -85,6 +85,11 @@ pub async fn list_demands(
     actor: Actor,
     ApiQuery(f): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<DemandPage>> {
+    Ok(Json(fetch(&st, &actor, &f).await?))
+}
+
+/// One page of the demands the actor can see, filtered (the API list and the pages).
+pub async fn fetch(st: &AppState, actor: &Actor, f: &ListQuery) -> ApiResult<DemandPage> {
     let now = st.clock.now();
     let limit = f.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
@@ -93,7 +98,7 @@ pub async fn list_demands(
     let mut q = Q::new(format!(
         "SELECT {COLUMNS}, {ASSIGNEE_NAME} AS assignee_name FROM demands d WHERE 1 = 1"
     ));
-    push_scope(&mut q, &actor);
+    push_scope(&mut q, actor);
     if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
         let statuses = s
             .split(',')
@@ -172,13 +177,13 @@ pub async fn list_demands(
     } else {
         None
     };
-    Ok(Json(DemandPage {
+    Ok(DemandPage {
         items: rows
             .into_iter()
             .map(|r| view(&r.d, r.assignee_name, false, now))
             .collect(),
         next_cursor,
-    }))
+    })
 }
 
 #[derive(Deserialize, IntoParams)]

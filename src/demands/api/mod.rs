@@ -1,9 +1,9 @@
 //! `/api/v1/demands`: intake, lists, the demand page's data, and every lifecycle step.
 
 mod actions;
-mod attachments;
+pub mod attachments;
 mod categories;
-mod list;
+pub mod list;
 pub mod view;
 
 use axum::Json;
@@ -193,6 +193,12 @@ pub async fn get_demand(
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<DemandDetail>> {
+    Ok(Json(detail(&st, &actor, id).await?))
+}
+
+/// A demand with everything the demand page shows (the API and the pages).
+pub async fn detail(st: &AppState, actor: &Actor, id: i64) -> ApiResult<DemandDetail> {
+    let actor = actor.clone();
     let now = st.clock.now();
     let mut c = st.db.conn().await?;
     let d = store::find_visible(&mut c, &actor, id)
@@ -231,7 +237,7 @@ pub async fn get_demand(
         .filter(|(_, step)| rules::decide(&facts, actor.role, &rel, *step, now, &policy).is_ok())
         .map(|(name, _)| name.to_string())
         .collect();
-    Ok(Json(DemandDetail {
+    Ok(DemandDetail {
         demand: view(&d, name, whole, now),
         timeline: timeline
             .into_iter()
@@ -275,7 +281,7 @@ pub async fn get_demand(
             })
             .collect(),
         next_actions,
-    }))
+    })
 }
 
 /// The steps a caller might take, by the name of their endpoint (a rating is legal for

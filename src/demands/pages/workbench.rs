@@ -1,0 +1,248 @@
+//! The workbench (today's work), the filtered demand list, and the units' page.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+
+use crate::app::AppState;
+use crate::auth::Role;
+use crate::db::Q;
+use crate::demands::api::list::{ListQuery, fetch, push_overdue};
+use crate::demands::model::Status;
+use crate::demands::store::push_scope;
+use crate::web::error::ApiError;
+use crate::web::i18n::text;
+use crate::web::pages::{Page, PageError, render};
+use crate::web::session::PageUser;
+
+use super::Item;
+
+/// A block of the workbench: a title, a link to the whole list, the first rows.
+pub struct Section {
+    pub title: String,
+    pub link: String,
+    pub items: Vec<Item>,
+    pub empty: String,
+}
+
+/// A figure at the top: a count, linked to the records behind it.
+pub struct Kpi {
+    pub label: String,
+    pub value: i64,
+    pub link: String,
+    pub alert: bool,
+}
+
+#[derive(Template)]
+#[template(path = "work/workbench.html")]
+struct Workbench {
+    page: Page,
+    kpis: Vec<Kpi>,
+    sections: Vec<Section>,
+}
+
+async fn section(
+    st: &AppState,
+    u: &PageUser,
+    title_key: &str,
+    link: String,
+    f: ListQuery,
+) -> Result<Section, ApiError> {
+    let page = fetch(
+        st,
+        &u.actor,
+        &ListQuery {
+            limit: Some(10),
+            ..f
+        },
+    )
+    .await?;
+    Ok(Section {
+        title: text(title_key),
+        link,
+        items: page.items.iter().map(Item::of).collect(),
+        empty: text("web.work.nothing"),
+    })
+}
+
+/// Today's work: what waits to be accepted, what is overdue, my grid or my orders.
+pub async fn workbench(State(st): State<AppState>, u: PageUser) -> Result<Response, PageError> {
+    let a = &u.actor;
+    let mut q = Q::new("SELECT d.status, COUNT(*) FROM demands d WHERE 1 = 1");
+    push_scope(&mut q, a);
+    q.push(" GROUP BY d.status");
+    let mut c = st.db.conn().await?;
+    let by_status: Vec<(String, i64)> = q.fetch_all(&mut c).await?;
+    let count = |s: Status| {
+        by_status
+            .iter()
+            .find(|(x, _)| x == s.as_str())
+            .map_or(0, |r| r.1)
+    };
+    let mut oq = Q::new("SELECT COUNT(*) FROM demands d WHERE 1 = 1");
+    push_scope(&mut oq, a);
+    push_overdue(&mut oq, st.clock.now());
+    let overdue = oq.fetch_one::<(i64,)>(&mut c).await?.0;
+    drop(c);
+    let kpis = vec![
+        Kpi {
+            label: text("web.work.to_accept"),
+            value: count(Status::Submitted),
+            link: "/work/demands?status=submitted".into(),
+            alert: false,
+        },
+        Kpi {
+            label: text("web.work.overdue"),
+            value: overdue,
+            link: "/work/demands?overdue=true".into(),
+            alert: overdue > 0,
+        },
+        Kpi {
+            label: text("web.work.in_hand"),
+            value: count(Status::Dispatched) + count(Status::InProgress),
+            link: "/work/demands?status=dispatched,in_progress".into(),
+            alert: false,
+        },
+        Kpi {
+            label: text("web.work.to_feed_back"),
+            value: count(Status::Resolved),
+            link: "/work/demands?status=resolved".into(),
+            alert: false,
+        },
+    ];
+    let mut sections = vec![
+        section(
+            &st,
+            &u,
+            "web.work.to_accept",
+            "/work/demands?status=submitted".into(),
+            ListQuery {
+                status: Some("submitted".into()),
+                ..Default::default()
+            },
+        )
+        .await?,
+        section(
+            &st,
+            &u,
+            "web.work.overdue",
+            "/work/demands?overdue=true".into(),
+            ListQuery {
+                overdue: Some(true),
+                ..Default::default()
+            },
+        )
+        .await?,
+    ];
+    if let (Role::GridWorker, Some(&grid)) = (a.role, a.grid_ids.first()) {
+        sections.push(
+            section(
+                &st,
+                &u,
+                "web.work.my_grid",
+                format!("/work/demands?grid_id={grid}"),
+                ListQuery {
+                    grid_id: Some(grid),
+                    status: Some("accepted,dispatched,in_progress,resolved".into()),
+                    ..Default::default()
+                },
+            )
+            .await?,
+        );
+    }
+    Ok(render(&Workbench {
+        page: Page::for_user(&u, text("web.nav.work"), "/work"),
+        kpis,
+        sections,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "work/list.html")]
+struct ListPage {
+    page: Page,
+    items: Vec<Item>,
+    filter: ListQuery,
+    statuses: Vec<(String, String)>,
+    next: Option<String>,
+    title: String,
+}
+
+/// The query string of a list filter, for links (cursor excluded).
+fn query_string(f: &ListQuery) -> String {
+    let mut parts = Vec::new();
+    let mut add = |k: &str, v: Option<String>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            parts.push(format!("{k}={}", crate::web::session::url_escape(&v)));
+        }
+    };
+    add("status", f.status.clone());
+    add("grid_id", f.grid_id.map(|g| g.to_string()));
+    add("category", f.category.clone());
+    add("q", f.q.clone());
+    add("overdue", f.overdue.filter(|o| *o).map(|_| "true".into()));
+    add("mine", f.mine.filter(|o| *o).map(|_| "true".into()));
+    add("from", f.from.clone());
+    add("to", f.to.clone());
+    add("channel", f.channel.map(|c| c.as_str().to_string()));
+    parts.join("&")
+}
+
+/// Every demand in reach, filtered, newest first, 50 a page.
+pub async fn list(
+    State(st): State<AppState>,
+    u: PageUser,
+    Query(f): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let page = fetch(&st, &u.actor, &f).await?;
+    let qs = query_string(&f);
+    let next = page.next_cursor.map(|c| {
+        if qs.is_empty() {
+            format!("/work/demands?cursor={c}")
+        } else {
+            format!("/work/demands?{qs}&cursor={c}")
+        }
+    });
+    let statuses = Status::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), text(&format!("demand.status.{s}"))))
+        .collect();
+    Ok(render(&ListPage {
+        page: Page::for_user(&u, text("web.nav.demands"), "/work/demands"),
+        items: page.items.iter().map(Item::of).collect(),
+        filter: f,
+        statuses,
+        next,
+        title: text("web.nav.demands"),
+    }))
+}
+
+/// A unit's (or volunteer's) orders and summons.
+pub async fn unit(State(st): State<AppState>, u: PageUser) -> Result<Response, PageError> {
+    let sections = vec![
+        section(
+            &st,
+            &u,
+            "web.unit.orders",
+            "/work/demands?mine=true".into(),
+            ListQuery {
+                mine: Some(true),
+                ..Default::default()
+            },
+        )
+        .await?,
+        section(
+            &st,
+            &u,
+            "web.unit.all",
+            "/work/demands".into(),
+            ListQuery::default(),
+        )
+        .await?,
+    ];
+    Ok(render(&Workbench {
+        page: Page::for_user(&u, text("web.nav.unit"), "/unit"),
+        kpis: Vec::new(),
+        sections,
+    }))
+}

@@ -1,0 +1,275 @@
+//! Dashboards for the community and the street: the three rates and the on-time rate,
+//! the trend, per-grid load and overdue work, categories and channels. Each figure links
+//! to the records behind it.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::Role;
+use crate::clock::{DAY, Millis, parse_time};
+use crate::db::Q;
+use crate::demands::api::list::push_overdue;
+use crate::demands::store::push_scope;
+use crate::web::charts::{self, Bar, Period};
+use crate::web::error::ApiError;
+use crate::web::i18n::text;
+use crate::web::pages::{Page, PageError, render};
+use crate::web::session::PageUser;
+
+use super::rates::{Counts, rates};
+use super::store::{self, Filter, GroupBy, GroupRow};
+
+#[derive(Deserialize, Default)]
+pub struct DashQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+pub struct RateKpi {
+    pub label: String,
+    pub value: String,
+    pub detail: String,
+    pub href: String,
+}
+
+#[derive(Template)]
+#[template(path = "dash.html")]
+struct Dash {
+    page: Page,
+    from: String,
+    to: String,
+    kpis: Vec<RateKpi>,
+    trend: String,
+    grids: String,
+    categories: String,
+    channels: String,
+    communities: Vec<CommunityRow>,
+}
+
+pub struct CommunityRow {
+    pub name: String,
+    pub received: i64,
+    pub response: String,
+    pub resolution: String,
+    pub satisfaction: String,
+    pub on_time: String,
+    pub href: String,
+}
+
+/// `2026-11-25`.
+fn day(ms: Millis) -> String {
+    crate::clock::format_local(ms)
+        .get(..10)
+        .unwrap_or("")
+        .to_string()
+}
+
+fn total(rows: &[GroupRow]) -> Counts {
+    let mut t = Counts::default();
+    for r in rows {
+        t.add(&r.counts);
+    }
+    t
+}
+
+pub async fn dashboard(
+    State(st): State<AppState>,
+    u: PageUser,
+    Query(q): Query<DashQuery>,
+) -> Result<Response, PageError> {
+    let a = &u.actor;
+    if matches!(a.role, Role::Resident | Role::Volunteer | Role::Unit) {
+        return Err(ApiError::forbidden().into());
+    }
+    let now = st.clock.now();
+    let to = q.to.as_deref().and_then(parse_time).unwrap_or(now);
+    let from = q
+        .from
+        .as_deref()
+        .and_then(parse_time)
+        .filter(|f| *f < to)
+        .unwrap_or(to - 30 * DAY);
+    let (f, t) = (day(from), day(to));
+    let period = format!("from={f}&to={}", day(to + DAY));
+    let none = Filter::default();
+    let mut c = st.db.conn().await?;
+
+    let all = store::count(&mut c, a, now, from, to, None, &none).await?;
+    let counts = total(&all);
+    let r = rates(&counts);
+    let kpis = vec![
+        RateKpi {
+            label: text("web.dash.response"),
+            value: charts::percent(r.response_rate),
+            detail: format!("{} / {}", counts.responded_on_time, counts.due_for_response),
+            href: format!("/work/demands?{period}"),
+        },
+        RateKpi {
+            label: text("web.dash.resolution"),
+            value: charts::percent(r.resolution_rate),
+            detail: format!("{} / {}", counts.solved, counts.rated),
+            href: format!("/work/demands?{period}&status=closed"),
+        },
+        RateKpi {
+            label: text("web.dash.satisfaction"),
+            value: charts::percent(r.satisfaction_rate),
+            detail: format!(
+                "{} / {}",
+                counts.satisfied + counts.basically_satisfied,
+                counts.rated
+            ),
+            href: format!("/work/demands?{period}&status=closed"),
+        },
+        RateKpi {
+            label: text("web.dash.on_time"),
+            value: charts::percent(r.on_time_rate),
+            detail: format!("{} / {}", counts.fed_back_on_time, counts.due_for_feedback),
+            href: format!("/work/demands?{period}&overdue=true"),
+        },
+    ];
+
+    // Twelve weeks, ending with the period's end: received and closed each week.
+    let mut periods = Vec::new();
+    for w in (0..12).rev() {
+        let end = to - w * 7 * DAY;
+        let start = end - 7 * DAY;
+        let rows = store::count(&mut c, a, now, start, end, None, &none).await?;
+        let n = total(&rows);
+        periods.push(Period {
+            label: day(start).get(5..).unwrap_or("").to_string(),
+            first: n.received,
+            second: n.closed,
+            href: format!("/work/demands?from={}&to={}", day(start), day(end)),
+        });
+    }
+    let trend = charts::trend(
+        &text("web.dash.trend"),
+        (&text("web.dash.received"), &text("web.dash.closed")),
+        &periods,
+    );
+
+    // Open work and overdue work per grid.
+    let by_grid = store::count(
+        &mut c,
+        a,
+        now,
+        Millis::MIN,
+        now + DAY,
+        Some(GroupBy::Grid),
+        &none,
+    )
+    .await?;
+    let mut oq = Q::new("SELECT d.grid_id, COUNT(*) FROM demands d WHERE 1 = 1");
+    push_scope(&mut oq, a);
+    push_overdue(&mut oq, now);
+    oq.push(" GROUP BY d.grid_id");
+    let overdue: Vec<(Option<i64>, i64)> = oq.fetch_all(&mut c).await?;
+    let grids = charts::bars(
+        &text("web.dash.grid_load"),
+        &by_grid
+            .iter()
+            .map(|g| {
+                let open = g.counts.submitted
+                    + g.counts.accepted
+                    + g.counts.dispatched
+                    + g.counts.in_progress
+                    + g.counts.resolved;
+                let id = g.key.clone().unwrap_or_default();
+                let late = overdue
+                    .iter()
+                    .find(|(k, _)| k.map(|k| k.to_string()) == g.key)
+                    .map_or(0, |o| o.1);
+                Bar {
+                    label: g.name.clone().unwrap_or_else(|| text("web.dash.no_grid")),
+                    value: open as f64,
+                    shown: if late > 0 {
+                        format!("{open}（{} {late}）", text("web.work.overdue"))
+                    } else {
+                        open.to_string()
+                    },
+                    href: format!("/work/demands?grid_id={id}&status=submitted,accepted,dispatched,in_progress,resolved"),
+                    alert: late > 0,
+                }
+            })
+            .collect::<Vec<_>>(),
+        None,
+    );
+
+    let by_category =
+        store::count(&mut c, a, now, from, to, Some(GroupBy::Category), &none).await?;
+    let categories = charts::bars(
+        &text("web.dash.categories"),
+        &by_category
+            .iter()
+            .map(|g| Bar {
+                label: g
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| text("web.demand.uncategorised")),
+                value: g.counts.received as f64,
+                shown: g.counts.received.to_string(),
+                href: format!(
+                    "/work/demands?{period}&category={}",
+                    g.key.clone().unwrap_or_default()
+                ),
+                alert: false,
+            })
+            .collect::<Vec<_>>(),
+        None,
+    );
+    let by_channel = store::count(&mut c, a, now, from, to, Some(GroupBy::Channel), &none).await?;
+    let channels = charts::bars(
+        &text("web.dash.channels"),
+        &by_channel
+            .iter()
+            .map(|g| {
+                let k = g.key.clone().unwrap_or_default();
+                Bar {
+                    label: text(&format!("demand.channel.{k}")),
+                    value: g.counts.received as f64,
+                    shown: g.counts.received.to_string(),
+                    href: format!("/work/demands?{period}&channel={k}"),
+                    alert: false,
+                }
+            })
+            .collect::<Vec<_>>(),
+        None,
+    );
+    let communities = if matches!(a.role, Role::Street | Role::Admin) {
+        store::count(&mut c, a, now, from, to, Some(GroupBy::Community), &none)
+            .await?
+            .iter()
+            .map(|g| {
+                let r = rates(&g.counts);
+                CommunityRow {
+                    name: g.name.clone().unwrap_or_default(),
+                    received: g.counts.received,
+                    response: charts::percent(r.response_rate),
+                    resolution: charts::percent(r.resolution_rate),
+                    satisfaction: charts::percent(r.satisfaction_rate),
+                    on_time: charts::percent(r.on_time_rate),
+                    href: format!(
+                        "/work/demands?{period}&community_id={}",
+                        g.key.clone().unwrap_or_default()
+                    ),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(render(&Dash {
+        page: Page::for_user(&u, text("web.nav.dash"), "/dash"),
+        from: f,
+        to: t,
+        kpis,
+        trend,
+        grids,
+        categories,
+        channels,
+        communities,
+    }))
+}
