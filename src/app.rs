@@ -68,6 +68,23 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::web::pages::router())
         .merge(crate::demands::pages::router())
         .route("/dash", get(crate::measures::pages::dashboard))
+        .route("/roster", get(crate::roster::pages::index))
+        .route(
+            "/roster/communities/{id}",
+            get(crate::roster::pages::community),
+        )
+        .route(
+            "/roster/compounds/{id}",
+            get(crate::roster::pages::compound),
+        )
+        .route(
+            "/roster/buildings/{id}",
+            get(crate::roster::pages::building),
+        )
+        .route(
+            "/roster/residents/{id}",
+            get(crate::roster::pages::resident),
+        )
         .fallback(error::fallback)
         .layer(middleware::from_fn(i18n::detect))
         .layer(DefaultBodyLimit::max(body_limit))

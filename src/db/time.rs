@@ -20,8 +20,10 @@ use sqlx::{Decode, Encode, Postgres, Sqlite, Type};
 pub struct Millis(pub i64);
 
 impl Millis {
-    pub const MIN: Millis = Millis(i64::MIN / 2);
-    pub const MAX: Millis = Millis(i64::MAX / 2);
+    /// 0001-01-01: before anything Linli records, and still a valid `timestamptz`.
+    pub const MIN: Millis = Millis(-62_135_596_800_000);
+    /// 9999-12-31: after anything Linli records, and still a valid `timestamptz`.
+    pub const MAX: Millis = Millis(253_402_300_799_000);
 }
 
 impl Add<i64> for Millis {

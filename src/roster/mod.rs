@@ -2,4 +2,5 @@
 pub mod api;
 pub mod ids;
 pub mod model;
+pub mod pages;
 pub mod store;

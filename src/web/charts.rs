@@ -19,7 +19,7 @@ pub fn bars(title: &str, items: &[Bar], max: Option<f64>) -> String {
     let row = 28.0;
     let label_w = 150.0;
     let width = 560.0;
-    let bar_w = width - label_w - 70.0;
+    let bar_w = width - label_w - 150.0;
     let height = row * items.len().max(1) as f64 + 8.0;
     let top = max
         .or_else(|| items.iter().map(|b| b.value).reduce(f64::max))

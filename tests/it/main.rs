@@ -9,6 +9,7 @@ mod demands_loop;
 mod jobs;
 mod nodes;
 mod outage;
+mod pages;
 mod roster;
 mod schema;
 mod scope;

@@ -63,7 +63,7 @@ impl Building {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct BuildingQuery {
     pub community_id: Option<i64>,

@@ -50,7 +50,7 @@ impl Community {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CommunityQuery {
     pub street_id: Option<i64>,

@@ -51,7 +51,7 @@ impl Compound {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CompoundQuery {
     pub community_id: Option<i64>,

@@ -83,7 +83,7 @@ impl GridRow {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct GridQuery {
     pub community_id: Option<i64>,

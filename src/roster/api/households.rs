@@ -59,7 +59,7 @@ impl Household {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HouseholdQuery {
     pub community_id: Option<i64>,

@@ -6,19 +6,19 @@
 //! do it, then reads and writes in one transaction. What each list holds, and what the
 //! helpers below share: keyset pages, foreign-id checks, refusals of deletes in use.
 
-mod branches;
-mod buildings;
-mod communities;
-mod compounds;
-mod grids;
-mod households;
+pub mod branches;
+pub mod buildings;
+pub mod communities;
+pub mod compounds;
+pub mod grids;
+pub mod households;
 pub mod page;
-mod residents;
-mod residents_write;
+pub mod residents;
+pub mod residents_write;
 pub mod scope;
-mod streets;
-mod teams;
-mod units;
+pub mod streets;
+pub mod teams;
+pub mod units;
 
 use utoipa_axum::router::OpenApiRouter;
 

@@ -130,7 +130,7 @@ impl ResidentRow {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ResidentQuery {
     pub community_id: Option<i64>,

@@ -1,0 +1,175 @@
+//! Browser tests in real headless Chromium (Debian's chromium + chromium-driver), driven
+//! over WebDriver. `scripts/test` starts ChromeDriver and sets `TEST_WEBDRIVER`; without
+//! it these tests say so and pass nothing off as tested (they fail unless
+//! `TEST_BROWSER_OPTIONAL=1`).
+//!
+//! Screenshots of every page visited go to `target/screenshots/` (build artefacts), and to
+//! `docs/screenshots/` when `SAVE_SCREENSHOTS=docs/screenshots`.
+
+mod harness;
+
+use harness::{Browser, Server};
+
+/// Aunt Pan's leak, by the pages: staff record it from a phone call and dispatch it, the
+/// property company reports back, staff tell her, and she rates it on her phone.
+#[tokio::test]
+async fn story_01_aunt_pan_in_the_browser() {
+    let Some(server) = Server::start().await else {
+        return;
+    };
+    let b = Browser::open("staff", 1280, 900).await;
+    b.login(&server, "staff").await;
+    b.shot("workbench").await;
+    b.go(&server, "/work/demands/new?q=%E6%BD%98").await;
+    b.click_radio_first("resident_id").await;
+    b.select("channel", "phone").await;
+    b.select("category", "water").await;
+    b.type_into("description", "热水器漏水，水流到楼下了（电话报修）")
+        .await;
+    b.shot("intake").await;
+    b.submit_form_of("description").await;
+    let page = b.path().await;
+    assert!(page.starts_with("/work/demands/"), "landed on {page}");
+    let id: i64 = page
+        .trim_start_matches("/work/demands/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    b.submit_form_at(&format!("/work/demands/{id}/act/accept"))
+        .await;
+    b.select("to", &format!("unit:{}", server.unit_id("property").await))
+        .await;
+    b.submit_form_at(&format!("/work/demands/{id}/act/dispatch"))
+        .await;
+    assert!(b.text().await.contains("已派单"));
+    b.shot("demand").await;
+    b.logout().await;
+
+    b.login(&server, "property").await;
+    b.shot("unit").await;
+    b.go(&server, &format!("/work/demands/{id}")).await;
+    b.submit_form_at(&format!("/work/demands/{id}/act/take"))
+        .await;
+    b.type_into("r-result", "更换热水器进水阀，已不漏水").await;
+    b.submit_form_at(&format!("/work/demands/{id}/act/resolve"))
+        .await;
+    assert!(b.text().await.contains("已办结"));
+    b.logout().await;
+
+    b.login(&server, "staff").await;
+    b.go(&server, &format!("/work/demands/{id}")).await;
+    b.type_into("f-note", "已电话告知潘阿姨维修结果").await;
+    b.submit_form_at(&format!("/work/demands/{id}/act/feedback"))
+        .await;
+    b.logout().await;
+    b.quit().await;
+
+    // Aunt Pan, on a 360 px phone.
+    let phone = Browser::open("resident", 360, 740).await;
+    phone.login(&server, "resident").await;
+    phone.shot("portal").await;
+    phone.go(&server, &format!("/me/demands/{id}")).await;
+    assert!(phone.text().await.contains("已电话告知潘阿姨维修结果"));
+    assert!(phone.fits_width().await, "no sideways scrolling at 360 px");
+    phone.click_value("solved", "true").await;
+    phone.click_value("satisfaction", "satisfied").await;
+    phone.shot("rate").await;
+    phone
+        .submit_form_at(&format!("/me/demands/{id}/rate"))
+        .await;
+    assert!(phone.text().await.contains("已关闭"));
+    phone.go(&server, "/me/new").await;
+    phone.shot("raise").await;
+    phone.quit().await;
+
+    let dash = Browser::open("dash", 1280, 1000).await;
+    dash.login(&server, "secretary").await;
+    dash.go(&server, "/dash").await;
+    dash.shot("dashboard").await;
+    dash.go(&server, "/roster").await;
+    dash.shot("roster").await;
+    dash.quit().await;
+}
+
+#[tokio::test]
+async fn the_language_switch_is_remembered() {
+    let Some(server) = Server::start().await else {
+        return;
+    };
+    let b = Browser::open("lang", 1024, 768).await;
+    b.login(&server, "staff").await;
+    assert!(b.text().await.contains("工作台"));
+    b.click_link("English").await;
+    assert!(b.text().await.contains("Workbench"));
+    b.go(&server, "/work/demands").await;
+    assert!(b.text().await.contains("Demands"));
+    b.shot("english").await;
+    b.click_link("中文").await;
+    assert!(b.text().await.contains("诉求"));
+    b.quit().await;
+}
+
+#[tokio::test]
+async fn a_forged_form_is_refused() {
+    let Some(server) = Server::start().await else {
+        return;
+    };
+    let id = server.record_in_grid(1, "楼道灯不亮").await;
+    let b = Browser::open("csrf", 1024, 768).await;
+    b.login(&server, "staff").await;
+    b.go(&server, &format!("/work/demands/{id}")).await;
+    b.run_js(
+        "document.querySelectorAll('input[name=csrf]').forEach(function(i){ i.value = 'forged'; })",
+    )
+    .await;
+    b.submit_form_at(&format!("/work/demands/{id}/act/accept"))
+        .await;
+    let text = b.text().await;
+    assert!(text.contains("表单已失效"), "{text}");
+    assert_eq!(server.status_of(id).await, "submitted", "nothing changed");
+    b.quit().await;
+}
+
+#[tokio::test]
+async fn a_grid_worker_cannot_open_another_grids_demand_page() {
+    let Some(server) = Server::start().await else {
+        return;
+    };
+    let other = server.record_in_grid(2, "二网格：路灯不亮").await;
+    let b = Browser::open("scope", 1024, 768).await;
+    b.login(&server, "grid01").await;
+    b.go(&server, &format!("/work/demands/{other}")).await;
+    let text = b.text().await;
+    assert!(text.contains("找不到"), "{text}");
+    assert!(!text.contains("二网格：路灯不亮"));
+    b.quit().await;
+}
+
+/// The pages of the full demo community (4,060 households, two months of demands), as the
+/// README shows them: runs when `SAVE_SCREENSHOTS` names where to put them
+/// (`scripts/screenshots`).
+#[tokio::test]
+async fn screenshots_of_the_full_demo() {
+    if std::env::var("SAVE_SCREENSHOTS").is_err() {
+        eprintln!("SAVE_SCREENSHOTS is not set: no documentation screenshots taken");
+        return;
+    }
+    let Some(server) = Server::start_full().await else {
+        return;
+    };
+    let b = Browser::open("full", 1280, 1000).await;
+    b.login(&server, "secretary").await;
+    for (path, name, expect) in [
+        ("/work", "full-workbench", "待受理"),
+        ("/work/demands?overdue=true", "full-overdue", "超时"),
+        ("/dash", "full-dashboard", "响应率"),
+        ("/roster", "full-roster", "第一网格"),
+    ] {
+        b.go(&server, path).await;
+        assert!(b.text().await.contains(expect), "{path} shows {expect}");
+        b.shot(name).await;
+    }
+    b.quit().await;
+}
