@@ -78,6 +78,10 @@ fn page(
 
 /// `/roster`: the communities in reach (or straight to the only one).
 pub async fn index(State(st): State<AppState>, u: PageUser) -> Result<Response, PageError> {
+    use crate::auth::Role;
+    if matches!(u.actor.role, Role::Resident | Role::Volunteer | Role::Unit) {
+        return Err(crate::web::error::ApiError::forbidden().into());
+    }
     if let Some(c) = u.actor.community_id {
         return Ok(Redirect::to(&format!("/roster/communities/{c}")).into_response());
     }

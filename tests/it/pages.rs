@@ -331,3 +331,66 @@ async fn no_page_weighs_more_than_300_kb() {
         assert!(html + css < 300 * 1024, "{path}: {html} + {css} bytes");
     }
 }
+
+#[tokio::test]
+async fn the_roster_pages_walk_the_tree_and_mask_what_they_should() {
+    let app = TestApp::new().await;
+    let mut staff = PageClient::login(&app, "staff").await;
+    let start = staff.get("/roster").await;
+    assert_eq!(
+        start.status,
+        StatusCode::SEE_OTHER,
+        "staff go straight to their community"
+    );
+    let community = start.location.unwrap();
+    let c = staff.page(&community).await;
+    assert!(c.html.contains("裕城小区") && c.html.contains("第一网格"));
+    let compound = app.scalar("SELECT MIN(id) FROM compounds").await;
+    let p = staff.page(&format!("/roster/compounds/{compound}")).await;
+    let building = app
+        .scalar_with(
+            "SELECT MIN(id) FROM buildings WHERE compound_id = $1",
+            compound,
+        )
+        .await;
+    assert!(p.html.contains(&format!("/roster/buildings/{building}")));
+    let b = staff.page(&format!("/roster/buildings/{building}")).await;
+    assert!(b.html.contains("/roster/residents/"));
+
+    // Aunt Pan: whole for staff (and audited), masked for the street, out of reach for
+    // another grid's worker.
+    let pan = app
+        .scalar("SELECT resident_id FROM users WHERE username = 'resident'")
+        .await;
+    let phone: String = {
+        let mut c = app.state.db.conn().await.unwrap();
+        linli::db::Q::new("SELECT phone FROM residents WHERE id = $1")
+            .bind(pan)
+            .fetch_one::<(String,)>(&mut c)
+            .await
+            .unwrap()
+            .0
+    };
+    let audits = app
+        .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'view_pii'")
+        .await;
+    let whole = staff.page(&format!("/roster/residents/{pan}")).await;
+    assert!(whole.html.contains(&phone));
+    assert!(whole.html.contains("审计"));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'view_pii'")
+            .await,
+        audits + 1
+    );
+    let mut street = PageClient::login(&app, "street").await;
+    let masked = street.page(&format!("/roster/residents/{pan}")).await;
+    assert!(!masked.html.contains(&phone));
+    assert!(masked.html.contains("****"));
+    let mut grid02 = PageClient::login(&app, "grid02").await;
+    assert_eq!(
+        grid02.get(&format!("/roster/residents/{pan}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut resident = PageClient::login(&app, "resident").await;
+    assert_eq!(resident.get("/roster").await.status, StatusCode::FORBIDDEN);
+}
