@@ -12,6 +12,8 @@ use crate::config::Settings;
 pub enum AdminCommand {
     /// Write a consistent backup of the database (SQLite: VACUUM INTO; PostgreSQL: pg_dump).
     Backup(super::backup::BackupArgs),
+    /// Add many generated demands over the roster (for benchmarks).
+    Generate(super::bench::GenerateArgs),
     #[command(flatten)]
     Accounts(AccountCommand),
 }
@@ -69,6 +71,7 @@ pub enum AccountCommand {
 pub async fn run(settings: Settings, c: AdminCommand) -> Result<(), String> {
     match c {
         AdminCommand::Backup(a) => super::backup::run(settings, a).await,
+        AdminCommand::Generate(a) => super::bench::generate(settings, a).await,
         AdminCommand::Accounts(a) => accounts(settings, a).await,
     }
 }

@@ -2,6 +2,7 @@
 
 mod admin;
 mod backup;
+mod bench;
 mod demo;
 mod serve;
 
@@ -41,6 +42,9 @@ pub enum Command {
     /// Settings.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Benchmarks (see docs/performance.md).
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -80,6 +84,7 @@ pub fn run() -> ExitCode {
             Command::Demo(a) => demo::run(settings, a).await,
             Command::Migrate(a) => migrate(settings, a).await,
             Command::Admin(c) => admin::run(settings, c).await,
+            Command::Bench(c) => bench::run(settings, c).await,
             Command::Config(ConfigCommand::Print) => {
                 print!("{}", settings.to_toml());
                 Ok(())

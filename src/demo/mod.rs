@@ -12,12 +12,12 @@ mod families;
 mod history;
 mod layout;
 mod lifecycle;
-mod names;
+pub(crate) mod names;
 mod plan;
 mod reports;
 mod roster;
 mod script;
-mod stories;
+pub(crate) mod stories;
 #[cfg(test)]
 mod tests;
 
