@@ -13,8 +13,10 @@ use crate::db::{Db, Q};
 use crate::demo::names;
 use crate::demo::stories::STORIES;
 
-/// Rows per INSERT statement (26 arguments each: well under both engines' limits).
-const ROWS_PER_STATEMENT: usize = 400;
+/// Rows per INSERT statement. Small on purpose: sqlx finds each of a statement's SQLite
+/// parameters by name, and SQLite's name lookup walks the list, so binding costs grow with
+/// the square of the arguments in one statement (27 per row here).
+const ROWS_PER_STATEMENT: usize = 16;
 /// Rows per transaction.
 const ROWS_PER_TX: usize = 20_000;
 
@@ -221,6 +223,16 @@ pub async fn demands(
     };
     if homes.is_empty() {
         return Err("the roster has no households: create a community first (linli demo)".into());
+    }
+    if db.engine() == crate::db::Engine::Sqlite {
+        // The indexes of a large table do not fit SQLite's default page cache: give the
+        // writer a gigabyte while it loads, so index pages are not read back from disk.
+        let mut tx = db.begin().await.map_err(e)?;
+        Q::new("PRAGMA cache_size = -1048576")
+            .execute(&mut tx)
+            .await
+            .map_err(e)?;
+        tx.commit().await.map_err(e)?;
     }
     let mut rng = StdRng::seed_from_u64(seed);
     let mut done = 0;

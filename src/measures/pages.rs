@@ -11,7 +11,6 @@ use crate::app::AppState;
 use crate::auth::Role;
 use crate::clock::{DAY, Millis, parse_time};
 use crate::db::Q;
-use crate::demands::api::list::push_overdue;
 use crate::demands::store::push_scope;
 use crate::web::charts::{self, Bar, Period};
 use crate::web::error::ApiError;
@@ -151,48 +150,38 @@ pub async fn dashboard(
         &periods,
     );
 
-    // Open work and overdue work per grid.
-    let by_grid = store::count(
-        &mut c,
-        a,
-        now,
-        Millis::MIN,
-        now + DAY,
-        Some(GroupBy::Grid),
-        &none,
+    // Open work and overdue work per grid: only open demands are read.
+    let mut gq = Q::new(
+        "SELECT d.grid_id, (SELECT g.name FROM grids g WHERE g.id = d.grid_id) AS name, \
+         COUNT(*) AS open, CAST(SUM(CASE WHEN d.feedback_due_at < $1 \
+         OR (d.status = 'submitted' AND d.accept_due_at < $1) THEN 1 ELSE 0 END) AS BIGINT) \
+         AS late FROM demands d \
+         WHERE d.status IN ('submitted', 'accepted', 'dispatched', 'in_progress', 'resolved')",
     )
-    .await?;
-    let mut oq = Q::new("SELECT d.grid_id, COUNT(*) FROM demands d WHERE 1 = 1");
-    push_scope(&mut oq, a);
-    push_overdue(&mut oq, now);
-    oq.push(" GROUP BY d.grid_id");
-    let overdue: Vec<(Option<i64>, i64)> = oq.fetch_all(&mut c).await?;
+    .bind(now);
+    push_scope(&mut gq, a);
+    gq.push(" GROUP BY d.grid_id ORDER BY d.grid_id");
+    let by_grid: Vec<(Option<i64>, Option<String>, i64, i64)> = gq.fetch_all(&mut c).await?;
     let grids = charts::bars(
         &text("web.dash.grid_load"),
         &by_grid
             .iter()
-            .map(|g| {
-                let open = g.counts.submitted
-                    + g.counts.accepted
-                    + g.counts.dispatched
-                    + g.counts.in_progress
-                    + g.counts.resolved;
-                let id = g.key.clone().unwrap_or_default();
-                let late = overdue
-                    .iter()
-                    .find(|(k, _)| k.map(|k| k.to_string()) == g.key)
-                    .map_or(0, |o| o.1);
-                Bar {
-                    label: g.name.clone().unwrap_or_else(|| text("web.dash.no_grid")),
-                    value: open as f64,
-                    shown: if late > 0 {
-                        format!("{open}（{} {late}）", text("web.work.overdue"))
-                    } else {
-                        open.to_string()
-                    },
-                    href: format!("/work/demands?grid_id={id}&status=submitted,accepted,dispatched,in_progress,resolved"),
-                    alert: late > 0,
-                }
+            .map(|(id, name, open, late)| Bar {
+                label: name.clone().unwrap_or_else(|| text("web.dash.no_grid")),
+                value: *open as f64,
+                shown: if *late > 0 {
+                    format!("{open}（{} {late}）", text("web.work.overdue"))
+                } else {
+                    open.to_string()
+                },
+                href: match id {
+                    Some(g) => format!(
+                        "/work/demands?grid_id={g}&status=submitted,accepted,dispatched,in_progress,resolved"
+                    ),
+                    None => "/work/demands?status=submitted,accepted,dispatched,in_progress,resolved"
+                        .into(),
+                },
+                alert: *late > 0,
             })
             .collect::<Vec<_>>(),
         None,

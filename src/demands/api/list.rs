@@ -62,14 +62,17 @@ fn bad(field: &str) -> ApiError {
     ApiError::bad_request("invalid_query", tr!("error.invalid_query", detail = field))
 }
 
-/// Appends the open-and-past-a-deadline condition.
+/// Appends the open-and-past-a-deadline condition. Written so that an index on
+/// `(community_id, status, …)` narrows it to the open statuses before the dates are read:
+/// a demand is overdue when it awaits feedback past its feedback deadline, or awaits
+/// acceptance past its accept deadline.
 pub fn push_overdue(q: &mut Q, now: Millis) {
     q.push(
-        " AND ((d.status IN ('submitted', 'accepted', 'dispatched', 'in_progress', 'resolved') \
-         AND d.feedback_due_at < ",
+        " AND d.status IN ('submitted', 'accepted', 'dispatched', 'in_progress', 'resolved') \
+         AND (d.feedback_due_at < ",
     )
     .push_bind(now)
-    .push(") OR (d.status = 'submitted' AND d.accept_due_at < ")
+    .push(" OR (d.status = 'submitted' AND d.accept_due_at < ")
     .push_bind(now)
     .push("))");
 }

@@ -68,7 +68,11 @@ async fn section(
 /// Today's work: what waits to be accepted, what is overdue, my grid or my orders.
 pub async fn workbench(State(st): State<AppState>, u: PageUser) -> Result<Response, PageError> {
     let a = &u.actor;
-    let mut q = Q::new("SELECT d.status, COUNT(*) FROM demands d WHERE 1 = 1");
+    // Only open work is counted: the index on (community_id, status, id) reads just that.
+    let mut q = Q::new(
+        "SELECT d.status, COUNT(*) FROM demands d \
+         WHERE d.status IN ('submitted', 'dispatched', 'in_progress', 'resolved')",
+    );
     push_scope(&mut q, a);
     q.push(" GROUP BY d.status");
     let mut c = st.db.conn().await?;
