@@ -1,6 +1,7 @@
 //! Benchmarks and data generation: `linli admin generate` and `linli bench pages`.
 //! Every figure is measured in the same run as its baseline.
 
+pub mod city;
 pub mod generate;
 pub mod pages;
 

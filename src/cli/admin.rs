@@ -14,6 +14,12 @@ pub enum AdminCommand {
     Backup(super::backup::BackupArgs),
     /// Add many generated demands over the roster (for benchmarks).
     Generate(super::bench::GenerateArgs),
+    /// Recount the measures' rollups from the demands table (after a restore from an old
+    /// backup, or to check them: the rates never change by it).
+    RebuildRollups {
+        #[arg(long)]
+        database: Option<String>,
+    },
     #[command(flatten)]
     Accounts(AccountCommand),
 }
@@ -72,8 +78,29 @@ pub async fn run(settings: Settings, c: AdminCommand) -> Result<(), String> {
     match c {
         AdminCommand::Backup(a) => super::backup::run(settings, a).await,
         AdminCommand::Generate(a) => super::bench::generate(settings, a).await,
+        AdminCommand::RebuildRollups { database } => rebuild_rollups(settings, database).await,
         AdminCommand::Accounts(a) => accounts(settings, a).await,
     }
+}
+
+async fn rebuild_rollups(mut settings: Settings, database: Option<String>) -> Result<(), String> {
+    if let Some(d) = database {
+        settings.database = d;
+    }
+    let db = super::open(&settings, false).await?;
+    let e = |e: crate::db::DbError| format!("cannot rebuild the rollups: {e}");
+    let started = std::time::Instant::now();
+    let mut tx = db.begin().await.map_err(e)?;
+    let rows = crate::measures::rollups::rebuild(&mut tx)
+        .await
+        .map_err(e)?;
+    tx.commit().await.map_err(e)?;
+    println!(
+        "rebuilt {rows} rollup rows in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    db.close().await;
+    Ok(())
 }
 
 async fn accounts(mut settings: Settings, c: AccountCommand) -> Result<(), String> {

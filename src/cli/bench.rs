@@ -11,6 +11,25 @@ pub enum BenchCommand {
     /// Server render time of the list pages at a million demands (and the workbench,
     /// dashboard and a demand page), with an OFFSET-paginated query as the baseline.
     Pages(PagesArgs),
+    /// The city-scale figures against their baselines and targets: dashboard rates from
+    /// the rollups vs a GROUP BY, list pages 1 and 1,000 vs OFFSET, export, memory.
+    City(CityArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CityArgs {
+    /// The database to measure (created with the demo community and filled when short).
+    #[arg(long, default_value = "sqlite://linli-bench.db")]
+    pub database: String,
+    /// Demands the database should hold.
+    #[arg(long, default_value_t = 10_000_000)]
+    pub demands: usize,
+    /// Runs per figure (the baselines run fewer times when they are slow).
+    #[arg(long, default_value_t = 30)]
+    pub iterations: usize,
+    /// Where to write the results as JSON.
+    #[arg(long, default_value = "bench-city.json")]
+    pub out: String,
 }
 
 #[derive(clap::Args, Debug)]
@@ -46,15 +65,22 @@ pub struct GenerateArgs {
     pub seed: u64,
 }
 
+/// A progress bar on the terminal (hidden when stderr is not one), fed `(done, total)`.
 fn progress(label: &'static str) -> impl FnMut(usize, usize) {
-    let started = Instant::now();
-    let mut shown = 0;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "  {prefix} [{bar:40}] {human_pos}/{human_len} {per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_prefix(label);
     move |done, total| {
-        let pct = done * 100 / total.max(1);
-        if pct >= shown + 10 || done == total {
-            shown = pct;
-            let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
-            eprintln!("  {label}: {done}/{total} ({pct}%), {rate:.0} rows/s");
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        if done >= total {
+            bar.finish();
         }
     }
 }
@@ -77,9 +103,13 @@ pub async fn generate(mut settings: Settings, a: GenerateArgs) -> Result<(), Str
     Ok(())
 }
 
-pub async fn run(mut settings: Settings, c: BenchCommand) -> Result<(), String> {
-    let BenchCommand::Pages(a) = c;
-    settings.database = a.database.clone();
+/// Opens (creating when needed) a benchmark database holding at least `demands` demands.
+async fn prepare(
+    mut settings: Settings,
+    database: &str,
+    demands: usize,
+) -> Result<(AppState, usize), String> {
+    settings.database = database.to_string();
     settings.jobs = false;
     let db = super::open(&settings, true).await?;
     let state = AppState::new(db, settings);
@@ -104,12 +134,12 @@ pub async fn run(mut settings: Settings, c: BenchCommand) -> Result<(), String> 
             .map_err(e)?
             .0 as usize
     };
-    if have < a.demands {
-        eprintln!("generating {} demands…", a.demands - have);
+    if have < demands {
+        eprintln!("generating {} demands…", demands - have);
         let started = Instant::now();
         crate::bench::generate::demands(
             &state.db,
-            a.demands - have,
+            demands - have,
             730,
             have as u64 + 1,
             state.clock.now(),
@@ -118,6 +148,63 @@ pub async fn run(mut settings: Settings, c: BenchCommand) -> Result<(), String> 
         .await?;
         eprintln!("  done in {:.1} s", started.elapsed().as_secs_f64());
     }
+    Ok((state, have.max(demands)))
+}
+
+pub async fn run(settings: Settings, c: BenchCommand) -> Result<(), String> {
+    match c {
+        BenchCommand::Pages(a) => pages(settings, a).await,
+        BenchCommand::City(a) => city(settings, a).await,
+    }
+}
+
+async fn city(settings: Settings, a: CityArgs) -> Result<(), String> {
+    use crate::bench::city;
+    let (state, have) = prepare(settings, &a.database, a.demands).await?;
+    let engine = format!("{:?}", state.db.engine());
+    let mut rows = Vec::new();
+    eprintln!("dashboard…");
+    rows.extend(city::dashboard(&state, "street", a.iterations).await?);
+    eprintln!("lists…");
+    rows.extend(city::lists(&state, "grid01", "staff", a.iterations).await?);
+    let rss = city::rss_mb().unwrap_or(0.0);
+    rows.push(city::Row {
+        figure: "memory of the serving process after the runs".into(),
+        unit: "MB",
+        value: rss,
+        baseline: None,
+        ratio: None,
+        target: "≤ 150 MB".into(),
+        pass: Some(rss <= 150.0),
+        note: "resident set size of this process, which holds the router and its pools".into(),
+    });
+    println!(
+        "\nLinli city benchmark: {have} demands, {engine}, {} runs per figure\n",
+        a.iterations
+    );
+    city::Row::print_header();
+    for r in &rows {
+        r.print();
+    }
+    let json = serde_json::json!({
+        "engine": engine,
+        "demands": have,
+        "iterations": a.iterations,
+        "at": crate::clock::rfc3339(crate::clock::system_now()),
+        "figures": rows,
+    });
+    std::fs::write(
+        &a.out,
+        serde_json::to_string_pretty(&json).unwrap_or_default(),
+    )
+    .map_err(|e| format!("cannot write {}: {e}", a.out))?;
+    println!("\nresults written to {}", a.out);
+    state.db.close().await;
+    Ok(())
+}
+
+async fn pages(settings: Settings, a: PagesArgs) -> Result<(), String> {
+    let (state, have) = prepare(settings, &a.database, a.demands).await?;
     let engine = format!("{:?}", state.db.engine());
     let (figures, baseline) = crate::bench::pages::run(&state, &a.user, a.iterations).await?;
     println!(

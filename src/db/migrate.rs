@@ -5,6 +5,9 @@ use super::{Db, Q};
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
+/// The migration that created `demand_rollups`.
+const ROLLUPS: i64 = 2;
+
 /// Brings the schema up to date; returns the versions it applied.
 pub async fn run(db: &Db) -> Result<Vec<i64>, String> {
     let applied_before = applied(db).await;
@@ -17,11 +20,21 @@ pub async fn run(db: &Db) -> Result<Vec<i64>, String> {
         Db::Postgres(p) => migrator.run(p).await,
     };
     r.map_err(|e| format!("migration failed: {e}"))?;
-    Ok(migrator
+    let applied: Vec<i64> = migrator
         .iter()
         .map(|m| m.version)
         .filter(|v| !applied_before.contains(v))
-        .collect())
+        .collect();
+    if applied.contains(&ROLLUPS) && !applied_before.is_empty() {
+        // A database from before the rollups: count what it already holds.
+        let e = |e: super::DbError| format!("cannot build the rollups: {e}");
+        let mut tx = db.begin().await.map_err(e)?;
+        crate::measures::rollups::rebuild(&mut tx)
+            .await
+            .map_err(e)?;
+        tx.commit().await.map_err(e)?;
+    }
+    Ok(applied)
 }
 
 async fn applied(db: &Db) -> Vec<i64> {

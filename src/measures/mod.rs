@@ -4,4 +4,5 @@
 pub mod api;
 pub mod pages;
 pub mod rates;
+pub mod rollups;
 pub mod store;

@@ -88,7 +88,8 @@ const COUNTS: &str = "\
     CAST(COALESCE(SUM(CASE WHEN d.status = 'merged' THEN 1 ELSE 0 END), 0) AS BIGINT) AS merged";
 
 /// Counts of the demands received in `[from, to)` the actor can see, per group (or one
-/// group with a null key when `group_by` is `None`).
+/// group with a null key when `group_by` is `None`): from the rollups where they can
+/// answer, else counted live.
 pub async fn count(
     ex: &mut impl Exec,
     actor: &Actor,
@@ -98,14 +99,76 @@ pub async fn count(
     group_by: Option<GroupBy>,
     f: &Filter,
 ) -> DbResult<Vec<GroupRow>> {
+    super::rollups::count(ex, actor, now, from, to, group_by, f).await
+}
+
+/// The same counts by one `GROUP BY` over the demands table: what the rollups must equal,
+/// and the baseline of the dashboard benchmark.
+pub async fn count_live(
+    ex: &mut impl Exec,
+    actor: &Actor,
+    now: Millis,
+    from: Millis,
+    to: Millis,
+    group_by: Option<GroupBy>,
+    f: &Filter,
+) -> DbResult<Vec<GroupRow>> {
+    select(actor, now, from, to, group_by, f, COUNTS, None)
+        .fetch_all(ex)
+        .await
+}
+
+/// `SUM(expr)` per group over the demands received in `[from, to)` that also pass `only`.
+#[allow(clippy::too_many_arguments)]
+pub async fn count_expr(
+    ex: &mut impl Exec,
+    actor: &Actor,
+    expr: &str,
+    only: &str,
+    now: Millis,
+    from: Millis,
+    to: Millis,
+    group_by: Option<GroupBy>,
+    f: &Filter,
+) -> DbResult<Vec<Sum>> {
+    let sum = format!("CAST(COALESCE(SUM({expr}), 0) AS BIGINT) AS n");
+    select(actor, now, from, to, group_by, f, &sum, Some(only))
+        .fetch_all(ex)
+        .await
+}
+
+/// One group's `SUM`, from [`count_expr`].
+#[derive(sqlx::FromRow)]
+pub struct Sum {
+    pub key: Option<String>,
+    pub name: Option<String>,
+    pub n: i64,
+}
+
+/// `SELECT key, name, <aggregates>` over the demands received in `[from, to)` the actor
+/// can see, filtered and grouped. `$1` is `now`.
+#[allow(clippy::too_many_arguments)]
+fn select(
+    actor: &Actor,
+    now: Millis,
+    from: Millis,
+    to: Millis,
+    group_by: Option<GroupBy>,
+    f: &Filter,
+    aggregates: &str,
+    only: Option<&str>,
+) -> Q {
     let (key, name) = group_by.map(GroupBy::sql).unwrap_or(("NULL", "NULL"));
     let mut q = Q::new(format!(
-        "SELECT CAST(t.k AS TEXT) AS key, {name} AS name, t.* FROM (SELECT {key} AS k, {COUNTS} \
+        "SELECT CAST(t.k AS TEXT) AS key, {name} AS name, t.* FROM (SELECT {key} AS k, {aggregates} \
          FROM demands d WHERE d.created_at >= $2 AND d.created_at < $3"
     ))
     .bind(now)
     .bind(from)
     .bind(to);
+    if let Some(only) = only {
+        q.push(" AND ").push(only);
+    }
     push_scope(&mut q, actor);
     if let Some(s) = f.street_id {
         q.push(" AND d.street_id = ").push_bind(s);
@@ -126,5 +189,5 @@ pub async fn count(
         q.push(" GROUP BY ").push(key);
     }
     q.push(") t ORDER BY t.k");
-    q.fetch_all(ex).await
+    q
 }

@@ -10,6 +10,7 @@ mod jobs;
 mod nodes;
 mod outage;
 mod pages;
+mod rollups;
 mod roster;
 mod schema;
 mod scope;

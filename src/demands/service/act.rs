@@ -406,9 +406,11 @@ pub async fn act(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> ApiResult
         },
     )
     .await?;
-    store::find_in(tx, d.community_id, d.id)
+    let after = store::find_in(tx, d.community_id, d.id)
         .await?
-        .ok_or_else(ApiError::not_found)
+        .ok_or_else(ApiError::not_found)?;
+    crate::measures::rollups::apply(tx, Some(&d), Some(&after)).await?;
+    Ok(after)
 }
 
 /// Merges a duplicate into the demand it repeats: the duplicate is closed as merged and the

@@ -138,6 +138,7 @@ pub async fn intake(tx: &mut Tx, ctx: &Ctx<'_>, n: NewDemand) -> ApiResult<Deman
     let row = store::find_in(tx, o.community_id, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
+    crate::measures::rollups::apply(tx, None, Some(&row)).await?;
     store::append_event(
         tx,
         NewEvent {

@@ -1,0 +1,43 @@
+-- Measures at city scale: per community and calendar month (China time) of receipt, the
+-- counts the rates are made of, kept exact in the same transaction as every change to a
+-- demand, three times over (by grid, by category, by channel) so that any one of them can
+-- be filtered or grouped on. Only what does not depend on the clock is kept here; what
+-- does (a deadline passing on a demand nobody has answered) is counted live from the
+-- small partial indexes below. `linli admin rebuild-rollups` recomputes the table.
+
+CREATE TABLE demand_rollups (
+    community_id        BIGINT NOT NULL REFERENCES communities(id),
+    dim                 TEXT NOT NULL CHECK (dim IN ('grid','category','channel')),
+    k                   TEXT NOT NULL,
+    month               BIGINT NOT NULL,
+    street_id           BIGINT NOT NULL REFERENCES streets(id),
+    received            BIGINT NOT NULL DEFAULT 0,
+    responded           BIGINT NOT NULL DEFAULT 0,
+    responded_on_time   BIGINT NOT NULL DEFAULT 0,
+    rated               BIGINT NOT NULL DEFAULT 0,
+    solved              BIGINT NOT NULL DEFAULT 0,
+    satisfied           BIGINT NOT NULL DEFAULT 0,
+    basically_satisfied BIGINT NOT NULL DEFAULT 0,
+    unsatisfied         BIGINT NOT NULL DEFAULT 0,
+    fed_back            BIGINT NOT NULL DEFAULT 0,
+    fed_back_on_time    BIGINT NOT NULL DEFAULT 0,
+    closed_unrated      BIGINT NOT NULL DEFAULT 0,
+    submitted           BIGINT NOT NULL DEFAULT 0,
+    accepted            BIGINT NOT NULL DEFAULT 0,
+    dispatched          BIGINT NOT NULL DEFAULT 0,
+    in_progress         BIGINT NOT NULL DEFAULT 0,
+    resolved            BIGINT NOT NULL DEFAULT 0,
+    feedback_given      BIGINT NOT NULL DEFAULT 0,
+    closed              BIGINT NOT NULL DEFAULT 0,
+    declined            BIGINT NOT NULL DEFAULT 0,
+    merged              BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (community_id, dim, k, month)
+);
+CREATE INDEX demand_rollups_street ON demand_rollups (street_id, dim, month);
+
+-- Demands still waiting for a response / for feedback: few at any time, however long the
+-- history. The readers repeat these conditions word for word, so the planner picks them.
+CREATE INDEX demands_unresponded_street ON demands (street_id, created_at) WHERE responded_at IS NULL AND status <> 'merged';
+CREATE INDEX demands_unresponded_community ON demands (community_id, created_at) WHERE responded_at IS NULL AND status <> 'merged';
+CREATE INDEX demands_unfed_street ON demands (street_id, created_at) WHERE first_feedback_at IS NULL AND status NOT IN ('merged', 'declined');
+CREATE INDEX demands_unfed_community ON demands (community_id, created_at) WHERE first_feedback_at IS NULL AND status NOT IN ('merged', 'declined');
