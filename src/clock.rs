@@ -47,6 +47,14 @@ pub fn format_local(ms: Millis) -> String {
     }
 }
 
+/// The date and time on a wall clock in `tz` (pass `china()`, looked up once, when
+/// converting many moments).
+pub fn civil_in(ms: Millis, tz: &jiff::tz::TimeZone) -> Option<jiff::civil::DateTime> {
+    jiff::Timestamp::from_millisecond(ms.0)
+        .ok()
+        .map(|t| tz.to_datetime(t))
+}
+
 /// RFC 3339 with the +08:00 offset, for the API.
 pub fn rfc3339(ms: Millis) -> String {
     match jiff::Timestamp::from_millisecond(ms.0) {

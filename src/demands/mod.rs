@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod deadlines;
+pub mod export;
 pub mod jobs;
 pub mod model;
 pub mod pages;

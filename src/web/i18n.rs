@@ -87,7 +87,13 @@ pub async fn detect(req: Request, next: Next) -> Response {
 
 /// Looks up a key made at run time (`demand.status.closed`) in the current language.
 pub fn text(key: &str) -> String {
-    rust_i18n::t!(key, locale = current().code()).into_owned()
+    text_in(current(), key)
+}
+
+/// Looks up a key in a given language (for work that outlives the request, like an export
+/// still streaming after its handler returned).
+pub fn text_in(lang: Lang, key: &str) -> String {
+    rust_i18n::t!(key, locale = lang.code()).into_owned()
 }
 
 /// Looks a message up in the catalogue in the current request's language.

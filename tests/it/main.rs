@@ -6,6 +6,7 @@ mod bad_input;
 mod cli;
 mod common;
 mod demands_loop;
+mod export;
 mod jobs;
 mod nodes;
 mod outage;

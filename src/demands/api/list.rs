@@ -91,17 +91,11 @@ pub async fn list_demands(
     Ok(Json(fetch(&st, &actor, &f).await?))
 }
 
-/// One page of the demands the actor can see, filtered (the API list and the pages).
-pub async fn fetch(st: &AppState, actor: &Actor, f: &ListQuery) -> ApiResult<DemandPage> {
-    let now = st.clock.now();
-    let limit = f.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(bad("limit"));
-    }
-    let mut q = Q::new(format!(
-        "SELECT {COLUMNS}, {ASSIGNEE_NAME} AS assignee_name FROM demands d WHERE 1 = 1"
-    ));
-    push_scope(&mut q, actor);
+/// Appends ` AND …` for the demands (alias `d`) the actor may see that pass the filters of
+/// `f`: the list and the export select the same rows. The page (`limit`, `cursor`) is left
+/// to the caller. A filter that does not parse is a 400 `invalid_query`.
+pub fn push_filters(q: &mut Q, actor: &Actor, f: &ListQuery, now: Millis) -> ApiResult<()> {
+    push_scope(q, actor);
     if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
         let statuses = s
             .split(',')
@@ -143,7 +137,7 @@ pub async fn fetch(st: &AppState, actor: &Actor, f: &ListQuery) -> ApiResult<Dem
         q.push(" AND d.created_at < ").push_bind(t);
     }
     if f.overdue == Some(true) {
-        push_overdue(&mut q, now);
+        push_overdue(q, now);
     }
     if f.mine == Some(true) {
         q.push(" AND d.status IN ('dispatched', 'in_progress') AND (")
@@ -167,6 +161,20 @@ pub async fn fetch(st: &AppState, actor: &Actor, f: &ListQuery) -> ApiResult<Dem
             .push_bind(pattern)
             .push(" ESCAPE '\\'");
     }
+    Ok(())
+}
+
+/// One page of the demands the actor can see, filtered (the API list and the pages).
+pub async fn fetch(st: &AppState, actor: &Actor, f: &ListQuery) -> ApiResult<DemandPage> {
+    let now = st.clock.now();
+    let limit = f.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(bad("limit"));
+    }
+    let mut q = Q::new(format!(
+        "SELECT {COLUMNS}, {ASSIGNEE_NAME} AS assignee_name FROM demands d WHERE 1 = 1"
+    ));
+    push_filters(&mut q, actor, f, now)?;
     if let Some(c) = f.cursor {
         q.push(" AND d.id < ").push_bind(c);
     }

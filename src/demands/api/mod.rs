@@ -3,6 +3,7 @@
 mod actions;
 pub mod attachments;
 mod categories;
+pub mod export;
 pub mod list;
 pub mod view;
 
@@ -32,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list::list_demands, create_demand))
         .routes(routes!(get_demand))
         .routes(routes!(list::overdue_summary))
+        .routes(routes!(export::export_demands))
         .merge(actions::router())
         .merge(attachments::router())
         .merge(categories::router())

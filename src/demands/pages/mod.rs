@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/work", get(workbench::workbench))
         .route("/work/demands", get(workbench::list))
+        .route("/work/demands/export", get(workbench::export))
         .route("/work/demands/new", get(intake::form).post(intake::submit))
         .route("/work/residents/search", get(intake::search))
         .route("/work/demands/{id}", get(demand::page))

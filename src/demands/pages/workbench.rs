@@ -7,6 +7,7 @@ use axum::response::Response;
 use crate::app::AppState;
 use crate::auth::Role;
 use crate::db::Q;
+use crate::demands::api::export::{ExportQuery, respond};
 use crate::demands::api::list::{ListQuery, fetch, push_overdue};
 use crate::demands::model::Status;
 use crate::demands::store::push_scope;
@@ -170,6 +171,9 @@ struct ListPage {
     statuses: Vec<(String, String)>,
     next: Option<String>,
     title: String,
+    /// The same filters as an Excel and a CSV download.
+    export_xlsx: String,
+    export_csv: String,
 }
 
 /// The query string of a list filter, for links (cursor excluded).
@@ -181,6 +185,7 @@ fn query_string(f: &ListQuery) -> String {
         }
     };
     add("status", f.status.clone());
+    add("community_id", f.community_id.map(|c| c.to_string()));
     add("grid_id", f.grid_id.map(|g| g.to_string()));
     add("category", f.category.clone());
     add("q", f.q.clone());
@@ -189,6 +194,8 @@ fn query_string(f: &ListQuery) -> String {
     add("from", f.from.clone());
     add("to", f.to.clone());
     add("channel", f.channel.map(|c| c.as_str().to_string()));
+    add("level", f.level.map(|l| l.as_str().to_string()));
+    add("urgency", f.urgency.map(|u| u.as_str().to_string()));
     parts.join("&")
 }
 
@@ -207,6 +214,13 @@ pub async fn list(
             format!("/work/demands?{qs}&cursor={c}")
         }
     });
+    let export = |format: &str| {
+        if qs.is_empty() {
+            format!("/work/demands/export?format={format}")
+        } else {
+            format!("/work/demands/export?format={format}&{qs}")
+        }
+    };
     let statuses = Status::ALL
         .iter()
         .map(|s| (s.as_str().to_string(), text(&format!("demand.status.{s}"))))
@@ -218,7 +232,20 @@ pub async fn list(
         statuses,
         next,
         title: text("web.nav.demands"),
+        export_xlsx: export("xlsx"),
+        export_csv: export("csv"),
     }))
+}
+
+/// The list's filters as a download (the links of the list page; the API has the same at
+/// `/api/v1/demands/export`).
+pub async fn export(
+    State(st): State<AppState>,
+    u: PageUser,
+    Query(e): Query<ExportQuery>,
+    Query(f): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    Ok(respond(st, &u.actor, &f, e.format, u.lang).await?)
 }
 
 /// A unit's (or volunteer's) orders and summons.

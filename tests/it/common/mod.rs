@@ -256,6 +256,23 @@ impl TestApp {
     }
 }
 
+/// A response kept as bytes (files, not JSON).
+#[derive(Debug)]
+pub struct RawResp {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl RawResp {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
 /// A logged-in user.
 pub struct Client<'a> {
     pub app: &'a TestApp,
@@ -293,6 +310,46 @@ impl Client<'_> {
         self.app
             .send(Method::DELETE, path, self.token(), None)
             .await
+    }
+
+    /// GETs a download: status, headers and the body's bytes.
+    pub async fn download(&self, path: &str) -> RawResp {
+        let mut req = Request::get(path);
+        if let Some(t) = self.token() {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let res = self
+            .app
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let (status, headers) = (res.status(), res.headers().clone());
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        RawResp {
+            status,
+            headers,
+            bytes,
+        }
+    }
+
+    /// Every id the list gives for `filters` (`status=submitted&…`), following the cursor.
+    pub async fn all_ids(&self, filters: &str) -> Vec<i64> {
+        let mut all = Vec::new();
+        let mut cursor: Option<i64> = None;
+        loop {
+            let mut path = format!("/api/v1/demands?limit=200&{filters}");
+            if let Some(c) = cursor {
+                path.push_str(&format!("&cursor={c}"));
+            }
+            let page = self.fetch(&path).await;
+            all.extend(ids(&page));
+            match page["next_cursor"].as_i64() {
+                Some(c) => cursor = Some(c),
+                None => return all,
+            }
+        }
     }
 
     /// POSTs and insists on success; returns the body.
