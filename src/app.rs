@@ -23,6 +23,8 @@ use crate::web::{error, i18n};
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Runs writes that benefit from group commit (intake).
+    pub writer: crate::db::batch::Writer,
     pub settings: Arc<Settings>,
     pub clock: Clock,
 }
@@ -30,6 +32,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> AppState {
         AppState {
+            writer: crate::db::batch::Writer::new(db.clone()),
             db,
             settings: Arc::new(settings),
             clock: Clock::system(),

@@ -309,3 +309,108 @@ fn proc_status_kb(field: &str) -> Option<u64> {
         .parse()
         .ok()
 }
+
+/// Exports about `rows` demands of the staff account's community to CSV and to xlsx:
+/// time, and peak memory above what the process held before; the files are read back
+/// (the xlsx with calamine) and must hold every row.
+pub async fn export(st: &AppState, staff_user: &str, rows: i64) -> Result<Vec<Row>, String> {
+    use crate::demands::export::{Format, export_to};
+    let staff = actor(st, staff_user).await?;
+    let community = staff
+        .community_id
+        .ok_or("the staff account has no community")?;
+    let from: Option<(Millis,)> = {
+        let mut c = st.db.conn().await.map_err(db)?;
+        Q::new(
+            "SELECT created_at FROM demands WHERE community_id = $1 ORDER BY id DESC \
+             LIMIT 1 OFFSET $2",
+        )
+        .bind(community)
+        .bind(rows - 1)
+        .fetch_optional(&mut c)
+        .await
+        .map_err(db)?
+    };
+    let q = ListQuery {
+        from: from.map(|f| crate::clock::rfc3339(f.0)),
+        ..Default::default()
+    };
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for format in [Format::Csv, Format::Xlsx] {
+        let path = dir.path().join(format!("export.{}", format.extension()));
+        let file = std::fs::File::create(&path).map_err(|e| e.to_string())?;
+        let before = rss_mb().unwrap_or(0.0);
+        let peak_known = reset_peak();
+        let t = Instant::now();
+        let n = export_to(
+            st,
+            &staff,
+            &q,
+            format,
+            crate::web::i18n::Lang::Zh,
+            std::io::BufWriter::with_capacity(1 << 16, file),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let secs = t.elapsed().as_secs_f64();
+        let extra = if peak_known {
+            peak_mb().unwrap_or(0.0) - before
+        } else {
+            f64::NAN
+        };
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let read = read_back(&path, format)?;
+        let ok = read == n as usize;
+        let name = format!("export of {n} demands, {}", format.extension());
+        out.push(Row {
+            figure: format!("{name}, time"),
+            unit: "s",
+            value: secs,
+            baseline: None,
+            ratio: None,
+            target: "< 30 s".into(),
+            pass: Some(secs < 30.0 && ok),
+            note: format!(
+                "{:.0} MB file; read back: {read} data rows{}",
+                size as f64 / 1e6,
+                if ok { "" } else { " — MISSING ROWS" }
+            ),
+        });
+        out.push(Row {
+            figure: format!("{name}, peak extra memory"),
+            unit: "MB",
+            value: extra,
+            baseline: None,
+            ratio: None,
+            target: "< 100 MB".into(),
+            pass: Some(extra < 100.0),
+            note: format!("peak resident set above the {before:.0} MB held before"),
+        });
+    }
+    Ok(out)
+}
+
+/// Data rows in an exported file (header excluded).
+fn read_back(
+    path: &std::path::Path,
+    format: crate::demands::export::Format,
+) -> Result<usize, String> {
+    use calamine::Reader;
+    match format {
+        crate::demands::export::Format::Csv => {
+            let mut r = csv::Reader::from_path(path).map_err(|e| e.to_string())?;
+            Ok(r.records().filter(|r| r.is_ok()).count())
+        }
+        crate::demands::export::Format::Xlsx => {
+            let mut wb: calamine::Xlsx<_> =
+                calamine::open_workbook(path).map_err(|e: calamine::XlsxError| e.to_string())?;
+            let mut n = 0;
+            for name in wb.sheet_names() {
+                let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
+                n += range.height().saturating_sub(1);
+            }
+            Ok(n)
+        }
+    }
+}

@@ -462,3 +462,76 @@ fn copy_line(buf: &mut String, r: &Row) {
     time(buf, Some(r.created));
     buf.push('\n');
 }
+
+/// The engine's rate, in rows a second, for `count` generated demands inserted one
+/// statement a row, `per_tx` rows to a transaction (1: a durable commit per row). The
+/// baselines of the intake benchmark; the rows are the caller's to remove.
+pub async fn insert_rate(db: &Db, count: usize, per_tx: usize, now: Millis) -> Result<f64, String> {
+    let e = |e: crate::db::DbError| e.to_string();
+    let homes: Vec<Home> = {
+        let mut c = db.conn().await.map_err(e)?;
+        Q::new(
+            "SELECT h.street_id, h.community_id, h.building_id, b.grid_id, h.id AS household_id \
+             FROM households h JOIN buildings b ON b.id = h.building_id ORDER BY h.id LIMIT 2000",
+        )
+        .fetch_all(&mut c)
+        .await
+        .map_err(e)?
+    };
+    if homes.is_empty() {
+        return Err("the roster has no households".into());
+    }
+    let mut rng = StdRng::seed_from_u64(7);
+    let rows: Vec<Row> = (0..count)
+        .map(|i| {
+            let h = homes[i % homes.len()];
+            row(&mut rng, h, now, now)
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    for chunk in rows.chunks(per_tx.max(1)) {
+        let mut tx = db.begin().await.map_err(e)?;
+        for r in chunk {
+            let mut q = Q::new(format!("INSERT INTO demands ({DEMAND_COLUMNS}) VALUES ("));
+            for i in 1..=DEMAND_COLUMN_COUNT {
+                if i > 1 {
+                    q.push(", ");
+                }
+                q.push(&format!("${i}"));
+            }
+            q.push(")");
+            q.bind(r.home.street_id)
+                .bind(r.home.community_id)
+                .bind(r.home.grid_id)
+                .bind(r.home.building_id)
+                .bind(r.home.household_id)
+                .bind(r.reporter.as_str())
+                .bind(r.channel)
+                .bind(r.category)
+                .bind(r.urgency)
+                .bind(r.level)
+                .bind(r.status)
+                .bind(r.title)
+                .bind(r.description)
+                .bind(r.created)
+                .bind(r.responded)
+                .bind(r.resolved)
+                .bind(r.fed_back)
+                .bind(r.fed_back)
+                .bind(r.rated)
+                .bind(r.closed)
+                .bind(r.accept_due)
+                .bind(r.feedback_due)
+                .bind(r.solved)
+                .bind(r.satisfaction)
+                .bind(r.close_kind)
+                .bind(r.result)
+                .bind(r.created)
+                .execute(&mut tx)
+                .await
+                .map_err(e)?;
+        }
+        tx.commit().await.map_err(e)?;
+    }
+    Ok(count as f64 / started.elapsed().as_secs_f64())
+}

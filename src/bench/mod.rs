@@ -3,6 +3,7 @@
 
 pub mod city;
 pub mod generate;
+pub mod intake;
 pub mod pages;
 
 /// Median and 95th percentile of some durations, in milliseconds.

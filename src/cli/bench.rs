@@ -27,6 +27,15 @@ pub struct CityArgs {
     /// Runs per figure (the baselines run fewer times when they are slow).
     #[arg(long, default_value_t = 30)]
     pub iterations: usize,
+    /// Concurrent HTTP clients of the intake benchmark.
+    #[arg(long, default_value_t = 64)]
+    pub intake_clients: usize,
+    /// Demands the intake benchmark sends (and removes afterwards).
+    #[arg(long, default_value_t = 20_000)]
+    pub intake_demands: usize,
+    /// Demands to export (to CSV and to xlsx).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub export_rows: i64,
     /// Where to write the results as JSON.
     #[arg(long, default_value = "bench-city.json")]
     pub out: String,
@@ -108,7 +117,7 @@ async fn prepare(
     mut settings: Settings,
     database: &str,
     demands: usize,
-) -> Result<(AppState, usize), String> {
+) -> Result<(AppState, usize, bool), String> {
     settings.database = database.to_string();
     settings.jobs = false;
     let db = super::open(&settings, true).await?;
@@ -122,6 +131,7 @@ async fn prepare(
             .map_err(e)?
             .0
     };
+    let mut filled = streets == 0;
     if streets == 0 {
         eprintln!("creating the demo community…");
         crate::demo::seed(&state, crate::demo::Size::Full).await?;
@@ -135,6 +145,7 @@ async fn prepare(
             .0 as usize
     };
     if have < demands {
+        filled = true;
         eprintln!("generating {} demands…", demands - have);
         let started = Instant::now();
         crate::bench::generate::demands(
@@ -148,7 +159,7 @@ async fn prepare(
         .await?;
         eprintln!("  done in {:.1} s", started.elapsed().as_secs_f64());
     }
-    Ok((state, have.max(demands)))
+    Ok((state, have.max(demands), filled))
 }
 
 pub async fn run(settings: Settings, c: BenchCommand) -> Result<(), String> {
@@ -160,7 +171,23 @@ pub async fn run(settings: Settings, c: BenchCommand) -> Result<(), String> {
 
 async fn city(settings: Settings, a: CityArgs) -> Result<(), String> {
     use crate::bench::city;
-    let (state, have) = prepare(settings, &a.database, a.demands).await?;
+    let (state, have, filled) = prepare(settings, &a.database, a.demands).await?;
+    if filled {
+        // Loading leaves its caches and allocations behind: measure in a fresh process,
+        // as `serve` would start on this database.
+        state.db.close().await;
+        eprintln!("measuring in a fresh process…");
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let status = std::process::Command::new(exe)
+            .args(std::env::args_os().skip(1))
+            .status()
+            .map_err(|e| e.to_string())?;
+        return if status.success() {
+            Ok(())
+        } else {
+            Err("the measuring run failed".into())
+        };
+    }
     let engine = format!("{:?}", state.db.engine());
     let mut rows = Vec::new();
     eprintln!("dashboard…");
@@ -169,7 +196,7 @@ async fn city(settings: Settings, a: CityArgs) -> Result<(), String> {
     rows.extend(city::lists(&state, "grid01", "staff", a.iterations).await?);
     let rss = city::rss_mb().unwrap_or(0.0);
     rows.push(city::Row {
-        figure: "memory of the serving process after the runs".into(),
+        figure: "memory after the dashboard and list runs".into(),
         unit: "MB",
         value: rss,
         baseline: None,
@@ -178,6 +205,12 @@ async fn city(settings: Settings, a: CityArgs) -> Result<(), String> {
         pass: Some(rss <= 150.0),
         note: "resident set size of this process, which holds the router and its pools".into(),
     });
+    eprintln!("export…");
+    rows.extend(city::export(&state, "staff", a.export_rows).await?);
+    eprintln!("intake…");
+    rows.extend(
+        crate::bench::intake::run(&state, a.intake_clients.max(1), a.intake_demands).await?,
+    );
     println!(
         "\nLinli city benchmark: {have} demands, {engine}, {} runs per figure\n",
         a.iterations
@@ -204,7 +237,7 @@ async fn city(settings: Settings, a: CityArgs) -> Result<(), String> {
 }
 
 async fn pages(settings: Settings, a: PagesArgs) -> Result<(), String> {
-    let (state, have) = prepare(settings, &a.database, a.demands).await?;
+    let (state, have, _) = prepare(settings, &a.database, a.demands).await?;
     let engine = format!("{:?}", state.db.engine());
     let (figures, baseline) = crate::bench::pages::run(&state, &a.user, a.iterations).await?;
     println!(

@@ -5,6 +5,7 @@
 //! connection for reads or a [`Tx`] for writes. Where the engines need different SQL the caller
 //! asks [`Engine`] and writes both; everything else is shared.
 
+pub mod batch;
 pub mod migrate;
 mod query;
 pub mod time;

@@ -196,12 +196,14 @@ impl Share {
 }
 
 /// Applies the change of one demand from `before` to `after` (either absent for an insert
-/// or a delete) to the rollups. Call it in the transaction that changes the demand.
+/// or a delete) to the rollups, in one statement. Call it in the transaction that changes
+/// the demand.
 pub async fn apply(
     tx: &mut Tx,
     before: Option<&DemandRow>,
     after: Option<&DemandRow>,
 ) -> DbResult<()> {
+    let mut changes: Vec<(Dim, Slot, Share)> = Vec::with_capacity(6);
     for dim in DIMS {
         let old = before.map(|d| (slot(dim, d), Share::of(d)));
         let new = after.map(|d| (slot(dim, d), Share::of(d)));
@@ -209,19 +211,52 @@ pub async fn apply(
             (Some((ko, so)), Some((kn, sn))) if ko == kn => {
                 let diff = sn.minus(so);
                 if !diff.is_zero() {
-                    add(tx, dim, &kn, diff).await?;
+                    changes.push((dim, kn, diff));
                 }
             }
             (old, new) => {
                 if let Some((k, s)) = old {
-                    add(tx, dim, &k, Share::default().minus(s)).await?;
+                    changes.push((dim, k, Share::default().minus(s)));
                 }
                 if let Some((k, s)) = new {
-                    add(tx, dim, &k, s).await?;
+                    changes.push((dim, k, s));
                 }
             }
         }
     }
+    if changes.is_empty() {
+        return Ok(());
+    }
+    // Each (dimension, key) appears once: PostgreSQL refuses to update a row twice in one
+    // statement, and a moved demand leaves one slot for another in the same dimension.
+    let mut q = Q::new(format!(
+        "INSERT INTO demand_rollups (community_id, dim, k, month, street_id, {}) VALUES ",
+        COLUMNS.join(", ")
+    ));
+    for (i, (dim, s, share)) in changes.iter().enumerate() {
+        q.push(if i == 0 { "(" } else { ", (" });
+        q.push_bind(s.0)
+            .push(", ")
+            .push_bind(dim.as_str())
+            .push(", ")
+            .push_bind(s.2.as_str())
+            .push(", ")
+            .push_bind(s.3)
+            .push(", ")
+            .push_bind(s.1);
+        for v in share.0 {
+            q.push(", ").push_bind(v);
+        }
+        q.push(")");
+    }
+    q.push(" ON CONFLICT (community_id, dim, k, month) DO UPDATE SET ");
+    for (i, c) in COLUMNS.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.push(&format!("{c} = demand_rollups.{c} + excluded.{c}"));
+    }
+    q.execute(tx).await?;
     Ok(())
 }
 
@@ -235,34 +270,6 @@ fn slot(dim: Dim, d: &DemandRow) -> Slot {
         dim.key(d),
         month_of(d.created_at),
     )
-}
-
-async fn add(tx: &mut Tx, dim: Dim, s: &Slot, share: Share) -> DbResult<()> {
-    let mut q = Q::new(format!(
-        "INSERT INTO demand_rollups (community_id, dim, k, month, street_id, {}) VALUES (",
-        COLUMNS.join(", ")
-    ));
-    q.push_bind(s.0)
-        .push(", ")
-        .push_bind(dim.as_str())
-        .push(", ")
-        .push_bind(s.2.as_str())
-        .push(", ")
-        .push_bind(s.3)
-        .push(", ")
-        .push_bind(s.1);
-    for v in share.0 {
-        q.push(", ").push_bind(v);
-    }
-    q.push(") ON CONFLICT (community_id, dim, k, month) DO UPDATE SET ");
-    for (i, c) in COLUMNS.iter().enumerate() {
-        if i > 0 {
-            q.push(", ");
-        }
-        q.push(&format!("{c} = demand_rollups.{c} + excluded.{c}"));
-    }
-    q.execute(tx).await?;
-    Ok(())
 }
 
 /// Recomputes every rollup row from the demands table (`linli admin rebuild-rollups`, and

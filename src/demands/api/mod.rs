@@ -115,14 +115,22 @@ pub async fn create_demand(
 ) -> ApiResult<(StatusCode, Json<DemandView>)> {
     let n = req.parse()?;
     let now = st.clock.now();
-    let mut tx = st.db.begin().await?;
-    let ctx = Ctx {
-        actor: &actor,
-        now,
-        policy: st.policy(),
-    };
-    let row = service::intake(&mut tx, &ctx, n).await?;
-    tx.commit().await?;
+    let policy = st.policy();
+    let who = actor.clone();
+    // Many intakes share one durable commit; this answers after it (db::batch).
+    let row = st
+        .writer
+        .write(move |tx| {
+            Box::pin(async move {
+                let ctx = Ctx {
+                    actor: &who,
+                    now,
+                    policy,
+                };
+                service::intake(tx, &ctx, n).await
+            })
+        })
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(view(&row, None, sees_phone(&actor, &row), now)),
