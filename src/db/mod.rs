@@ -174,7 +174,8 @@ impl Db {
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10))
                     .pragma("temp_store", "memory")
-                    .pragma("cache_size", "-32000");
+                    // 8 MB of pages per connection; the operating system caches the rest.
+                    .pragma("cache_size", "-8000");
                 let write = SqlitePoolOptions::new()
                     .max_connections(1)
                     .connect_with(base.clone())

@@ -1,6 +1,8 @@
-//! Rollups: the counts behind the rates, per community, calendar month of receipt and one
-//! of three dimensions (grid, category, channel), kept exact by applying each change to a
-//! demand as a difference in the same transaction that changes it.
+//! Rollups: the counts behind the rates, per community, calendar month or day of receipt
+//! and one of three dimensions (grid, category, channel), kept exact by applying each
+//! change to a demand as a difference in the same transaction that changes it. A period is
+//! read as its whole months, the whole days around them, and the minutes at its ends that
+//! do not make a whole day (counted live).
 //!
 //! A demand's share of the counts is a pure function of its row ([`Share::of`]), except for
 //! "a deadline has passed while nobody answered", which depends on the clock: the rollups
@@ -24,6 +26,43 @@ const OFFSET: i64 = 8 * 3_600_000;
 
 /// The three dimensions each demand is counted under.
 const DIMS: [Dim; 3] = [Dim::Grid, Dim::Category, Dim::Channel];
+
+/// How wide a rollup bucket is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Grain {
+    Month,
+    Day,
+}
+
+const GRAINS: [Grain; 2] = [Grain::Month, Grain::Day];
+
+impl Grain {
+    fn as_str(self) -> &'static str {
+        match self {
+            Grain::Month => "month",
+            Grain::Day => "day",
+        }
+    }
+
+    fn of(self, t: Millis) -> i64 {
+        match self {
+            Grain::Month => month_of(t),
+            Grain::Day => day_of(t),
+        }
+    }
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// The day (since 1970-01-01, China time) a moment falls in.
+pub fn day_of(t: Millis) -> i64 {
+    (t.0 + OFFSET).div_euclid(DAY_MS)
+}
+
+/// The first moment of a day.
+pub fn day_start(day: i64) -> Millis {
+    Millis(day * DAY_MS - OFFSET)
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Dim {
@@ -61,15 +100,14 @@ impl Dim {
 
 /// The month (`year * 12 + month - 1`, China time) a moment falls in.
 pub fn month_of(t: Millis) -> i64 {
-    let days = (t.0 + OFFSET).div_euclid(86_400_000);
-    let (y, m, _) = civil_from_days(days);
+    let (y, m, _) = civil_from_days(day_of(t));
     y * 12 + m - 1
 }
 
 /// The first moment of a month.
 pub fn month_start(month: i64) -> Millis {
     let (y, m) = (month.div_euclid(12), month.rem_euclid(12) + 1);
-    Millis(days_from_civil(y, m, 1) * 86_400_000 - OFFSET)
+    day_start(days_from_civil(y, m, 1))
 }
 
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
@@ -203,23 +241,23 @@ pub async fn apply(
     before: Option<&DemandRow>,
     after: Option<&DemandRow>,
 ) -> DbResult<()> {
-    let mut changes: Vec<(Dim, Slot, Share)> = Vec::with_capacity(6);
-    for dim in DIMS {
-        let old = before.map(|d| (slot(dim, d), Share::of(d)));
-        let new = after.map(|d| (slot(dim, d), Share::of(d)));
+    let mut changes: Vec<(Grain, Dim, Slot, Share)> = Vec::with_capacity(12);
+    for (grain, dim) in GRAINS.into_iter().flat_map(|g| DIMS.map(|d| (g, d))) {
+        let old = before.map(|d| (slot(grain, dim, d), Share::of(d)));
+        let new = after.map(|d| (slot(grain, dim, d), Share::of(d)));
         match (old, new) {
             (Some((ko, so)), Some((kn, sn))) if ko == kn => {
                 let diff = sn.minus(so);
                 if !diff.is_zero() {
-                    changes.push((dim, kn, diff));
+                    changes.push((grain, dim, kn, diff));
                 }
             }
             (old, new) => {
                 if let Some((k, s)) = old {
-                    changes.push((dim, k, Share::default().minus(s)));
+                    changes.push((grain, dim, k, Share::default().minus(s)));
                 }
                 if let Some((k, s)) = new {
-                    changes.push((dim, k, s));
+                    changes.push((grain, dim, k, s));
                 }
             }
         }
@@ -230,12 +268,14 @@ pub async fn apply(
     // Each (dimension, key) appears once: PostgreSQL refuses to update a row twice in one
     // statement, and a moved demand leaves one slot for another in the same dimension.
     let mut q = Q::new(format!(
-        "INSERT INTO demand_rollups (community_id, dim, k, month, street_id, {}) VALUES ",
+        "INSERT INTO demand_rollups (community_id, grain, dim, k, bucket, street_id, {}) VALUES ",
         COLUMNS.join(", ")
     ));
-    for (i, (dim, s, share)) in changes.iter().enumerate() {
+    for (i, (grain, dim, s, share)) in changes.iter().enumerate() {
         q.push(if i == 0 { "(" } else { ", (" });
         q.push_bind(s.0)
+            .push(", ")
+            .push_bind(grain.as_str())
             .push(", ")
             .push_bind(dim.as_str())
             .push(", ")
@@ -249,7 +289,7 @@ pub async fn apply(
         }
         q.push(")");
     }
-    q.push(" ON CONFLICT (community_id, dim, k, month) DO UPDATE SET ");
+    q.push(" ON CONFLICT (community_id, grain, dim, k, bucket) DO UPDATE SET ");
     for (i, c) in COLUMNS.iter().enumerate() {
         if i > 0 {
             q.push(", ");
@@ -260,15 +300,16 @@ pub async fn apply(
     Ok(())
 }
 
-/// Where a demand is counted under one dimension: (community, street, key, month).
+/// Where a demand is counted under one grain and dimension: (community, street, key,
+/// bucket).
 type Slot = (i64, i64, String, i64);
 
-fn slot(dim: Dim, d: &DemandRow) -> Slot {
+fn slot(grain: Grain, dim: Dim, d: &DemandRow) -> Slot {
     (
         d.community_id,
         d.street_id,
         dim.key(d),
-        month_of(d.created_at),
+        grain.of(d.created_at),
     )
 }
 
@@ -276,14 +317,22 @@ fn slot(dim: Dim, d: &DemandRow) -> Slot {
 /// after a bulk load). Returns the rows written.
 pub async fn rebuild(tx: &mut Tx) -> DbResult<u64> {
     Q::new("DELETE FROM demand_rollups").execute(tx).await?;
-    let month = match tx {
-        Tx::Sqlite(_) => format!(
-            "(CAST(strftime('%Y', (d.created_at + {OFFSET}) / 1000, 'unixepoch') AS INTEGER) * 12 \
-             + CAST(strftime('%m', (d.created_at + {OFFSET}) / 1000, 'unixepoch') AS INTEGER) - 1)"
+    let (month, day) = match tx {
+        Tx::Sqlite(_) => (
+            format!(
+                "(CAST(strftime('%Y', (d.created_at + {OFFSET}) / 1000, 'unixepoch') AS INTEGER) * 12 \
+                 + CAST(strftime('%m', (d.created_at + {OFFSET}) / 1000, 'unixepoch') AS INTEGER) - 1)"
+            ),
+            format!("((d.created_at + {OFFSET}) / {DAY_MS})"),
         ),
-        Tx::Postgres(_) => "(CAST(date_part('year', (d.created_at AT TIME ZONE 'UTC') + INTERVAL '8 hours') AS BIGINT) * 12 \
+        Tx::Postgres(_) => (
+            "(CAST(date_part('year', (d.created_at AT TIME ZONE 'UTC') + INTERVAL '8 hours') AS BIGINT) * 12 \
              + CAST(date_part('month', (d.created_at AT TIME ZONE 'UTC') + INTERVAL '8 hours') AS BIGINT) - 1)"
-            .to_string(),
+                .to_string(),
+            format!(
+                "CAST(floor((EXTRACT(EPOCH FROM d.created_at) * 1000 + {OFFSET}) / {DAY_MS}) AS BIGINT)"
+            ),
+        ),
     };
     let sums = TESTS
         .iter()
@@ -291,35 +340,42 @@ pub async fn rebuild(tx: &mut Tx) -> DbResult<u64> {
         .collect::<Vec<_>>()
         .join(", ");
     let mut n = 0;
-    for dim in DIMS {
-        n += Q::new(format!(
-            "INSERT INTO demand_rollups (community_id, dim, k, month, street_id, {cols}) \
-             SELECT d.community_id, '{name}', {key}, {month}, MIN(d.street_id), {sums} \
-             FROM demands d GROUP BY d.community_id, {key}, {month}",
-            cols = COLUMNS.join(", "),
-            name = dim.as_str(),
-            key = dim.sql(),
-        ))
-        .execute(tx)
-        .await?;
+    for (grain, bucket) in [(Grain::Month, &month), (Grain::Day, &day)] {
+        for dim in DIMS {
+            n += Q::new(format!(
+                "INSERT INTO demand_rollups (community_id, grain, dim, k, bucket, street_id, {cols}) \
+                 SELECT d.community_id, '{g}', '{name}', {key}, {bucket}, MIN(d.street_id), {sums} \
+                 FROM demands d GROUP BY d.community_id, {key}, {bucket}",
+                cols = COLUMNS.join(", "),
+                g = grain.as_str(),
+                name = dim.as_str(),
+                key = dim.sql(),
+            ))
+            .execute(tx)
+            .await?;
+        }
     }
     Ok(n)
 }
 
 /// Every rollup row, in key order: to compare with a recount.
-pub async fn dump(ex: &mut impl Exec) -> DbResult<Vec<(i64, String, String, i64, i64, Vec<i64>)>> {
+#[allow(clippy::type_complexity)]
+pub async fn dump(
+    ex: &mut impl Exec,
+) -> DbResult<Vec<(i64, String, String, String, i64, i64, Vec<i64>)>> {
     #[derive(sqlx::FromRow)]
     struct RollupRow {
         community_id: i64,
+        grain: String,
         dim: String,
         k: String,
-        month: i64,
+        bucket: i64,
         street_id: i64,
         v: String,
     }
     let rows: Vec<RollupRow> = Q::new(format!(
-        "SELECT community_id, dim, k, month, street_id, {} AS v FROM demand_rollups \
-         ORDER BY community_id, dim, k, month",
+        "SELECT community_id, grain, dim, k, bucket, street_id, {} AS v FROM demand_rollups \
+         ORDER BY community_id, grain, dim, k, bucket",
         COLUMNS
             .iter()
             .map(|c| format!("CAST({c} AS TEXT)"))
@@ -334,7 +390,15 @@ pub async fn dump(ex: &mut impl Exec) -> DbResult<Vec<(i64, String, String, i64,
         .filter(|r| r.v.split(',').any(|x| x != "0"))
         .map(|r| {
             let v = r.v.split(',').map(|x| x.parse().unwrap_or(-1)).collect();
-            (r.community_id, r.dim, r.k, r.month, r.street_id, v)
+            (
+                r.community_id,
+                r.grain,
+                r.dim,
+                r.k,
+                r.bucket,
+                r.street_id,
+                v,
+            )
         })
         .collect())
 }
@@ -385,24 +449,42 @@ pub async fn count(
     let Some(dim) = dim_for(actor, group_by, f) else {
         return live(ex, actor, now, from, to, group_by, f).await;
     };
-    let first = {
-        let m = month_of(from);
-        if month_start(m) == from { m } else { m + 1 }
+    // Whole days inside the period; the minutes outside them are counted live.
+    let d0 = {
+        let d = day_of(from);
+        if day_start(d) == from { d } else { d + 1 }
     };
-    let last = month_of(to); // exclusive: months whose end is at or before `to`
-    if first >= last {
+    let d1 = day_of(to);
+    if d0 >= d1 {
         return live(ex, actor, now, from, to, group_by, f).await;
     }
-    let (mid_from, mid_to) = (month_start(first), month_start(last));
+    let (a, b) = (day_start(d0), day_start(d1));
     let mut parts = Vec::new();
-    if from < mid_from {
-        parts.push(live(ex, actor, now, from, mid_from, group_by, f).await?);
+    if from < a {
+        parts.push(live(ex, actor, now, from, a, group_by, f).await?);
     }
-    parts.push(read(ex, actor, dim, first, last, group_by, f).await?);
-    parts.push(late(ex, actor, now, mid_from, mid_to, group_by, f).await?);
-    if mid_to < to {
-        parts.push(live(ex, actor, now, mid_to, to, group_by, f).await?);
+    if b < to {
+        parts.push(live(ex, actor, now, b, to, group_by, f).await?);
     }
+    // Whole months inside the whole days; the days around them from the daily rows.
+    let m0 = {
+        let m = month_of(a);
+        if month_start(m) == a { m } else { m + 1 }
+    };
+    let m1 = month_of(b);
+    if m0 < m1 {
+        let (ma, mb) = (day_of(month_start(m0)), day_of(month_start(m1)));
+        parts.push(read(ex, actor, dim, Grain::Month, m0, m1, group_by, f).await?);
+        if d0 < ma {
+            parts.push(read(ex, actor, dim, Grain::Day, d0, ma, group_by, f).await?);
+        }
+        if mb < d1 {
+            parts.push(read(ex, actor, dim, Grain::Day, mb, d1, group_by, f).await?);
+        }
+    } else {
+        parts.push(read(ex, actor, dim, Grain::Day, d0, d1, group_by, f).await?);
+    }
+    parts.push(late(ex, actor, now, a, b, group_by, f).await?);
     Ok(merge(parts))
 }
 
@@ -458,10 +540,12 @@ fn group_sql(dim: Dim, g: Option<GroupBy>) -> (&'static str, &'static str) {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn read(
     ex: &mut impl Exec,
     actor: &Actor,
     dim: Dim,
+    grain: Grain,
     first: i64,
     last: i64,
     group_by: Option<GroupBy>,
@@ -477,7 +561,8 @@ async fn read(
          {} AS due_for_feedback, {} AS fed_back_on_time, {} AS closed_unrated, \
          {} AS submitted, {} AS accepted, {} AS dispatched, {} AS in_progress, {} AS resolved, \
          {} AS feedback_given, {} AS closed, {} AS declined, {} AS merged \
-         FROM demand_rollups r WHERE r.dim = $1 AND r.month >= $2 AND r.month < $3",
+         FROM demand_rollups r WHERE r.grain = $1 AND r.dim = $2 AND r.bucket >= $3 \
+         AND r.bucket < $4",
         sum("received"),
         sum("responded"),
         sum("responded_on_time"),
@@ -499,6 +584,7 @@ async fn read(
         sum("declined"),
         sum("merged"),
     ))
+    .bind(grain.as_str())
     .bind(dim.as_str())
     .bind(first)
     .bind(last);
@@ -604,6 +690,19 @@ mod tests {
         assert_eq!(month_of(t), 2026 * 12 + 1);
         assert_eq!(month_of(t - 1), 2026 * 12);
         assert_eq!(month_start(2026 * 12 + 1), t);
+    }
+
+    #[test]
+    fn days_start_at_midnight_in_china() {
+        let t = Millis(
+            jiff::Timestamp::from_second(1_769_875_200)
+                .unwrap()
+                .as_millisecond(),
+        );
+        let d = day_of(t);
+        assert_eq!(day_start(d), t);
+        assert_eq!(day_of(t - 1), d - 1);
+        assert_eq!(day_of(t + DAY_MS - 1), d);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 mod api_contract;
 mod backup;
 mod bad_input;
+mod batch;
 mod cli;
 mod common;
 mod demands_loop;

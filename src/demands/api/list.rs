@@ -62,19 +62,33 @@ fn bad(field: &str) -> ApiError {
     ApiError::bad_request("invalid_query", tr!("error.invalid_query", detail = field))
 }
 
-/// Appends the open-and-past-a-deadline condition. Written so that an index on
-/// `(community_id, status, …)` narrows it to the open statuses before the dates are read:
-/// a demand is overdue when it awaits feedback past its feedback deadline, or awaits
-/// acceptance past its accept deadline.
-pub fn push_overdue(q: &mut Q, now: Millis) {
+/// Appends ` AND …`: only open demands past a deadline (not accepted in time, or not fed
+/// back in time). Written as `id IN (the overdue demands)` so the planner starts from the
+/// few overdue demands (partial indexes on open demands) and not from the whole history,
+/// kept to the caller's community or street so it stays on one shard.
+pub fn push_overdue(q: &mut Q, now: Millis, a: &crate::auth::Actor) {
+    use crate::auth::Role;
+    let place = |q: &mut Q| match a.role {
+        Role::Staff | Role::Secretary | Role::GridWorker if a.community_id.is_some() => {
+            q.push(" AND o.community_id = ").push_bind(a.community_id);
+        }
+        Role::Street if a.street_id.is_some() => {
+            q.push(" AND o.street_id = ").push_bind(a.street_id);
+        }
+        _ => {}
+    };
     q.push(
-        " AND d.status IN ('submitted', 'accepted', 'dispatched', 'in_progress', 'resolved') \
-         AND (d.feedback_due_at < ",
+        " AND d.id IN (SELECT o.id FROM demands o WHERE o.status IN ('submitted', 'accepted', \
+         'dispatched', 'in_progress', 'resolved') AND o.feedback_due_at < ",
     )
-    .push_bind(now)
-    .push(" OR (d.status = 'submitted' AND d.accept_due_at < ")
-    .push_bind(now)
-    .push("))");
+    .push_bind(now);
+    place(q);
+    q.push(
+        " UNION ALL SELECT o.id FROM demands o WHERE o.status = 'submitted' AND o.accept_due_at < ",
+    )
+    .push_bind(now);
+    place(q);
+    q.push(")");
 }
 
 /// Demands the caller can see, newest first, filtered.
@@ -137,7 +151,7 @@ pub fn push_filters(q: &mut Q, actor: &Actor, f: &ListQuery, now: Millis) -> Api
         q.push(" AND d.created_at < ").push_bind(t);
     }
     if f.overdue == Some(true) {
-        push_overdue(q, now);
+        push_overdue(q, now, actor);
     }
     if f.mine == Some(true) {
         q.push(" AND d.status IN ('dispatched', 'in_progress') AND (")
@@ -243,7 +257,7 @@ pub async fn overdue_summary(
     )
     .bind(now);
     push_scope(&mut q, &actor);
-    push_overdue(&mut q, now);
+    push_overdue(&mut q, now, &actor);
     if let Some(c) = f.community_id {
         q.push(" AND d.community_id = ").push_bind(c);
     }

@@ -116,8 +116,18 @@ pub async fn create_demand(
     let n = req.parse()?;
     let now = st.clock.now();
     let policy = st.policy();
+    // Checked on a reader; written by the writer, where many intakes share one durable
+    // commit and each is answered only after it (db::batch).
+    let prepared = {
+        let mut c = st.db.conn().await?;
+        let ctx = Ctx {
+            actor: &actor,
+            now,
+            policy,
+        };
+        service::intake::prepare(&mut c, &ctx, n).await?
+    };
     let who = actor.clone();
-    // Many intakes share one durable commit; this answers after it (db::batch).
     let row = st
         .writer
         .write(move |tx| {
@@ -127,7 +137,7 @@ pub async fn create_demand(
                     now,
                     policy,
                 };
-                service::intake(tx, &ctx, n).await
+                service::intake::record(tx, &ctx, prepared).await
             })
         })
         .await?;

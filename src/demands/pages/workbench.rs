@@ -86,7 +86,7 @@ pub async fn workbench(State(st): State<AppState>, u: PageUser) -> Result<Respon
     };
     let mut oq = Q::new("SELECT COUNT(*) FROM demands d WHERE 1 = 1");
     push_scope(&mut oq, a);
-    push_overdue(&mut oq, st.clock.now());
+    push_overdue(&mut oq, st.clock.now(), a);
     let overdue = oq.fetch_one::<(i64,)>(&mut c).await?.0;
     drop(c);
     let kpis = vec![

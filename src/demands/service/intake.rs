@@ -1,7 +1,7 @@
 //! Intake: a demand arrives from any channel, raised by a resident or recorded for one.
 
 use crate::auth::Role;
-use crate::db::{Q, Tx};
+use crate::db::{Exec, Q, Tx};
 use crate::roster::ids::Phone;
 use crate::roster::store as roster;
 use crate::tr;
@@ -57,6 +57,26 @@ fn unknown(field: &str, what: &str) -> ApiError {
 
 /// Records a new demand and its first timeline event.
 pub async fn intake(tx: &mut Tx, ctx: &Ctx<'_>, n: NewDemand) -> ApiResult<DemandRow> {
+    let p = prepare(tx, ctx, n).await?;
+    record(tx, ctx, p).await
+}
+
+/// A demand checked and placed, ready to be written.
+pub struct Prepared {
+    o: Origin,
+    n: NewDemand,
+    channel: Channel,
+    title: String,
+    reporter_name: String,
+    reporter_phone: Option<String>,
+    accept_due: crate::clock::Millis,
+    feedback_due: crate::clock::Millis,
+}
+
+/// Everything intake reads and checks, before anything is written: it may run on a
+/// reader, outside the write transaction, so writers spend their turn only writing. What
+/// it found is checked again by the database's foreign keys when the row is written.
+pub async fn prepare(ex: &mut impl Exec, ctx: &Ctx<'_>, n: NewDemand) -> ApiResult<Prepared> {
     let a = ctx.actor;
     if a.role == Role::Unit {
         return Err(ApiError::forbidden());
@@ -72,9 +92,9 @@ pub async fn intake(tx: &mut Tx, ctx: &Ctx<'_>, n: NewDemand) -> ApiResult<Deman
             tr!("demand.resident_channel"),
         ));
     }
-    let o = origin(tx, ctx, &n).await?;
+    let o = origin(ex, ctx, &n).await?;
 
-    let deadlines = store::category_deadlines(tx, n.category.as_deref())
+    let deadlines = store::category_deadlines(ex, n.category.as_deref())
         .await?
         .ok_or_else(unknown_category)?;
     let (accept_due, feedback_due) = deadlines.due(ctx.now);
@@ -104,6 +124,31 @@ pub async fn intake(tx: &mut Tx, ctx: &Ctx<'_>, n: NewDemand) -> ApiResult<Deman
     if title.chars().count() > MAX_TITLE {
         return Err(ApiError::too_long("title", MAX_TITLE));
     }
+    Ok(Prepared {
+        o,
+        n,
+        channel,
+        title,
+        reporter_name,
+        reporter_phone,
+        accept_due,
+        feedback_due,
+    })
+}
+
+/// Writes a prepared demand, its share of the rollups and its first timeline event.
+pub async fn record(tx: &mut Tx, ctx: &Ctx<'_>, p: Prepared) -> ApiResult<DemandRow> {
+    let a = ctx.actor;
+    let Prepared {
+        o,
+        n,
+        channel,
+        title,
+        reporter_name,
+        reporter_phone,
+        accept_due,
+        feedback_due,
+    } = p;
 
     let id = Q::new(
         "INSERT INTO demands (street_id, community_id, grid_id, building_id, household_id, \
@@ -166,7 +211,7 @@ pub fn unknown_category() -> ApiError {
 }
 
 /// Resolves the demand's place from what was given, within the caller's reach.
-async fn origin(tx: &mut Tx, ctx: &Ctx<'_>, n: &NewDemand) -> ApiResult<Origin> {
+async fn origin(tx: &mut impl Exec, ctx: &Ctx<'_>, n: &NewDemand) -> ApiResult<Origin> {
     let a = ctx.actor;
     let mut o = Origin::default();
     // A resident raises demands for themselves and their household only.

@@ -4,7 +4,7 @@
 //! Handlers, the demo replay and the background jobs all come through here.
 
 mod act;
-mod intake;
+pub mod intake;
 mod targets;
 
 use crate::auth::Actor;

@@ -1,0 +1,4 @@
+-- Overdue work: open demands by deadline, per community. Partial, so they hold only the
+-- open demands, however long the history grows; the overdue lists repeat the conditions.
+CREATE INDEX demands_open_feedback_due ON demands (community_id, feedback_due_at) WHERE status IN ('submitted', 'accepted', 'dispatched', 'in_progress', 'resolved');
+CREATE INDEX demands_open_accept_due ON demands (community_id, accept_due_at) WHERE status = 'submitted';

@@ -1,0 +1,122 @@
+//! Group commit: writes batched into one transaction are each all-or-nothing, and every
+//! caller is answered with its own outcome.
+
+use linli::db::batch::Writer;
+use linli::db::{DbError, Q};
+
+use crate::common::TestApp;
+
+#[derive(Debug)]
+enum Refused {
+    Db(DbError),
+    Because(&'static str),
+}
+
+impl From<DbError> for Refused {
+    fn from(e: DbError) -> Self {
+        Refused::Db(e)
+    }
+}
+
+#[tokio::test]
+async fn a_failing_write_in_a_batch_leaves_no_trace_and_the_others_commit() {
+    let app = TestApp::new().await;
+    let writer = Writer::new(app.state.db.clone());
+    let now = app.now();
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let w = writer.clone();
+        tasks.push(tokio::spawn(async move {
+            w.write(move |tx| {
+                Box::pin(async move {
+                    let id = linli::roster::store::insert_street(
+                        tx,
+                        &format!("测试街道{i}"),
+                        "测试区",
+                        "测试市",
+                        now,
+                    )
+                    .await?;
+                    // Every third write changes its mind after writing.
+                    if i % 3 == 0 {
+                        return Err(Refused::Because("changed its mind"));
+                    }
+                    Ok::<i64, Refused>(id)
+                })
+            })
+            .await
+        }));
+    }
+    let mut ok = 0;
+    for (i, t) in tasks.into_iter().enumerate() {
+        match t.await.unwrap() {
+            Ok(id) => {
+                assert!(i % 3 != 0);
+                assert!(id > 0);
+                ok += 1;
+            }
+            Err(Refused::Because(_)) => assert!(i % 3 == 0),
+            Err(Refused::Db(e)) => panic!("write {i} failed in the database: {e}"),
+        }
+    }
+    assert_eq!(ok, 26);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM streets WHERE district = '测试区'")
+            .await,
+        26,
+        "exactly the writes that succeeded are stored"
+    );
+    let mut c = app.state.db.conn().await.unwrap();
+    let refused: Vec<(String,)> = Q::new("SELECT name FROM streets WHERE district = '测试区'")
+        .fetch_all(&mut c)
+        .await
+        .unwrap();
+    assert!(
+        refused.iter().all(|(n,)| {
+            let i: usize = n.trim_start_matches("测试街道").parse().unwrap();
+            i % 3 != 0
+        }),
+        "none of the refused writes left a row"
+    );
+}
+
+#[tokio::test]
+async fn many_concurrent_intakes_are_all_stored_once() {
+    let app = TestApp::new().await;
+    let staff = app.login("staff").await;
+    let hh = app.household_in_grid(3).await;
+    let before = app.scalar("SELECT COUNT(*) FROM demands").await;
+    let last_before = app.scalar("SELECT COALESCE(MAX(id), 0) FROM demands").await;
+    let mut futures = Vec::new();
+    for i in 0..60 {
+        let body = if i % 10 == 0 {
+            // Unknown category: refused, in the middle of the others.
+            serde_json::json!({"channel": "phone", "household_id": hh, "category": "nope", "description": "x"})
+        } else {
+            serde_json::json!({"channel": "phone", "household_id": hh, "category": "water", "description": format!("漏水 {i}")})
+        };
+        futures.push(staff.post("/api/v1/demands", body));
+    }
+    let results = futures_util::future::join_all(futures).await;
+    let created = results.iter().filter(|r| r.status == 201).count();
+    let refused = results.iter().filter(|r| r.status == 422).count();
+    assert_eq!((created, refused), (54, 6));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM demands").await,
+        before + 54
+    );
+    let ids: std::collections::BTreeSet<i64> = results
+        .iter()
+        .filter_map(|r| r.body["id"].as_i64())
+        .collect();
+    assert_eq!(ids.len(), 54, "each answer names its own demand");
+    assert_eq!(
+        app.scalar_with(
+            "SELECT COUNT(*) FROM demand_events WHERE action = 'intake' AND demand_id > $1",
+            last_before,
+        )
+        .await,
+        54,
+        "one intake event for each stored demand, none for the refused"
+    );
+}
