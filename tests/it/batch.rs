@@ -9,7 +9,7 @@ use crate::common::TestApp;
 #[derive(Debug)]
 enum Refused {
     Db(DbError),
-    Because(&'static str),
+    ChangedMind,
 }
 
 impl From<DbError> for Refused {
@@ -38,8 +38,8 @@ async fn a_failing_write_in_a_batch_leaves_no_trace_and_the_others_commit() {
                     )
                     .await?;
                     // Every third write changes its mind after writing.
-                    if i % 3 == 0 {
-                        return Err(Refused::Because("changed its mind"));
+                    if i.is_multiple_of(3) {
+                        return Err(Refused::ChangedMind);
                     }
                     Ok::<i64, Refused>(id)
                 })
@@ -51,11 +51,11 @@ async fn a_failing_write_in_a_batch_leaves_no_trace_and_the_others_commit() {
     for (i, t) in tasks.into_iter().enumerate() {
         match t.await.unwrap() {
             Ok(id) => {
-                assert!(i % 3 != 0);
+                assert!(!i.is_multiple_of(3));
                 assert!(id > 0);
                 ok += 1;
             }
-            Err(Refused::Because(_)) => assert!(i % 3 == 0),
+            Err(Refused::ChangedMind) => assert!(i.is_multiple_of(3)),
             Err(Refused::Db(e)) => panic!("write {i} failed in the database: {e}"),
         }
     }
@@ -74,7 +74,7 @@ async fn a_failing_write_in_a_batch_leaves_no_trace_and_the_others_commit() {
     assert!(
         refused.iter().all(|(n,)| {
             let i: usize = n.trim_start_matches("测试街道").parse().unwrap();
-            i % 3 != 0
+            !i.is_multiple_of(3)
         }),
         "none of the refused writes left a row"
     );
