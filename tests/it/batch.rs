@@ -24,7 +24,7 @@ async fn a_failing_write_in_a_batch_leaves_no_trace_and_the_others_commit() {
     let writer = Writer::new(app.state.db.clone());
     let now = app.now();
     let mut tasks = Vec::new();
-    for i in 0..40 {
+    for i in 0..40_usize {
         let w = writer.clone();
         tasks.push(tokio::spawn(async move {
             w.write(move |tx| {
