@@ -142,7 +142,7 @@ fn row(rng: &mut StdRng, home: Home, created: Millis, now: Millis) -> Row {
     let done_share = if age > 60 * DAY {
         0.997
     } else {
-        (age as f64 / (30 * DAY) as f64).min(1.0) * 0.95
+        (age as f64 / (14 * DAY) as f64).min(1.0) * 0.97
     };
     if age < HOUR || (stage > 0.98 && age < 60 * DAY) || stage > 0.9995 {
         return r;

@@ -100,13 +100,15 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
 async fn commit_batch(db: &Db, batch: Vec<Job>) -> Result<(), DbError> {
     let mut tx = db.begin().await?;
     let mut answers = Vec::with_capacity(batch.len());
+    // One round trip between two writes: the end of one savepoint and the start of the next.
+    let mut open = false;
     for job in batch {
-        Q::new("SAVEPOINT w").execute(&mut tx).await?;
+        boundary(&mut tx, open, true).await?;
+        open = true;
         let (ok, answer) = job(&mut tx).await;
         if !ok {
             Q::new("ROLLBACK TO SAVEPOINT w").execute(&mut tx).await?;
         }
-        Q::new("RELEASE SAVEPOINT w").execute(&mut tx).await?;
         if ok {
             answers.push(answer);
         } else {
@@ -114,9 +116,36 @@ async fn commit_batch(db: &Db, batch: Vec<Job>) -> Result<(), DbError> {
             answer();
         }
     }
+    if open {
+        boundary(&mut tx, true, false).await?;
+    }
     tx.commit().await?;
     for a in answers {
         a();
+    }
+    Ok(())
+}
+
+/// Releases the savepoint of the write before (if any) and opens one for the next (if
+/// any), in one call.
+async fn boundary(tx: &mut Tx, release: bool, start: bool) -> Result<(), DbError> {
+    let sql = match (release, start) {
+        (true, true) => "RELEASE SAVEPOINT w; SAVEPOINT w",
+        (true, false) => "RELEASE SAVEPOINT w",
+        (false, true) => "SAVEPOINT w",
+        (false, false) => return Ok(()),
+    };
+    match tx {
+        Tx::Sqlite(t) => {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut **t)
+                .await?;
+        }
+        Tx::Postgres(t) => {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut **t)
+                .await?;
+        }
     }
     Ok(())
 }

@@ -176,9 +176,11 @@ impl Db {
                     .pragma("temp_store", "memory")
                     // 8 MB of pages per connection; the operating system caches the rest.
                     .pragma("cache_size", "-8000");
+                // The writer keeps more pages: every insert touches each index of the
+                // demands table, and their upper levels should stay in memory.
                 let write = SqlitePoolOptions::new()
                     .max_connections(1)
-                    .connect_with(base.clone())
+                    .connect_with(base.clone().pragma("cache_size", "-65536"))
                     .await
                     .map_err(|e| format!("cannot open SQLite database {url}: {e}"))?;
                 let read = SqlitePoolOptions::new()

@@ -65,11 +65,20 @@ fn bad(field: &str) -> ApiError {
 /// Appends ` AND …`: only open demands past a deadline (not accepted in time, or not fed
 /// back in time). Written as `id IN (the overdue demands)` so the planner starts from the
 /// few overdue demands (partial indexes on open demands) and not from the whole history,
-/// kept to the caller's community or street so it stays on one shard.
+/// kept to the caller's community or street so it stays on one shard (a grid worker's: to
+/// the grids they keep).
 pub fn push_overdue(q: &mut Q, now: Millis, a: &crate::auth::Actor) {
     use crate::auth::Role;
     let place = |q: &mut Q| match a.role {
-        Role::Staff | Role::Secretary | Role::GridWorker if a.community_id.is_some() => {
+        // A grid worker's overdue work is that of their grids.
+        Role::GridWorker => {
+            q.push(" AND o.community_id = ")
+                .push_bind(a.community_id)
+                .push(" AND o.grid_id IN (SELECT g.id FROM grids g WHERE g.worker_user_id = ")
+                .push_bind(a.user_id)
+                .push(")");
+        }
+        Role::Staff | Role::Secretary if a.community_id.is_some() => {
             q.push(" AND o.community_id = ").push_bind(a.community_id);
         }
         Role::Street if a.street_id.is_some() => {

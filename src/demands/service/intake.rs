@@ -150,13 +150,15 @@ pub async fn record(tx: &mut Tx, ctx: &Ctx<'_>, p: Prepared) -> ApiResult<Demand
         feedback_due,
     } = p;
 
-    let id = Q::new(
+    // The row comes back from the INSERT itself: one round trip to the database, not two.
+    let row: DemandRow = Q::new(format!(
         "INSERT INTO demands (street_id, community_id, grid_id, building_id, household_id, \
          resident_id, reporter_name, reporter_phone, channel, category, urgency, level, status, \
          title, description, location, created_by, created_at, accept_due_at, feedback_due_at, \
          updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-         $16, $17, $18, $19, $20, $18) RETURNING id",
-    )
+         $16, $17, $18, $19, $20, $18) RETURNING {}",
+        store::COLUMNS.replace("d.", "")
+    ))
     .bind(o.street_id)
     .bind(o.community_id)
     .bind(o.grid_id)
@@ -177,12 +179,8 @@ pub async fn record(tx: &mut Tx, ctx: &Ctx<'_>, p: Prepared) -> ApiResult<Demand
     .bind(ctx.now)
     .bind(accept_due)
     .bind(feedback_due)
-    .insert_id(tx)
+    .fetch_one(tx)
     .await?;
-
-    let row = store::find_in(tx, o.community_id, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
     crate::measures::rollups::apply(tx, None, Some(&row)).await?;
     store::append_event(
         tx,
