@@ -72,9 +72,7 @@ pub fn push_overdue(q: &mut Q, now: Millis, a: &crate::auth::Actor) {
     let place = |q: &mut Q| match a.role {
         // A grid worker's overdue work is that of their grids.
         Role::GridWorker => {
-            q.push(" AND o.community_id = ")
-                .push_bind(a.community_id)
-                .push(" AND o.grid_id IN (SELECT g.id FROM grids g WHERE g.worker_user_id = ")
+            q.push(" AND o.grid_id IN (SELECT g.id FROM grids g WHERE g.worker_user_id = ")
                 .push_bind(a.user_id)
                 .push(")");
         }
