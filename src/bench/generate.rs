@@ -344,9 +344,14 @@ pub async fn demands(
         .map_err(e)?;
     tx.commit().await.map_err(e)?;
     if big {
-        let mut c = db.begin().await.map_err(e)?;
-        Q::new("ANALYZE demands").execute(&mut c).await.map_err(e)?;
-        c.commit().await.map_err(e)?;
+        // Fresh statistics for the planner; on PostgreSQL also the visibility map, without
+        // which index-only scans visit the table (autovacuum would get there, later).
+        let mut c = db.conn().await.map_err(e)?;
+        let sql = match db.engine() {
+            crate::db::Engine::Sqlite => "ANALYZE",
+            crate::db::Engine::Postgres => "VACUUM (ANALYZE) demands, demand_rollups",
+        };
+        Q::new(sql).execute(&mut c).await.map_err(e)?;
     }
     Ok(done)
 }
