@@ -19,6 +19,7 @@ use crate::web::pages::{Page, PageError, render};
 use crate::web::session::PageUser;
 
 use super::rates::{Counts, rates};
+use super::rollups::{day_of, day_start};
 use super::store::{self, Filter, GroupBy, GroupRow};
 
 #[derive(Deserialize, Default)]
@@ -84,15 +85,23 @@ pub async fn dashboard(
         return Err(ApiError::forbidden().into());
     }
     let now = st.clock.now();
-    let to = q.to.as_deref().and_then(parse_time).unwrap_or(now);
+    // Whole days, as people pick them: `to` is the last day shown (today by default), and
+    // the period ends at the midnight after it. Whole days are also what the rollups read
+    // without counting anything live.
+    let to = match q.to.as_deref() {
+        Some(d) if d.len() == 10 => parse_time(d).map(|t| t + DAY),
+        Some(t) => parse_time(t),
+        None => None,
+    }
+    .unwrap_or_else(|| day_start(day_of(now) + 1));
     let from = q
         .from
         .as_deref()
         .and_then(parse_time)
         .filter(|f| *f < to)
         .unwrap_or(to - 30 * DAY);
-    let (f, t) = (day(from), day(to));
-    let period = format!("from={f}&to={}", day(to + DAY));
+    let (f, t) = (day(from), day(to - 1));
+    let period = format!("from={f}&to={}", day(to));
     let none = Filter::default();
     let mut c = st.db.conn().await?;
 
