@@ -10,13 +10,13 @@ use serde::Serialize;
 use crate::app::AppState;
 use crate::auth::{Actor, store as users};
 use crate::clock::Millis;
-use crate::db::{DbError, Q};
+use crate::clock::{month_of, month_start};
+use crate::db::Q;
 use crate::demands::api::list::{ListQuery, fetch};
 use crate::demands::store::COLUMNS;
-use crate::measures::rollups::{month_of, month_start};
 use crate::measures::store::{Filter, count, count_live};
 
-use super::median_p95;
+use super::{db, median_p95};
 
 /// One line of the table.
 #[derive(Clone, Debug, Serialize)]
@@ -67,10 +67,6 @@ impl Row {
             println!("    {}", self.note);
         }
     }
-}
-
-fn db(e: DbError) -> String {
-    e.to_string()
 }
 
 /// Times `n` runs of `f` (after one warm-up): (median, p95) in milliseconds.

@@ -9,7 +9,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::clock::{DAY, HOUR, MINUTE, Millis};
-use crate::db::{Db, Q, Tx};
+use crate::db::{Arg, Db, Q, Tx};
 use crate::demo::names;
 use crate::demo::stories::STORIES;
 
@@ -235,19 +235,7 @@ pub async fn demands(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<usize, String> {
     let e = |e: crate::db::DbError| e.to_string();
-    let homes: Vec<Home> = {
-        let mut c = db.conn().await.map_err(e)?;
-        Q::new(
-            "SELECT h.street_id, h.community_id, h.building_id, b.grid_id, h.id AS household_id \
-             FROM households h JOIN buildings b ON b.id = h.building_id ORDER BY h.id",
-        )
-        .fetch_all(&mut c)
-        .await
-        .map_err(e)?
-    };
-    if homes.is_empty() {
-        return Err("the roster has no households: create a community first (linli demo)".into());
-    }
+    let homes = homes(db, i64::MAX).await?;
     let mut rng = StdRng::seed_from_u64(seed);
     let start = now - span_days * DAY;
     let step = (span_days * DAY) as f64 / count.max(1) as f64;
@@ -266,74 +254,41 @@ pub async fn demands(
         Vec::new()
     };
     let mut done = 0;
-    match &mut tx {
-        Tx::Sqlite(t) => {
-            let full = sqlite_insert(SQLITE_ROWS_PER_STATEMENT);
-            let mut rows = Vec::with_capacity(SQLITE_ROWS_PER_STATEMENT);
-            while done < count {
-                let n = SQLITE_ROWS_PER_STATEMENT.min(count - done);
-                rows.clear();
-                rows.extend((done..done + n).map(|i| next(&mut rng, i)));
-                let sql = if n == SQLITE_ROWS_PER_STATEMENT {
-                    full.clone()
-                } else {
-                    sqlite_insert(n)
-                };
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for r in &rows {
-                    q = q
-                        .bind(r.home.street_id)
-                        .bind(r.home.community_id)
-                        .bind(r.home.grid_id)
-                        .bind(r.home.building_id)
-                        .bind(r.home.household_id)
-                        .bind(r.reporter.as_str())
-                        .bind(r.channel)
-                        .bind(r.category)
-                        .bind(r.urgency)
-                        .bind(r.level)
-                        .bind(r.status)
-                        .bind(r.title)
-                        .bind(r.description)
-                        .bind(r.created)
-                        .bind(r.responded)
-                        .bind(r.resolved)
-                        .bind(r.fed_back)
-                        .bind(r.fed_back)
-                        .bind(r.rated)
-                        .bind(r.closed)
-                        .bind(r.accept_due)
-                        .bind(r.feedback_due)
-                        .bind(r.solved)
-                        .bind(r.satisfaction)
-                        .bind(r.close_kind)
-                        .bind(r.result)
-                        .bind(r.created);
-                }
-                q.execute(&mut **t).await.map_err(|x| x.to_string())?;
-                done += n;
+    if let Tx::Postgres(t) = &mut tx {
+        let mut copy = t
+            .copy_in_raw(&format!(
+                "COPY demands ({DEMAND_COLUMNS}) FROM STDIN (FORMAT text)"
+            ))
+            .await
+            .map_err(|x| x.to_string())?;
+        let mut buf = String::with_capacity(PG_BYTES_PER_SEND + 4096);
+        while done < count {
+            copy_line(&mut buf, &next(&mut rng, done));
+            done += 1;
+            if buf.len() >= PG_BYTES_PER_SEND || done == count {
+                copy.send(buf.as_bytes()).await.map_err(|x| x.to_string())?;
+                buf.clear();
                 progress(done, count);
             }
         }
-        Tx::Postgres(t) => {
-            let mut copy = t
-                .copy_in_raw(&format!(
-                    "COPY demands ({DEMAND_COLUMNS}) FROM STDIN (FORMAT text)"
-                ))
-                .await
-                .map_err(|x| x.to_string())?;
-            let mut buf = String::with_capacity(PG_BYTES_PER_SEND + 4096);
-            while done < count {
-                let r = next(&mut rng, done);
-                copy_line(&mut buf, &r);
-                done += 1;
-                if buf.len() >= PG_BYTES_PER_SEND || done == count {
-                    copy.send(buf.as_bytes()).await.map_err(|x| x.to_string())?;
-                    buf.clear();
-                    progress(done, count);
+        copy.finish().await.map_err(|x| x.to_string())?;
+    } else {
+        let full = sqlite_insert(SQLITE_ROWS_PER_STATEMENT);
+        while done < count {
+            let n = SQLITE_ROWS_PER_STATEMENT.min(count - done);
+            let mut q = Q::new(if n == SQLITE_ROWS_PER_STATEMENT {
+                full.clone()
+            } else {
+                sqlite_insert(n)
+            });
+            for i in done..done + n {
+                for v in values(&next(&mut rng, i)) {
+                    q = q.bind(v);
                 }
             }
-            copy.finish().await.map_err(|x| x.to_string())?;
+            q.execute(&mut tx).await.map_err(e)?;
+            done += n;
+            progress(done, count);
         }
     }
     for sql in indexes {
@@ -385,95 +340,90 @@ async fn drop_indexes(tx: &mut Tx) -> crate::db::DbResult<Vec<String>> {
     Ok(found.into_iter().map(|(_, sql)| sql).collect())
 }
 
+/// A row's values, in the order of [`DEMAND_COLUMNS`].
+fn values(r: &Row) -> [Arg; DEMAND_COLUMN_COUNT] {
+    [
+        r.home.street_id.into(),
+        r.home.community_id.into(),
+        r.home.grid_id.into(),
+        r.home.building_id.into(),
+        r.home.household_id.into(),
+        r.reporter.as_str().into(),
+        r.channel.into(),
+        r.category.into(),
+        r.urgency.into(),
+        r.level.into(),
+        r.status.into(),
+        r.title.into(),
+        r.description.into(),
+        r.created.into(),
+        r.responded.into(),
+        r.resolved.into(),
+        r.fed_back.into(),
+        r.fed_back.into(),
+        r.rated.into(),
+        r.closed.into(),
+        r.accept_due.into(),
+        r.feedback_due.into(),
+        r.solved.into(),
+        r.satisfaction.into(),
+        r.close_kind.into(),
+        r.result.into(),
+        r.created.into(),
+    ]
+}
+
 /// One row in PostgreSQL's COPY text format: tab-separated, `\N` for null.
 fn copy_line(buf: &mut String, r: &Row) {
     use std::fmt::Write;
-    fn text(buf: &mut String, s: &str) {
-        for c in s.chars() {
-            match c {
-                '\\' => buf.push_str("\\\\"),
-                '\t' => buf.push_str("\\t"),
-                '\n' => buf.push_str("\\n"),
-                '\r' => buf.push_str("\\r"),
-                c => buf.push(c),
-            }
+    for (i, v) in values(r).iter().enumerate() {
+        if i > 0 {
+            buf.push('\t');
         }
-    }
-    fn opt_text(buf: &mut String, s: Option<&str>) {
-        match s {
-            Some(s) => text(buf, s),
-            None => buf.push_str("\\N"),
-        }
-    }
-    fn int(buf: &mut String, v: Option<i64>) {
         match v {
-            Some(v) => {
-                let _ = write!(buf, "{v}");
+            Arg::I64(Some(n)) => {
+                let _ = write!(buf, "{n}");
             }
-            None => buf.push_str("\\N"),
+            Arg::Bool(Some(b)) => buf.push(if *b { 't' } else { 'f' }),
+            Arg::Text(Some(s)) => {
+                for c in s.chars() {
+                    match c {
+                        '\\' => buf.push_str("\\\\"),
+                        '\t' => buf.push_str("\\t"),
+                        '\n' => buf.push_str("\\n"),
+                        '\r' => buf.push_str("\\r"),
+                        c => buf.push(c),
+                    }
+                }
+            }
+            Arg::Time(Some(t)) => match jiff::Timestamp::from_millisecond(t.0) {
+                Ok(t) => {
+                    let _ = write!(buf, "{t}");
+                }
+                Err(_) => buf.push_str("\\N"),
+            },
+            _ => buf.push_str("\\N"),
         }
     }
-    fn time(buf: &mut String, t: Option<Millis>) {
-        match t.and_then(|t| jiff::Timestamp::from_millisecond(t.0).ok()) {
-            Some(t) => {
-                let _ = write!(buf, "{t}");
-            }
-            None => buf.push_str("\\N"),
-        }
-    }
-    let tab = |buf: &mut String| buf.push('\t');
-    int(buf, Some(r.home.street_id));
-    tab(buf);
-    int(buf, Some(r.home.community_id));
-    tab(buf);
-    int(buf, r.home.grid_id);
-    tab(buf);
-    int(buf, Some(r.home.building_id));
-    tab(buf);
-    int(buf, Some(r.home.household_id));
-    tab(buf);
-    text(buf, &r.reporter);
-    for s in [
-        r.channel,
-        r.category,
-        r.urgency,
-        r.level,
-        r.status,
-        r.title,
-        r.description,
-    ] {
-        tab(buf);
-        text(buf, s);
-    }
-    for t in [
-        Some(r.created),
-        r.responded,
-        r.resolved,
-        r.fed_back,
-        r.fed_back,
-        r.rated,
-        r.closed,
-        Some(r.accept_due),
-        Some(r.feedback_due),
-    ] {
-        tab(buf);
-        time(buf, t);
-    }
-    tab(buf);
-    buf.push_str(match r.solved {
-        Some(true) => "t",
-        Some(false) => "f",
-        None => "\\N",
-    });
-    tab(buf);
-    opt_text(buf, r.satisfaction);
-    tab(buf);
-    opt_text(buf, r.close_kind);
-    tab(buf);
-    opt_text(buf, r.result);
-    tab(buf);
-    time(buf, Some(r.created));
     buf.push('\n');
+}
+
+/// The roster's households (at most `limit`), with where they are.
+async fn homes(db: &Db, limit: i64) -> Result<Vec<Home>, String> {
+    let e = |e: crate::db::DbError| e.to_string();
+    let mut c = db.conn().await.map_err(e)?;
+    let homes: Vec<Home> = Q::new(
+        "SELECT h.street_id, h.community_id, h.building_id, b.grid_id, h.id AS household_id \
+         FROM households h JOIN buildings b ON b.id = h.building_id ORDER BY h.id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&mut c)
+    .await
+    .map_err(e)?;
+    if homes.is_empty() {
+        return Err("the roster has no households: create a community first (linli demo)".into());
+    }
+    Ok(homes)
 }
 
 /// The engine's rate, in rows a second, for `count` generated demands inserted one
@@ -481,68 +431,28 @@ fn copy_line(buf: &mut String, r: &Row) {
 /// baselines of the intake benchmark; the rows are the caller's to remove.
 pub async fn insert_rate(db: &Db, count: usize, per_tx: usize, now: Millis) -> Result<f64, String> {
     let e = |e: crate::db::DbError| e.to_string();
-    let homes: Vec<Home> = {
-        let mut c = db.conn().await.map_err(e)?;
-        Q::new(
-            "SELECT h.street_id, h.community_id, h.building_id, b.grid_id, h.id AS household_id \
-             FROM households h JOIN buildings b ON b.id = h.building_id ORDER BY h.id LIMIT 2000",
-        )
-        .fetch_all(&mut c)
-        .await
-        .map_err(e)?
-    };
-    if homes.is_empty() {
-        return Err("the roster has no households".into());
-    }
+    let homes = homes(db, 2_000).await?;
     let mut rng = StdRng::seed_from_u64(7);
     let rows: Vec<Row> = (0..count)
-        .map(|i| {
-            let h = homes[i % homes.len()];
-            row(&mut rng, h, now, now)
-        })
+        .map(|i| row(&mut rng, homes[i % homes.len()], now, now))
         .collect();
+    // One statement a row, as intake writes them.
+    let sql = format!(
+        "INSERT INTO demands ({DEMAND_COLUMNS}) VALUES ({})",
+        (1..=DEMAND_COLUMN_COUNT)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let started = std::time::Instant::now();
     for chunk in rows.chunks(per_tx.max(1)) {
         let mut tx = db.begin().await.map_err(e)?;
         for r in chunk {
-            let mut q = Q::new(format!("INSERT INTO demands ({DEMAND_COLUMNS}) VALUES ("));
-            for i in 1..=DEMAND_COLUMN_COUNT {
-                if i > 1 {
-                    q.push(", ");
-                }
-                q.push(&format!("${i}"));
+            let mut q = Q::new(sql.clone());
+            for v in values(r) {
+                q = q.bind(v);
             }
-            q.push(")");
-            q.bind(r.home.street_id)
-                .bind(r.home.community_id)
-                .bind(r.home.grid_id)
-                .bind(r.home.building_id)
-                .bind(r.home.household_id)
-                .bind(r.reporter.as_str())
-                .bind(r.channel)
-                .bind(r.category)
-                .bind(r.urgency)
-                .bind(r.level)
-                .bind(r.status)
-                .bind(r.title)
-                .bind(r.description)
-                .bind(r.created)
-                .bind(r.responded)
-                .bind(r.resolved)
-                .bind(r.fed_back)
-                .bind(r.fed_back)
-                .bind(r.rated)
-                .bind(r.closed)
-                .bind(r.accept_due)
-                .bind(r.feedback_due)
-                .bind(r.solved)
-                .bind(r.satisfaction)
-                .bind(r.close_kind)
-                .bind(r.result)
-                .bind(r.created)
-                .execute(&mut tx)
-                .await
-                .map_err(e)?;
+            q.execute(&mut tx).await.map_err(e)?;
         }
         tx.commit().await.map_err(e)?;
     }

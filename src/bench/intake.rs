@@ -9,13 +9,10 @@ use std::time::Instant;
 use crate::app::AppState;
 use crate::auth::tokens;
 use crate::clock::HOUR;
-use crate::db::{DbError, Q};
+use crate::db::Q;
 
 use super::city::Row;
-
-fn db(e: DbError) -> String {
-    e.to_string()
-}
+use super::db;
 
 pub async fn run(st: &AppState, clients: usize, total: usize) -> Result<Vec<Row>, String> {
     let now = st.clock.now();

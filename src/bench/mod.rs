@@ -6,6 +6,11 @@ pub mod generate;
 pub mod intake;
 pub mod pages;
 
+/// A storage error as the benchmark reports it.
+fn db(e: crate::db::DbError) -> String {
+    e.to_string()
+}
+
 /// Median and 95th percentile of some durations, in milliseconds.
 pub fn median_p95(samples: &mut [f64]) -> (f64, f64) {
     if samples.is_empty() {

@@ -19,8 +19,8 @@ use crate::web::pages::{Page, PageError, render};
 use crate::web::session::PageUser;
 
 use super::rates::{Counts, rates};
-use super::rollups::{day_of, day_start};
 use super::store::{self, Filter, GroupBy, GroupRow};
+use crate::clock::{day_of, day_start};
 
 #[derive(Deserialize, Default)]
 pub struct DashQuery {

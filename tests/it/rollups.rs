@@ -7,7 +7,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
 use linli::auth::{Actor, store as users};
-use linli::clock::{DAY, Millis};
+use linli::clock::{DAY, Millis, month_of, month_start};
 use linli::measures::rollups;
 use linli::measures::store::{Filter, GroupBy, GroupRow, count, count_live};
 
@@ -160,7 +160,7 @@ async fn rollups_equal_a_full_recount_after_random_histories() {
     let month = 30 * DAY;
     let periods = [
         (start - DAY, now + DAY),
-        (rollups::month_start(rollups::month_of(start) + 1), now),
+        (month_start(month_of(start) + 1), now),
         (start + 17 * DAY, start + 17 * DAY + 2 * month + 3 * DAY),
         (start + 40 * DAY, start + 41 * DAY),
         (Millis(0), now + 365 * DAY),

@@ -1,0 +1,350 @@
+//! Rollups: the counts behind the rates, per community, calendar month or day of receipt
+//! and one of three dimensions (grid, category, channel), kept exact by applying each
+//! change to a demand as a difference in the same transaction that changes it. A period is
+//! read as its whole months, the whole days around them, and the minutes at its ends that
+//! do not make a whole day (counted live).
+//!
+//! A demand's share of the counts is a pure function of its row ([`Share::of`]), except for
+//! "a deadline has passed while nobody answered", which depends on the clock: the rollups
+//! keep only what does not (`responded`, `fed_back`), and the reader adds the demands still
+//! waiting whose deadline has passed, counted live from small partial indexes. So a rate
+//! read from the rollups is always the rate a full recount would give, at that moment.
+
+use crate::clock::{CST, DAY, Millis, day_of, month_of};
+use crate::db::{DbResult, Exec, Q, Tx};
+use crate::demands::store::DemandRow;
+
+mod read;
+
+pub use read::count;
+
+/// The three dimensions each demand is counted under.
+const DIMS: [Dim; 3] = [Dim::Grid, Dim::Category, Dim::Channel];
+
+/// How wide a rollup bucket is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Grain {
+    Month,
+    Day,
+}
+
+const GRAINS: [Grain; 2] = [Grain::Month, Grain::Day];
+
+impl Grain {
+    fn as_str(self) -> &'static str {
+        match self {
+            Grain::Month => "month",
+            Grain::Day => "day",
+        }
+    }
+
+    fn of(self, t: Millis) -> i64 {
+        match self {
+            Grain::Month => month_of(t),
+            Grain::Day => day_of(t),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dim {
+    Grid,
+    Category,
+    Channel,
+}
+
+impl Dim {
+    fn as_str(self) -> &'static str {
+        match self {
+            Dim::Grid => "grid",
+            Dim::Category => "category",
+            Dim::Channel => "channel",
+        }
+    }
+
+    /// The SQL of a demand's key under this dimension (`''` for none), alias `d`.
+    fn sql(self) -> &'static str {
+        match self {
+            Dim::Grid => "COALESCE(CAST(d.grid_id AS TEXT), '')",
+            Dim::Category => "COALESCE(d.category, '')",
+            Dim::Channel => "d.channel",
+        }
+    }
+
+    fn key(self, d: &DemandRow) -> String {
+        match self {
+            Dim::Grid => d.grid_id.map(|g| g.to_string()).unwrap_or_default(),
+            Dim::Category => d.category.clone().unwrap_or_default(),
+            Dim::Channel => d.channel.clone(),
+        }
+    }
+}
+
+/// The columns of a share, in table order.
+const COLUMNS: [&str; 20] = [
+    "received",
+    "responded",
+    "responded_on_time",
+    "rated",
+    "solved",
+    "satisfied",
+    "basically_satisfied",
+    "unsatisfied",
+    "fed_back",
+    "fed_back_on_time",
+    "closed_unrated",
+    "submitted",
+    "accepted",
+    "dispatched",
+    "in_progress",
+    "resolved",
+    "feedback_given",
+    "closed",
+    "declined",
+    "merged",
+];
+
+/// Each column's test on a demand row (alias `d`), as SQL: the same definitions as
+/// [`Share::of`] and as the live count in `measures::store`.
+const TESTS: [&str; 20] = [
+    "d.status <> 'merged'",
+    "d.status <> 'merged' AND d.responded_at IS NOT NULL",
+    "d.status <> 'merged' AND d.responded_at <= d.accept_due_at",
+    "d.rating_solved IS NOT NULL",
+    "d.rating_solved = TRUE",
+    "d.rating_solved IS NOT NULL AND d.rating_satisfaction = 'satisfied'",
+    "d.rating_solved IS NOT NULL AND d.rating_satisfaction = 'basically'",
+    "d.rating_solved IS NOT NULL AND d.rating_satisfaction = 'unsatisfied'",
+    "d.status NOT IN ('merged', 'declined') AND d.first_feedback_at IS NOT NULL",
+    "d.status NOT IN ('merged', 'declined') AND d.first_feedback_at <= d.feedback_due_at",
+    "d.close_kind = 'unrated'",
+    "d.status = 'submitted'",
+    "d.status = 'accepted'",
+    "d.status = 'dispatched'",
+    "d.status = 'in_progress'",
+    "d.status = 'resolved'",
+    "d.status = 'feedback_given'",
+    "d.status = 'closed'",
+    "d.status = 'declined'",
+    "d.status = 'merged'",
+];
+
+/// What one demand adds to its rollup rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Share([i64; 20]);
+
+impl Share {
+    pub fn of(d: &DemandRow) -> Share {
+        let s = d.status.as_str();
+        let counted = s != "merged";
+        let fed_counted = counted && s != "declined";
+        let rated = d.rating_solved.is_some();
+        let sat = d.rating_satisfaction.as_deref();
+        let le = |a: Option<Millis>, b: Millis| a.is_some_and(|a| a <= b);
+        let flags = [
+            counted,
+            counted && d.responded_at.is_some(),
+            counted && le(d.responded_at, d.accept_due_at),
+            rated,
+            d.rating_solved == Some(true),
+            rated && sat == Some("satisfied"),
+            rated && sat == Some("basically"),
+            rated && sat == Some("unsatisfied"),
+            fed_counted && d.first_feedback_at.is_some(),
+            fed_counted && le(d.first_feedback_at, d.feedback_due_at),
+            d.close_kind.as_deref() == Some("unrated"),
+            s == "submitted",
+            s == "accepted",
+            s == "dispatched",
+            s == "in_progress",
+            s == "resolved",
+            s == "feedback_given",
+            s == "closed",
+            s == "declined",
+            s == "merged",
+        ];
+        Share(flags.map(i64::from))
+    }
+
+    fn minus(self, o: Share) -> Share {
+        let mut r = self.0;
+        for (a, b) in r.iter_mut().zip(o.0) {
+            *a -= b;
+        }
+        Share(r)
+    }
+
+    fn is_zero(&self) -> bool {
+        self.0.iter().all(|v| *v == 0)
+    }
+}
+
+/// Applies the change of one demand from `before` to `after` (either absent for an insert
+/// or a delete) to the rollups, in one statement. Call it in the transaction that changes
+/// the demand.
+pub async fn apply(
+    tx: &mut Tx,
+    before: Option<&DemandRow>,
+    after: Option<&DemandRow>,
+) -> DbResult<()> {
+    let mut changes: Vec<(Grain, Dim, Slot, Share)> = Vec::with_capacity(12);
+    for (grain, dim) in GRAINS.into_iter().flat_map(|g| DIMS.map(|d| (g, d))) {
+        let old = before.map(|d| (slot(grain, dim, d), Share::of(d)));
+        let new = after.map(|d| (slot(grain, dim, d), Share::of(d)));
+        match (old, new) {
+            (Some((ko, so)), Some((kn, sn))) if ko == kn => {
+                let diff = sn.minus(so);
+                if !diff.is_zero() {
+                    changes.push((grain, dim, kn, diff));
+                }
+            }
+            (old, new) => {
+                if let Some((k, s)) = old {
+                    changes.push((grain, dim, k, Share::default().minus(s)));
+                }
+                if let Some((k, s)) = new {
+                    changes.push((grain, dim, k, s));
+                }
+            }
+        }
+    }
+    if changes.is_empty() {
+        return Ok(());
+    }
+    // Each (dimension, key) appears once: PostgreSQL refuses to update a row twice in one
+    // statement, and a moved demand leaves one slot for another in the same dimension.
+    let mut q = Q::new(format!(
+        "INSERT INTO demand_rollups (community_id, grain, dim, k, bucket, street_id, {}) VALUES ",
+        COLUMNS.join(", ")
+    ));
+    for (i, (grain, dim, s, share)) in changes.iter().enumerate() {
+        q.push(if i == 0 { "(" } else { ", (" });
+        q.push_bind(s.0)
+            .push(", ")
+            .push_bind(grain.as_str())
+            .push(", ")
+            .push_bind(dim.as_str())
+            .push(", ")
+            .push_bind(s.2.as_str())
+            .push(", ")
+            .push_bind(s.3)
+            .push(", ")
+            .push_bind(s.1);
+        for v in share.0 {
+            q.push(", ").push_bind(v);
+        }
+        q.push(")");
+    }
+    q.push(" ON CONFLICT (community_id, grain, dim, k, bucket) DO UPDATE SET ");
+    for (i, c) in COLUMNS.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.push(&format!("{c} = demand_rollups.{c} + excluded.{c}"));
+    }
+    q.execute(tx).await?;
+    Ok(())
+}
+
+/// Where a demand is counted under one grain and dimension: (community, street, key,
+/// bucket).
+type Slot = (i64, i64, String, i64);
+
+fn slot(grain: Grain, dim: Dim, d: &DemandRow) -> Slot {
+    (
+        d.community_id,
+        d.street_id,
+        dim.key(d),
+        grain.of(d.created_at),
+    )
+}
+
+/// Recomputes every rollup row from the demands table (`linli admin rebuild-rollups`, and
+/// after a bulk load). Returns the rows written.
+pub async fn rebuild(tx: &mut Tx) -> DbResult<u64> {
+    Q::new("DELETE FROM demand_rollups").execute(tx).await?;
+    let (month, day) = match tx {
+        Tx::Sqlite(_) => (
+            format!(
+                "(CAST(strftime('%Y', (d.created_at + {CST}) / 1000, 'unixepoch') AS INTEGER) * 12 \
+                 + CAST(strftime('%m', (d.created_at + {CST}) / 1000, 'unixepoch') AS INTEGER) - 1)"
+            ),
+            format!("((d.created_at + {CST}) / {DAY})"),
+        ),
+        Tx::Postgres(_) => (
+            "(CAST(date_part('year', (d.created_at AT TIME ZONE 'UTC') + INTERVAL '8 hours') AS BIGINT) * 12 \
+             + CAST(date_part('month', (d.created_at AT TIME ZONE 'UTC') + INTERVAL '8 hours') AS BIGINT) - 1)"
+                .to_string(),
+            format!(
+                "CAST(floor((EXTRACT(EPOCH FROM d.created_at) * 1000 + {CST}) / {DAY}) AS BIGINT)"
+            ),
+        ),
+    };
+    let sums = TESTS
+        .iter()
+        .map(|t| format!("SUM(CASE WHEN {t} THEN 1 ELSE 0 END)"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut n = 0;
+    for (grain, bucket) in [(Grain::Month, &month), (Grain::Day, &day)] {
+        for dim in DIMS {
+            n += Q::new(format!(
+                "INSERT INTO demand_rollups (community_id, grain, dim, k, bucket, street_id, {cols}) \
+                 SELECT d.community_id, '{g}', '{name}', {key}, {bucket}, MIN(d.street_id), {sums} \
+                 FROM demands d GROUP BY d.community_id, {key}, {bucket}",
+                cols = COLUMNS.join(", "),
+                g = grain.as_str(),
+                name = dim.as_str(),
+                key = dim.sql(),
+            ))
+            .execute(tx)
+            .await?;
+        }
+    }
+    Ok(n)
+}
+
+/// Every rollup row, in key order: to compare with a recount.
+#[allow(clippy::type_complexity)]
+pub async fn dump(
+    ex: &mut impl Exec,
+) -> DbResult<Vec<(i64, String, String, String, i64, i64, Vec<i64>)>> {
+    #[derive(sqlx::FromRow)]
+    struct RollupRow {
+        community_id: i64,
+        grain: String,
+        dim: String,
+        k: String,
+        bucket: i64,
+        street_id: i64,
+        v: String,
+    }
+    let rows: Vec<RollupRow> = Q::new(format!(
+        "SELECT community_id, grain, dim, k, bucket, street_id, {} AS v FROM demand_rollups \
+         ORDER BY community_id, grain, dim, k, bucket",
+        COLUMNS
+            .iter()
+            .map(|c| format!("CAST({c} AS TEXT)"))
+            .collect::<Vec<_>>()
+            .join(" || ',' || ")
+    ))
+    .fetch_all(ex)
+    .await?;
+    Ok(rows
+        .into_iter()
+        // A row whose every count went back to zero is the same as no row.
+        .filter(|r| r.v.split(',').any(|x| x != "0"))
+        .map(|r| {
+            let v = r.v.split(',').map(|x| x.parse().unwrap_or(-1)).collect();
+            (
+                r.community_id,
+                r.grain,
+                r.dim,
+                r.k,
+                r.bucket,
+                r.street_id,
+                v,
+            )
+        })
+        .collect())
+}
