@@ -94,6 +94,69 @@ pub async fn actor(st: &AppState, username: &str) -> Result<Actor, String> {
     users::actor_of(&mut c, u).await.map_err(db)
 }
 
+/// Whom the figures are measured for: the street with the most demands, its busiest
+/// community and that community's busiest grid, through their accounts (the demo's or the
+/// generated city's).
+pub struct Subjects {
+    pub street: String,
+    pub staff: String,
+    pub grid_worker: String,
+}
+
+pub async fn subjects(st: &AppState) -> Result<Subjects, String> {
+    let mut c = st.db.conn().await.map_err(db)?;
+    let busiest = |by: &str, within: &str| {
+        format!(
+            "SELECT {by} FROM demand_rollups WHERE grain = 'month' AND dim = 'grid' {within} \
+             GROUP BY {by} ORDER BY SUM(received) DESC, {by} LIMIT 1"
+        )
+    };
+    let (street,): (i64,) = Q::new(busiest("street_id", ""))
+        .fetch_optional(&mut c)
+        .await
+        .map_err(db)?
+        .ok_or("no demands to measure")?;
+    let (community,): (i64,) = Q::new(busiest("community_id", "AND street_id = $1"))
+        .bind(street)
+        .fetch_one(&mut c)
+        .await
+        .map_err(db)?;
+    let account = |role: &str, column: &str| {
+        format!(
+            "SELECT username FROM users WHERE role = '{role}' AND {column} = $1 ORDER BY id \
+             LIMIT 1"
+        )
+    };
+    let who = async |sql: String, id: i64, what: &str, c: &mut crate::db::Conn| {
+        Q::new(sql)
+            .bind(id)
+            .fetch_optional::<(String,)>(c)
+            .await
+            .map_err(db)?
+            .map(|r| r.0)
+            .ok_or_else(|| format!("no {what} account to measure with"))
+    };
+    let street_user = who(account("street", "street_id"), street, "street", &mut c).await?;
+    let staff = who(account("staff", "community_id"), community, "staff", &mut c).await?;
+    let grid_worker = Q::new(
+        "SELECT u.username FROM demand_rollups r \
+         JOIN grids g ON CAST(g.id AS TEXT) = r.k JOIN users u ON u.id = g.worker_user_id \
+         WHERE r.community_id = $1 AND r.grain = 'month' AND r.dim = 'grid' \
+         GROUP BY u.username ORDER BY SUM(r.received) DESC, u.username LIMIT 1",
+    )
+    .bind(community)
+    .fetch_optional::<(String,)>(&mut c)
+    .await
+    .map_err(db)?
+    .map(|r| r.0)
+    .ok_or("no grid worker to measure with")?;
+    Ok(Subjects {
+        street: street_user,
+        staff,
+        grid_worker,
+    })
+}
+
 /// The dashboard's four rates for one street over one year: from the rollups, against
 /// the plain `GROUP BY` a CRUD application would run. Both must give the same counts.
 pub async fn dashboard(
@@ -306,26 +369,19 @@ fn proc_status_kb(field: &str) -> Option<u64> {
         .ok()
 }
 
-/// Exports about `rows` demands of the staff account's community to CSV and to xlsx:
-/// time, and peak memory above what the process held before; the files are read back
-/// (the xlsx with calamine) and must hold every row.
-pub async fn export(st: &AppState, staff_user: &str, rows: i64) -> Result<Vec<Row>, String> {
+/// Exports the latest `rows` demands the account sees to CSV and to xlsx: time, and peak
+/// memory above what the process held before; the files are read back (the xlsx with
+/// calamine) and must hold every row.
+pub async fn export(st: &AppState, user: &str, rows: i64) -> Result<Vec<Row>, String> {
     use crate::demands::export::{Format, export_to};
-    let staff = actor(st, staff_user).await?;
-    let community = staff
-        .community_id
-        .ok_or("the staff account has no community")?;
+    let who = actor(st, user).await?;
     let from: Option<(Millis,)> = {
         let mut c = st.db.conn().await.map_err(db)?;
-        Q::new(
-            "SELECT created_at FROM demands WHERE community_id = $1 ORDER BY id DESC \
-             LIMIT 1 OFFSET $2",
-        )
-        .bind(community)
-        .bind(rows - 1)
-        .fetch_optional(&mut c)
-        .await
-        .map_err(db)?
+        let mut q = Q::new("SELECT d.created_at FROM demands d WHERE 1 = 1");
+        crate::demands::store::push_scope(&mut q, &who);
+        q.push(" ORDER BY d.id DESC LIMIT 1 OFFSET ")
+            .push_bind(rows - 1);
+        q.fetch_optional(&mut c).await.map_err(db)?
     };
     let q = ListQuery {
         from: from.map(|f| crate::clock::rfc3339(f.0)),
@@ -341,7 +397,7 @@ pub async fn export(st: &AppState, staff_user: &str, rows: i64) -> Result<Vec<Ro
         let t = Instant::now();
         let n = export_to(
             st,
-            &staff,
+            &who,
             &q,
             format,
             crate::web::i18n::Lang::Zh,

@@ -9,22 +9,39 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::clock::{DAY, HOUR, MINUTE, Millis};
-use crate::db::{Arg, Db, Q, Tx};
+use crate::db::{Arg, Db, Q, bulk};
 use crate::demo::names;
 use crate::demo::stories::STORIES;
 
-/// Rows per SQLite INSERT statement: 27 parameters each, under SQLite's limit of 32,766.
-/// The parameters are positional (`?`): sqlx looks named ones up by name, which costs the
-/// square of their number in one statement.
-const SQLITE_ROWS_PER_STATEMENT: usize = 1_000;
-/// Rows per COPY batch sent to PostgreSQL.
-const PG_BYTES_PER_SEND: usize = 1 << 20;
-
-const DEMAND_COLUMNS: &str = "street_id, community_id, grid_id, building_id, household_id, \
-    reporter_name, channel, category, urgency, level, status, title, description, created_at, \
-    responded_at, resolved_at, first_feedback_at, feedback_at, rated_at, closed_at, \
-    accept_due_at, feedback_due_at, rating_solved, rating_satisfaction, close_kind, result, \
-    updated_at";
+const DEMAND_COLUMNS: &[&str] = &[
+    "street_id",
+    "community_id",
+    "grid_id",
+    "building_id",
+    "household_id",
+    "reporter_name",
+    "channel",
+    "category",
+    "urgency",
+    "level",
+    "status",
+    "title",
+    "description",
+    "created_at",
+    "responded_at",
+    "resolved_at",
+    "first_feedback_at",
+    "feedback_at",
+    "rated_at",
+    "closed_at",
+    "accept_due_at",
+    "feedback_due_at",
+    "rating_solved",
+    "rating_satisfaction",
+    "close_kind",
+    "result",
+    "updated_at",
+];
 const DEMAND_COLUMN_COUNT: usize = 27;
 
 #[derive(sqlx::FromRow, Clone, Copy)]
@@ -249,48 +266,16 @@ pub async fn demands(
     let mut tx = db.begin().await.map_err(e)?;
     let big = count >= 50_000;
     let indexes = if big {
-        drop_indexes(&mut tx).await.map_err(e)?
+        bulk::drop_indexes(&mut tx, "demands").await.map_err(e)?
     } else {
         Vec::new()
     };
-    let mut done = 0;
-    if let Tx::Postgres(t) = &mut tx {
-        let mut copy = t
-            .copy_in_raw(&format!(
-                "COPY demands ({DEMAND_COLUMNS}) FROM STDIN (FORMAT text)"
-            ))
-            .await
-            .map_err(|x| x.to_string())?;
-        let mut buf = String::with_capacity(PG_BYTES_PER_SEND + 4096);
-        while done < count {
-            copy_line(&mut buf, &next(&mut rng, done));
-            done += 1;
-            if buf.len() >= PG_BYTES_PER_SEND || done == count {
-                copy.send(buf.as_bytes()).await.map_err(|x| x.to_string())?;
-                buf.clear();
-                progress(done, count);
-            }
-        }
-        copy.finish().await.map_err(|x| x.to_string())?;
-    } else {
-        let full = sqlite_insert(SQLITE_ROWS_PER_STATEMENT);
-        while done < count {
-            let n = SQLITE_ROWS_PER_STATEMENT.min(count - done);
-            let mut q = Q::new(if n == SQLITE_ROWS_PER_STATEMENT {
-                full.clone()
-            } else {
-                sqlite_insert(n)
-            });
-            for i in done..done + n {
-                for v in values(&next(&mut rng, i)) {
-                    q = q.bind(v);
-                }
-            }
-            q.execute(&mut tx).await.map_err(e)?;
-            done += n;
-            progress(done, count);
-        }
-    }
+    let rows = (0..count).map(|i| values(&next(&mut rng, i)).to_vec());
+    let done = bulk::load(&mut tx, "demands", DEMAND_COLUMNS, rows, &mut |n| {
+        progress(n, count)
+    })
+    .await
+    .map_err(e)?;
     for sql in indexes {
         Q::new(sql).execute(&mut tx).await.map_err(e)?;
     }
@@ -309,35 +294,6 @@ pub async fn demands(
         Q::new(sql).execute(&mut c).await.map_err(e)?;
     }
     Ok(done)
-}
-
-fn sqlite_insert(rows: usize) -> String {
-    let one = format!("({})", vec!["?"; DEMAND_COLUMN_COUNT].join(", "));
-    format!(
-        "INSERT INTO demands ({DEMAND_COLUMNS}) VALUES {}",
-        vec![one.as_str(); rows].join(", ")
-    )
-}
-
-/// Drops the demands table's secondary indexes, returning the statements that build them
-/// again (as the migrations made them).
-async fn drop_indexes(tx: &mut Tx) -> crate::db::DbResult<Vec<String>> {
-    let list = match tx {
-        Tx::Sqlite(_) => {
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'demands' \
-             AND sql IS NOT NULL"
-        }
-        Tx::Postgres(_) => {
-            "SELECT i.indexname AS name, i.indexdef AS sql FROM pg_indexes i \
-             WHERE i.tablename = 'demands' AND i.schemaname = current_schema() \
-             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
-        }
-    };
-    let found: Vec<(String, String)> = Q::new(list).fetch_all(tx).await?;
-    for (name, _) in &found {
-        Q::new(format!("DROP INDEX {name}")).execute(tx).await?;
-    }
-    Ok(found.into_iter().map(|(_, sql)| sql).collect())
 }
 
 /// A row's values, in the order of [`DEMAND_COLUMNS`].
@@ -373,41 +329,6 @@ fn values(r: &Row) -> [Arg; DEMAND_COLUMN_COUNT] {
     ]
 }
 
-/// One row in PostgreSQL's COPY text format: tab-separated, `\N` for null.
-fn copy_line(buf: &mut String, r: &Row) {
-    use std::fmt::Write;
-    for (i, v) in values(r).iter().enumerate() {
-        if i > 0 {
-            buf.push('\t');
-        }
-        match v {
-            Arg::I64(Some(n)) => {
-                let _ = write!(buf, "{n}");
-            }
-            Arg::Bool(Some(b)) => buf.push(if *b { 't' } else { 'f' }),
-            Arg::Text(Some(s)) => {
-                for c in s.chars() {
-                    match c {
-                        '\\' => buf.push_str("\\\\"),
-                        '\t' => buf.push_str("\\t"),
-                        '\n' => buf.push_str("\\n"),
-                        '\r' => buf.push_str("\\r"),
-                        c => buf.push(c),
-                    }
-                }
-            }
-            Arg::Time(Some(t)) => match jiff::Timestamp::from_millisecond(t.0) {
-                Ok(t) => {
-                    let _ = write!(buf, "{t}");
-                }
-                Err(_) => buf.push_str("\\N"),
-            },
-            _ => buf.push_str("\\N"),
-        }
-    }
-    buf.push('\n');
-}
-
 /// The roster's households (at most `limit`), with where they are.
 async fn homes(db: &Db, limit: i64) -> Result<Vec<Home>, String> {
     let e = |e: crate::db::DbError| e.to_string();
@@ -438,7 +359,8 @@ pub async fn insert_rate(db: &Db, count: usize, per_tx: usize, now: Millis) -> R
         .collect();
     // One statement a row, as intake writes them.
     let sql = format!(
-        "INSERT INTO demands ({DEMAND_COLUMNS}) VALUES ({})",
+        "INSERT INTO demands ({}) VALUES ({})",
+        DEMAND_COLUMNS.join(", "),
         (1..=DEMAND_COLUMN_COUNT)
             .map(|i| format!("${i}"))
             .collect::<Vec<_>>()

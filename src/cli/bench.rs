@@ -24,6 +24,10 @@ pub struct CityArgs {
     /// Demands the database should hold.
     #[arg(long, default_value_t = 10_000_000)]
     pub demands: usize,
+    /// Residents the roster should hold: streets of generated communities are added
+    /// beside the demo's until it does.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub residents: usize,
     /// Runs per figure (the baselines run fewer times when they are slow).
     #[arg(long, default_value_t = 30)]
     pub iterations: usize,
@@ -49,6 +53,9 @@ pub struct PagesArgs {
     /// Demands the database should hold.
     #[arg(long, default_value_t = 1_000_000)]
     pub demands: usize,
+    /// Residents the roster should hold (generated communities beside the demo's).
+    #[arg(long, default_value_t = 0)]
+    pub residents: usize,
     /// Renders per page.
     #[arg(long, default_value_t = 30)]
     pub iterations: usize,
@@ -64,8 +71,12 @@ pub struct PagesArgs {
 pub struct GenerateArgs {
     #[arg(long)]
     pub database: Option<String>,
-    /// How many demands to add.
-    #[arg(long)]
+    /// Residents to add first: new streets of generated communities shaped like Yucheng
+    /// (about 10,000 residents each, ten to a street), with their grids and accounts.
+    #[arg(long, default_value_t = 0)]
+    pub residents: usize,
+    /// How many demands to add, over every household on the roster.
+    #[arg(long, default_value_t = 0)]
     pub demands: usize,
     /// Spread over this many days before now.
     #[arg(long, default_value_t = 730)]
@@ -100,24 +111,69 @@ pub async fn generate(mut settings: Settings, a: GenerateArgs) -> Result<(), Str
     }
     let db = super::open(&settings, false).await?;
     let now = crate::clock::system_now();
-    let started = Instant::now();
-    let n =
-        crate::bench::generate::demands(&db, a.demands, a.days, a.seed, now, progress("demands"))
-            .await?;
-    println!(
-        "added {n} demands in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    if a.residents > 0 {
+        city_roster(&db, a.residents, a.seed, now).await?;
+    }
+    if a.demands > 0 {
+        let started = Instant::now();
+        let n = crate::bench::generate::demands(
+            &db,
+            a.demands,
+            a.days,
+            a.seed,
+            now,
+            progress("demands"),
+        )
+        .await?;
+        println!(
+            "added {n} demands in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     db.close().await;
     Ok(())
 }
 
-/// Opens (creating when needed) a benchmark database holding at least `demands` demands.
+async fn city_roster(
+    db: &crate::db::Db,
+    residents: usize,
+    seed: u64,
+    now: crate::clock::Millis,
+) -> Result<(), String> {
+    let started = Instant::now();
+    let s = crate::demo::city::generate(db, residents, seed, now, progress("residents")).await?;
+    println!(
+        "added {} streets, {} communities, {} grids, {} buildings, {} households, {} residents \
+         and {} accounts (no password until reset) in {:.1} s",
+        s.streets,
+        s.communities,
+        s.grids,
+        s.buildings,
+        s.households,
+        s.residents,
+        s.accounts,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// What a benchmark database holds.
+struct Prepared {
+    state: AppState,
+    demands: usize,
+    residents: usize,
+    /// Whether this run generated data (measure in a fresh process then).
+    filled: bool,
+}
+
+/// Opens (creating when needed) a benchmark database holding at least `residents`
+/// residents and `demands` demands.
 async fn prepare(
     mut settings: Settings,
     database: &str,
+    residents: usize,
     demands: usize,
-) -> Result<(AppState, usize, bool), String> {
+) -> Result<Prepared, String> {
     settings.database = database.to_string();
     settings.jobs = false;
     let db = super::open(&settings, true).await?;
@@ -136,14 +192,22 @@ async fn prepare(
         eprintln!("creating the demo community…");
         crate::demo::seed(&state, crate::demo::Size::Full).await?;
     }
-    let have = {
+    let count = async |table: &str| -> Result<usize, String> {
         let mut c = state.db.conn().await.map_err(e)?;
-        Q::new("SELECT COUNT(*) FROM demands")
+        Ok(Q::new(format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one::<(i64,)>(&mut c)
             .await
             .map_err(e)?
-            .0 as usize
+            .0 as usize)
     };
+    let people = count("residents").await?;
+    if people < residents {
+        filled = true;
+        eprintln!("generating a city of {} more residents…", residents - people);
+        city_roster(&state.db, residents - people, 2_026, state.clock.now()).await?;
+    }
+    let people = count("residents").await?;
+    let have = count("demands").await?;
     if have < demands {
         filled = true;
         eprintln!("generating {} demands…", demands - have);
@@ -159,7 +223,12 @@ async fn prepare(
         .await?;
         eprintln!("  done in {:.1} s", started.elapsed().as_secs_f64());
     }
-    Ok((state, have.max(demands), filled))
+    Ok(Prepared {
+        state,
+        demands: have.max(demands),
+        residents: people,
+        filled,
+    })
 }
 
 pub async fn run(settings: Settings, c: BenchCommand) -> Result<(), String> {
@@ -171,7 +240,12 @@ pub async fn run(settings: Settings, c: BenchCommand) -> Result<(), String> {
 
 async fn city(settings: Settings, a: CityArgs) -> Result<(), String> {
     use crate::bench::city;
-    let (state, have, filled) = prepare(settings, &a.database, a.demands).await?;
+    let Prepared {
+        state,
+        demands: have,
+        residents,
+        filled,
+    } = prepare(settings, &a.database, a.residents, a.demands).await?;
     if filled {
         // Loading leaves its caches and allocations behind: measure in a fresh process,
         // as `serve` would start on this database.
@@ -189,11 +263,12 @@ async fn city(settings: Settings, a: CityArgs) -> Result<(), String> {
         };
     }
     let engine = format!("{:?}", state.db.engine());
+    let who = city::subjects(&state).await?;
     let mut rows = Vec::new();
     eprintln!("dashboard…");
-    rows.extend(city::dashboard(&state, "street", a.iterations).await?);
+    rows.extend(city::dashboard(&state, &who.street, a.iterations).await?);
     eprintln!("lists…");
-    rows.extend(city::lists(&state, "grid01", "staff", a.iterations).await?);
+    rows.extend(city::lists(&state, &who.grid_worker, &who.staff, a.iterations).await?);
     let rss = city::rss_mb().unwrap_or(0.0);
     rows.push(city::Row {
         figure: "memory after the dashboard and list runs".into(),
@@ -206,14 +281,15 @@ async fn city(settings: Settings, a: CityArgs) -> Result<(), String> {
         note: "resident set size of this process, which holds the router and its pools".into(),
     });
     eprintln!("export…");
-    rows.extend(city::export(&state, "staff", a.export_rows).await?);
+    rows.extend(city::export(&state, "admin", a.export_rows).await?);
     eprintln!("intake…");
     rows.extend(
         crate::bench::intake::run(&state, a.intake_clients.max(1), a.intake_demands).await?,
     );
     println!(
-        "\nLinli city benchmark: {have} demands, {engine}, {} runs per figure\n",
-        a.iterations
+        "\nLinli city benchmark: {have} demands, {residents} residents, {engine}, {} runs per \
+         figure; street {}, community staff {}, grid worker {}\n",
+        a.iterations, who.street, who.staff, who.grid_worker
     );
     city::Row::print_header();
     for r in &rows {
@@ -222,6 +298,7 @@ async fn city(settings: Settings, a: CityArgs) -> Result<(), String> {
     let json = serde_json::json!({
         "engine": engine,
         "demands": have,
+        "residents": residents,
         "iterations": a.iterations,
         "at": crate::clock::rfc3339(crate::clock::system_now()),
         "figures": rows,
@@ -237,7 +314,11 @@ async fn city(settings: Settings, a: CityArgs) -> Result<(), String> {
 }
 
 async fn pages(settings: Settings, a: PagesArgs) -> Result<(), String> {
-    let (state, have, _) = prepare(settings, &a.database, a.demands).await?;
+    let Prepared {
+        state,
+        demands: have,
+        ..
+    } = prepare(settings, &a.database, a.residents, a.demands).await?;
     let engine = format!("{:?}", state.db.engine());
     let (figures, baseline) = crate::bench::pages::run(&state, &a.user, a.iterations).await?;
     println!(

@@ -6,6 +6,7 @@
 //! asks [`Engine`] and writes both; everything else is shared.
 
 pub mod batch;
+pub mod bulk;
 pub mod migrate;
 mod query;
 pub mod time;

@@ -93,7 +93,13 @@ fn room(floor: i64, door: i64) -> String {
 /// 60 buildings, five to a grid, and exactly 4,060 lived-in dwellings; the rest stand
 /// empty or are let without registration.
 pub fn full() -> Result<Layout, String> {
-    let mut rng = StdRng::seed_from_u64(2_002);
+    full_with(2_002)
+}
+
+/// The same buildings with another choice of empty dwellings (the generated city's
+/// communities).
+pub fn full_with(seed: u64) -> Result<Layout, String> {
+    let mut rng = StdRng::seed_from_u64(seed);
     let mut buildings = Vec::new();
     let mut rooms: Vec<Slot> = Vec::new();
     for (c, spec) in COMPOUNDS.iter().enumerate() {

@@ -8,6 +8,7 @@
 //! months of demands, replayed through the demand service with backdated clocks.
 
 mod accounts;
+pub mod city;
 mod families;
 mod history;
 mod layout;

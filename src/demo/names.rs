@@ -246,6 +246,11 @@ impl Numbers {
     pub fn reserve_phone(&mut self, p: &str) {
         self.phones.insert(p.to_string());
     }
+
+    /// Marks an ID number already on the roster as taken.
+    pub fn reserve_id_number(&mut self, n: &str) {
+        self.id_numbers.insert(n.to_string());
+    }
 }
 
 #[cfg(test)]
