@@ -202,32 +202,29 @@ pub async fn actor_for_web_session(
 /// Builds the caller from an account: their household, grids and teams.
 pub async fn actor_of(ex: &mut impl Exec, u: UserRow) -> DbResult<Actor> {
     let role = Role::parse(&u.role).unwrap_or(Role::Resident);
-    let household_id = match u.resident_id {
-        Some(r) => Q::new("SELECT household_id FROM residents WHERE id = $1")
-            .bind(r)
-            .fetch_optional::<(Option<i64>,)>(ex)
-            .await?
-            .and_then(|x| x.0),
-        None => None,
+    // Household, grids and teams in one round trip.
+    let links: Vec<(String, Option<i64>)> = Q::new(
+        "SELECT 'h', household_id FROM residents WHERE id = $2 \
+         UNION ALL SELECT 'g', id FROM grids WHERE worker_user_id = $1 AND $3 \
+         UNION ALL SELECT 't', team_id FROM team_members WHERE user_id = $1",
+    )
+    .bind(u.id)
+    .bind(u.resident_id)
+    .bind(role == Role::GridWorker)
+    .fetch_all(ex)
+    .await?;
+    let of = |kind: &str| -> Vec<i64> {
+        let mut v: Vec<i64> = links
+            .iter()
+            .filter(|(k, _)| k == kind)
+            .filter_map(|(_, id)| *id)
+            .collect();
+        v.sort_unstable();
+        v
     };
-    let grid_ids = if role == Role::GridWorker {
-        Q::new("SELECT id FROM grids WHERE worker_user_id = $1 ORDER BY id")
-            .bind(u.id)
-            .fetch_all::<(i64,)>(ex)
-            .await?
-            .into_iter()
-            .map(|r| r.0)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let team_ids = Q::new("SELECT team_id FROM team_members WHERE user_id = $1 ORDER BY team_id")
-        .bind(u.id)
-        .fetch_all::<(i64,)>(ex)
-        .await?
-        .into_iter()
-        .map(|r| r.0)
-        .collect();
+    let household_id = of("h").first().copied();
+    let grid_ids = of("g");
+    let team_ids = of("t");
     Ok(Actor {
         user_id: u.id,
         username: u.username,

@@ -40,6 +40,9 @@ pub struct CityArgs {
     /// Demands to export (to CSV and to xlsx).
     #[arg(long, default_value_t = 1_000_000)]
     pub export_rows: i64,
+    /// Measure only these figures (dashboard, lists, export, intake); all by default.
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
     /// Where to write the results as JSON.
     #[arg(long, default_value = "bench-city.json")]
     pub out: String,
@@ -203,7 +206,10 @@ async fn prepare(
     let people = count("residents").await?;
     if people < residents {
         filled = true;
-        eprintln!("generating a city of {} more residents…", residents - people);
+        eprintln!(
+            "generating a city of {} more residents…",
+            residents - people
+        );
         city_roster(&state.db, residents - people, 2_026, state.clock.now()).await?;
     }
     let people = count("residents").await?;
@@ -264,28 +270,39 @@ async fn city(settings: Settings, a: CityArgs) -> Result<(), String> {
     }
     let engine = format!("{:?}", state.db.engine());
     let who = city::subjects(&state).await?;
+    let wanted = |f: &str| a.only.is_empty() || a.only.iter().any(|o| o == f);
     let mut rows = Vec::new();
-    eprintln!("dashboard…");
-    rows.extend(city::dashboard(&state, &who.street, a.iterations).await?);
-    eprintln!("lists…");
-    rows.extend(city::lists(&state, &who.grid_worker, &who.staff, a.iterations).await?);
+    if wanted("dashboard") {
+        eprintln!("dashboard…");
+        rows.extend(city::dashboard(&state, &who.street, a.iterations).await?);
+    }
+    if wanted("lists") {
+        eprintln!("lists…");
+        rows.extend(city::lists(&state, &who.grid_worker, &who.staff, a.iterations).await?);
+    }
     let rss = city::rss_mb().unwrap_or(0.0);
-    rows.push(city::Row {
-        figure: "memory after the dashboard and list runs".into(),
-        unit: "MB",
-        value: rss,
-        baseline: None,
-        ratio: None,
-        target: "≤ 150 MB".into(),
-        pass: Some(rss <= 150.0),
-        note: "resident set size of this process, which holds the router and its pools".into(),
-    });
-    eprintln!("export…");
-    rows.extend(city::export(&state, "admin", a.export_rows).await?);
-    eprintln!("intake…");
-    rows.extend(
-        crate::bench::intake::run(&state, a.intake_clients.max(1), a.intake_demands).await?,
-    );
+    if wanted("dashboard") && wanted("lists") {
+        rows.push(city::Row {
+            figure: "memory after the dashboard and list runs".into(),
+            unit: "MB",
+            value: rss,
+            baseline: None,
+            ratio: None,
+            target: "≤ 150 MB".into(),
+            pass: Some(rss <= 150.0),
+            note: "resident set size of this process, which holds the router and its pools".into(),
+        });
+    }
+    if wanted("export") {
+        eprintln!("export…");
+        rows.extend(city::export(&state, "admin", a.export_rows).await?);
+    }
+    if wanted("intake") {
+        eprintln!("intake…");
+        rows.extend(
+            crate::bench::intake::run(&state, a.intake_clients.max(1), a.intake_demands).await?,
+        );
+    }
     println!(
         "\nLinli city benchmark: {have} demands, {residents} residents, {engine}, {} runs per \
          figure; street {}, community staff {}, grid worker {}\n",

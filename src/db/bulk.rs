@@ -25,9 +25,7 @@ pub async fn load(
     match tx {
         Tx::Postgres(t) => {
             let mut copy = t
-                .copy_in_raw(&format!(
-                    "COPY {table} ({names}) FROM STDIN (FORMAT text)"
-                ))
+                .copy_in_raw(&format!("COPY {table} ({names}) FROM STDIN (FORMAT text)"))
                 .await?;
             let mut buf = String::with_capacity(PG_BYTES_PER_SEND + 4096);
             for row in rows {

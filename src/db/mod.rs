@@ -176,16 +176,23 @@ impl Db {
                     .busy_timeout(Duration::from_secs(10))
                     .pragma("temp_store", "memory")
                     // 8 MB of pages per connection; the operating system caches the rest.
-                    .pragma("cache_size", "-8000");
+                    .pragma("cache_size", "-8000")
+                    // Rows a connection's thread may read ahead of the reader: long reads
+                    // (exports) then hand rows over in runs, not one thread switch a row.
+                    .row_buffer_size(1024);
                 // The writer keeps more pages: every insert touches each index of the
                 // demands table, and their upper levels should stay in memory.
+                // No ping before each use: a connection to a local file does not drop, and
+                // each ping is a round trip to the connection's thread.
                 let write = SqlitePoolOptions::new()
                     .max_connections(1)
+                    .test_before_acquire(false)
                     .connect_with(base.clone().pragma("cache_size", "-65536"))
                     .await
                     .map_err(|e| format!("cannot open SQLite database {url}: {e}"))?;
                 let read = SqlitePoolOptions::new()
                     .max_connections(opts.max_connections.max(2))
+                    .test_before_acquire(false)
                     .connect_with(base.read_only(false))
                     .await
                     .map_err(|e| format!("cannot open SQLite database {url}: {e}"))?;

@@ -26,15 +26,15 @@ pub const NO_PASSWORD: &str = "!";
 const CITY: &str = super::roster::CITY;
 const DISTRICTS: &[&str] = &["长安区", "桥西区", "新华区", "裕华区"];
 const STREETS: &[&str] = &[
-    "建北", "青园", "广安", "育才", "谈固", "东华", "西里", "维明", "长兴", "振头", "苑东",
-    "东海", "宋营", "汇通", "新石", "红旗", "槐底", "胜利", "和平", "塔坛", "方村", "建通",
-    "中华", "东里", "留营", "联盟", "合作", "宁安", "革新", "天山",
+    "建北", "青园", "广安", "育才", "谈固", "东华", "西里", "维明", "长兴", "振头", "苑东", "东海",
+    "宋营", "汇通", "新石", "红旗", "槐底", "胜利", "和平", "塔坛", "方村", "建通", "中华", "东里",
+    "留营", "联盟", "合作", "宁安", "革新", "天山",
 ];
 const COMMUNITY_PREFIXES: &[&str] = &[
-    "翠屏", "和苑", "新华", "光华", "建华", "民族", "青年", "长青", "丰收", "红星", "水源",
-    "西营", "东风", "安康", "盛世", "富强", "华夏", "朝阳", "向阳", "金马", "银河", "槐北",
-    "槐安", "谈北", "天苑", "柏林", "中山", "平安", "体育", "文化", "师范", "电业", "铁道",
-    "邮电", "棉纺", "石岗", "北焦", "南高", "彭后", "义堂",
+    "翠屏", "和苑", "新华", "光华", "建华", "民族", "青年", "长青", "丰收", "红星", "水源", "西营",
+    "东风", "安康", "盛世", "富强", "华夏", "朝阳", "向阳", "金马", "银河", "槐北", "槐安", "谈北",
+    "天苑", "柏林", "中山", "平安", "体育", "文化", "师范", "电业", "铁道", "邮电", "棉纺", "石岗",
+    "北焦", "南高", "彭后", "义堂",
 ];
 const COMPOUND_SUFFIXES: &[&str] = &["小区", "花园", "家园", "新村", "苑"];
 const ROADS: &[&str] = &[
@@ -184,13 +184,7 @@ pub async fn generate(
             let prefix = COMMUNITY_PREFIXES
                 [(street_no * COMMUNITIES_PER_STREET + c) % COMMUNITY_PREFIXES.len()];
             let added = community(
-                &mut tx,
-                &mut ids,
-                &mut rng,
-                &mut folk,
-                street_id,
-                prefix,
-                now,
+                &mut tx, &mut ids, &mut rng, &mut folk, street_id, prefix, now,
             )
             .await?;
             sum.communities += 1;
@@ -345,10 +339,7 @@ async fn community(
         .enumerate()
         .map(|(i, id)| {
             let (name, address) = match COMPOUND_SUFFIXES.get(i) {
-                Some(s) => (
-                    format!("{prefix}{s}"),
-                    format!("{road}{}号", 10 + i * 20),
-                ),
+                Some(s) => (format!("{prefix}{s}"), format!("{road}{}号", 10 + i * 20)),
                 None => {
                     let n = 100 + i * 12;
                     (format!("{road}{n}号院"), format!("{road}{n}号"))
@@ -367,7 +358,14 @@ async fn community(
     load(
         tx,
         "compounds",
-        &["id", "street_id", "community_id", "name", "address", "created_at"],
+        &[
+            "id",
+            "street_id",
+            "community_id",
+            "name",
+            "address",
+            "created_at",
+        ],
         compounds,
     )
     .await?;

@@ -118,7 +118,10 @@ fn place_specials(layout: &Layout) -> Result<Vec<(usize, &'static str)>, String>
 
 /// A building head for every building: Master Du in his, elsewhere a party member of
 /// working or early retirement age, or else any adult of that age.
-pub(super) fn building_heads(layout: &Layout, households: &[HouseholdPlan]) -> Vec<Option<(usize, usize)>> {
+pub(super) fn building_heads(
+    layout: &Layout,
+    households: &[HouseholdPlan],
+) -> Vec<Option<(usize, usize)>> {
     (0..layout.buildings.len())
         .map(|b| {
             let mine: Vec<usize> = layout.slots_of(b).collect();

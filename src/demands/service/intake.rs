@@ -3,7 +3,7 @@
 use crate::auth::Role;
 use crate::db::{Exec, Q, Tx};
 use crate::roster::ids::Phone;
-use crate::roster::store as roster;
+use crate::roster::store::{self as roster, Place};
 use crate::tr;
 use crate::web::error::{ApiError, ApiResult};
 
@@ -250,6 +250,8 @@ async fn origin(tx: &mut impl Exec, ctx: &Ctx<'_>, n: &NewDemand) -> ApiResult<O
         o.name = Some(r.name);
         o.phone = r.phone;
     }
+    // Where the roster puts it (street, community): known once a household or building is.
+    let mut found: Option<Place> = None;
     if let Some(hid) = household_id {
         let h = roster::household_place(tx, hid)
             .await?
@@ -258,8 +260,18 @@ async fn origin(tx: &mut impl Exec, ctx: &Ctx<'_>, n: &NewDemand) -> ApiResult<O
             return Err(unknown("household_id", "demand.place.household"));
         }
         community_id = Some(h.community_id);
-        building_id = Some(h.building_id);
         o.household_id = Some(hid);
+        if building_id.is_some_and(|b| b != h.building_id) {
+            return Err(unknown("building_id", "demand.place.building"));
+        }
+        // The household's building and grid came with it.
+        building_id = None;
+        o.building_id = Some(h.building_id);
+        o.grid_id = h.grid_id;
+        found = Some(Place {
+            street_id: h.street_id,
+            community_id: h.community_id,
+        });
     }
     if let Some(bid) = building_id {
         let b = roster::building_place(tx, bid)
@@ -271,6 +283,10 @@ async fn origin(tx: &mut impl Exec, ctx: &Ctx<'_>, n: &NewDemand) -> ApiResult<O
         community_id = Some(b.community_id);
         o.building_id = Some(bid);
         o.grid_id = b.grid_id;
+        found = Some(Place {
+            street_id: b.street_id,
+            community_id: b.community_id,
+        });
     }
     // The caller's own community unless they sit above communities.
     let own = match a.role {
@@ -282,9 +298,10 @@ async fn origin(tx: &mut impl Exec, ctx: &Ctx<'_>, n: &NewDemand) -> ApiResult<O
         (Some(c), _) => Some(c),
         (None, found) => found,
     };
-    let place = match community {
-        Some(c) => roster::community_place(tx, c).await?,
-        None => None,
+    let place = match (community, found) {
+        (Some(c), Some(f)) if f.community_id == c => Some(f),
+        (Some(c), _) => roster::community_place(tx, c).await?,
+        (None, _) => None,
     }
     .ok_or_else(|| unknown("community_id", "demand.place.community"))?;
     if a.role == Role::Street && a.street_id != Some(place.street_id) {
