@@ -144,12 +144,21 @@ impl Flag {
     /// Which demands are due for this flag at `$1`.
     fn condition(self) -> &'static str {
         match self {
-            Flag::Accept => "status = 'submitted' AND accept_due_at < $1",
+            // Community by community through the partial indexes of open demands (and of
+            // feedback awaiting a rating): they hold only those, so the scan costs what is
+            // open, never the history.
+            Flag::Accept => {
+                "status = 'submitted' AND community_id IN (SELECT id FROM communities) \
+                 AND accept_due_at < $1"
+            }
             Flag::Feedback => {
                 "status IN ('submitted', 'accepted', 'dispatched', 'in_progress', 'resolved') \
-                 AND feedback_due_at < $1"
+                 AND community_id IN (SELECT id FROM communities) AND feedback_due_at < $1"
             }
-            Flag::Rating => "status = 'feedback_given' AND feedback_at < $2",
+            Flag::Rating => {
+                "status = 'feedback_given' AND community_id IN (SELECT id FROM communities) \
+                 AND feedback_at < $2"
+            }
         }
     }
 
@@ -243,7 +252,8 @@ async fn auto_close(st: &AppState, now: Millis) -> DbResult<usize> {
     loop {
         let mut tx = st.db.begin().await?;
         let ids: Vec<(i64,)> = Q::new(
-            "SELECT id FROM demands WHERE status = 'feedback_given' AND feedback_at <= $1 \
+            "SELECT id FROM demands WHERE status = 'feedback_given' \
+             AND community_id IN (SELECT id FROM communities) AND feedback_at <= $1 \
              ORDER BY id LIMIT $2",
         )
         .bind(now - policy.rating_window)
