@@ -28,7 +28,14 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// What a batched write leaves to do once its batch has committed: answer its caller.
 type Answer = Box<dyn FnOnce() + Send>;
 /// A write: runs in the batch's transaction, says whether it succeeded, and how to answer.
-type Job = Box<dyn for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, (bool, Answer)> + Send>;
+type Run = Box<dyn for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, (bool, Answer)> + Send>;
+
+struct Job {
+    run: Run,
+    /// The write keeps to itself: when it fails it has taken back all it wrote, so the
+    /// batch needs no savepoint around it.
+    atomic: bool,
+}
 
 /// Runs writes, batching their commits where the engine gains by it.
 #[derive(Clone, Debug)]
@@ -61,6 +68,27 @@ impl Writer {
         E: From<DbError> + Send + 'static,
         F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, E>> + Send + 'static,
     {
+        self.enqueue(f, false).await
+    }
+
+    /// Like [`write`](Self::write), for a write that, when it fails, has itself taken back
+    /// everything it wrote (on SQLite: it runs inside a savepoint of its own). The batch
+    /// then spends no round trip on a savepoint around it.
+    pub async fn write_atomic<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, E>> + Send + 'static,
+    {
+        self.enqueue(f, true).await
+    }
+
+    async fn enqueue<T, E, F>(&self, f: F, atomic: bool) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, E>> + Send + 'static,
+    {
         let Some(queue) = &self.queue else {
             let mut tx = self.db.begin().await?;
             let v = f(&mut tx).await?;
@@ -68,16 +96,19 @@ impl Writer {
             return Ok(v);
         };
         let (answer, answered) = oneshot::channel::<Result<T, E>>();
-        let job: Job = Box::new(move |tx| {
-            Box::pin(async move {
-                let out = f(tx).await;
-                let ok = out.is_ok();
-                let reply: Answer = Box::new(move || {
-                    let _ = answer.send(out);
-                });
-                (ok, reply)
-            })
-        });
+        let job = Job {
+            run: Box::new(move |tx| {
+                Box::pin(async move {
+                    let out = f(tx).await;
+                    let ok = out.is_ok();
+                    let reply: Answer = Box::new(move || {
+                        let _ = answer.send(out);
+                    });
+                    (ok, reply)
+                })
+            }),
+            atomic,
+        };
         let gone = || E::from(DbError::Other(sqlx::Error::WorkerCrashed));
         queue.send(job).await.map_err(|_| gone())?;
         // Dropped unanswered: the batch could not begin or commit.
@@ -103,10 +134,15 @@ async fn commit_batch(db: &Db, batch: Vec<Job>) -> Result<(), DbError> {
     // One round trip between two writes: the end of one savepoint and the start of the next.
     let mut open = false;
     for job in batch {
-        boundary(&mut tx, open, true).await?;
-        open = true;
-        let (ok, answer) = job(&mut tx).await;
-        if !ok {
+        if job.atomic {
+            boundary(&mut tx, open, false).await?;
+            open = false;
+        } else {
+            boundary(&mut tx, open, true).await?;
+            open = true;
+        }
+        let (ok, answer) = (job.run)(&mut tx).await;
+        if !ok && !job.atomic {
             Q::new("ROLLBACK TO SAVEPOINT w").execute(&mut tx).await?;
         }
         if ok {

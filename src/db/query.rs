@@ -176,16 +176,11 @@ impl Q {
     }
 }
 
-/// SQLite: when the placeholders are exactly `$1`, `$2`, … `$n`, each once and in order,
-/// they become anonymous `?`s. sqlx binds a named parameter by asking SQLite for its name,
-/// which walks a list: binding `n` of them costs `n²`, noticeable in the rollups' upsert of
-/// 150 arguments on every write. Text in quotes is left alone.
-fn positional(sql: AssertSqlSafe<Cow<'static, str>>) -> AssertSqlSafe<Cow<'static, str>> {
-    const WORTH_IT: usize = 24;
-    let text: &str = &sql.0;
-    let bytes = text.as_bytes();
-    let mut spots = Vec::new();
-    let (mut i, mut quoted, mut expected) = (0, false, 1usize);
+/// The `$n` placeholders of `sql` outside quoted text: (byte offset, length, n).
+fn placeholders(sql: &str) -> Vec<(usize, usize, usize)> {
+    let bytes = sql.as_bytes();
+    let mut found = Vec::new();
+    let (mut i, mut quoted) = (0, false);
     while i < bytes.len() {
         match bytes[i] {
             b'\'' => quoted = !quoted,
@@ -195,12 +190,8 @@ fn positional(sql: AssertSqlSafe<Cow<'static, str>>) -> AssertSqlSafe<Cow<'stati
                     .take_while(|b| b.is_ascii_digit())
                     .count();
                 if digits > 0 {
-                    let n: usize = text[i + 1..i + 1 + digits].parse().unwrap_or(0);
-                    if n != expected {
-                        return sql;
-                    }
-                    expected += 1;
-                    spots.push((i, digits + 1));
+                    let n = sql[i + 1..i + 1 + digits].parse().unwrap_or(0);
+                    found.push((i, digits + 1, n));
                     i += digits;
                 }
             }
@@ -208,18 +199,49 @@ fn positional(sql: AssertSqlSafe<Cow<'static, str>>) -> AssertSqlSafe<Cow<'stati
         }
         i += 1;
     }
-    if spots.len() < WORTH_IT {
+    found
+}
+
+/// SQLite: when the placeholders are exactly `$1`, `$2`, … `$n`, each once and in order,
+/// they become anonymous `?`s. sqlx binds a named parameter by asking SQLite for its name,
+/// which walks a list: binding `n` of them costs `n²`, noticeable in the rollups' upsert of
+/// 150 arguments on every write. Text in quotes is left alone.
+fn positional(sql: AssertSqlSafe<Cow<'static, str>>) -> AssertSqlSafe<Cow<'static, str>> {
+    const WORTH_IT: usize = 24;
+    let text: &str = &sql.0;
+    let spots = placeholders(text);
+    if spots.len() < WORTH_IT || spots.iter().enumerate().any(|(i, s)| s.2 != i + 1) {
         return sql;
     }
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
-    for (at, len) in spots {
+    for (at, len, _) in spots {
         out.push_str(&text[last..at]);
         out.push('?');
         last = at + len;
     }
     out.push_str(&text[last..]);
     AssertSqlSafe(Cow::Owned(out))
+}
+
+impl Q {
+    /// Appends another statement (after `;`) with its arguments, its placeholders moved
+    /// past this one's: several statements in one round trip, where the engine runs them
+    /// (SQLite; PostgreSQL takes one statement with arguments at a time).
+    pub fn then(mut self, other: Q) -> Q {
+        let offset = self.args.len();
+        let sql = self.sql.to_mut();
+        sql.push_str(";\n");
+        let mut last = 0;
+        for (at, len, n) in placeholders(&other.sql) {
+            sql.push_str(&other.sql[last..at]);
+            sql.push_str(&format!("${}", n + offset));
+            last = at + len;
+        }
+        sql.push_str(&other.sql[last..]);
+        self.args.extend(other.args);
+        self
+    }
 }
 
 #[cfg(test)]
@@ -245,5 +267,19 @@ mod tests {
         assert_eq!(rewrite(&repeated), repeated);
         assert_eq!(rewrite("SELECT $2, $1"), "SELECT $2, $1");
         assert_eq!(rewrite("SELECT $1, $2"), "SELECT $1, $2");
+    }
+
+    #[test]
+    fn statements_joined_keep_their_own_arguments() {
+        let a = Q::new("INSERT INTO t VALUES ($1, $2, $1)").bind(1).bind(2);
+        let b = Q::new("UPDATE u SET x = $2 WHERE y = $1 AND z = '$1'")
+            .bind(3)
+            .bind(4);
+        let q = a.then(b);
+        assert_eq!(
+            q.sql(),
+            "INSERT INTO t VALUES ($1, $2, $1);\nUPDATE u SET x = $4 WHERE y = $3 AND z = '$1'"
+        );
+        assert_eq!(q.args.len(), 4);
     }
 }

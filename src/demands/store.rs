@@ -178,30 +178,52 @@ pub struct NewEvent<'a> {
 }
 
 pub async fn append_event(ex: &mut impl Exec, e: NewEvent<'_>) -> DbResult<i64> {
-    Q::new(
+    let mut q = event_insert(e, None);
+    q.push(" RETURNING id");
+    q.insert_id(ex).await
+}
+
+/// The INSERT of a timeline entry. `demand_id`, when given, is SQL that
+/// gives the demand's id in place of the row's (a demand inserted by the statement before).
+pub fn event_insert(e: NewEvent<'_>, demand_id: Option<&str>) -> Q {
+    let mut q = Q::new(
         "INSERT INTO demand_events (demand_id, street_id, community_id, at, actor_id, actor_name, \
-         actor_role, action, from_status, to_status, level, note, data) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-    )
-    .bind(e.demand.id)
-    .bind(e.demand.street_id)
-    .bind(e.demand.community_id)
-    .bind(e.at)
-    .bind(e.actor.user_ref())
-    .bind(e.actor.display_name.as_str())
-    .bind(if e.actor.is_system() {
-        "system"
-    } else {
-        e.actor.role.as_str()
-    })
-    .bind(e.action.as_str())
-    .bind(e.from.map(Status::as_str))
-    .bind(e.to.as_str())
-    .bind(e.level.as_str())
-    .bind(e.note)
-    .bind(e.data)
-    .insert_id(ex)
-    .await
+         actor_role, action, from_status, to_status, level, note, data) VALUES (",
+    );
+    match demand_id {
+        Some(sql) => q.push(sql),
+        None => q.push_bind(e.demand.id),
+    };
+    q.push(", ")
+        .push_bind(e.demand.street_id)
+        .push(", ")
+        .push_bind(e.demand.community_id)
+        .push(", ")
+        .push_bind(e.at)
+        .push(", ")
+        .push_bind(e.actor.user_ref())
+        .push(", ")
+        .push_bind(e.actor.display_name.as_str())
+        .push(", ")
+        .push_bind(if e.actor.is_system() {
+            "system"
+        } else {
+            e.actor.role.as_str()
+        })
+        .push(", ")
+        .push_bind(e.action.as_str())
+        .push(", ")
+        .push_bind(e.from.map(Status::as_str))
+        .push(", ")
+        .push_bind(e.to.as_str())
+        .push(", ")
+        .push_bind(e.level.as_str())
+        .push(", ")
+        .push_bind(e.note)
+        .push(", ")
+        .push_bind(e.data)
+        .push(")");
+    q
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -120,3 +120,77 @@ async fn many_concurrent_intakes_are_all_stored_once() {
         "one intake event for each stored demand, none for the refused"
     );
 }
+
+#[tokio::test]
+async fn an_intake_refused_by_the_database_half_way_leaves_nothing_and_the_others_commit() {
+    let app = TestApp::new().await;
+    let staff = app.login("staff").await;
+    let hh = app.household_in_grid(2).await;
+    // The database refuses the timeline entry of visits: their demand row is already
+    // written by then, and must go again.
+    let mut c = app.state.db.conn().await.unwrap();
+    match app.state.db.engine() {
+        linli::db::Engine::Sqlite => {
+            Q::new(
+                "CREATE TRIGGER refuse_visits BEFORE INSERT ON demand_events \
+                 WHEN NEW.data LIKE '%visit%' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+            )
+            .execute(&mut c)
+            .await
+            .unwrap();
+        }
+        linli::db::Engine::Postgres => {
+            Q::new(
+                "CREATE FUNCTION refuse_visits() RETURNS trigger AS $f$ BEGIN \
+                 IF NEW.data->>'channel' = 'visit' THEN RAISE EXCEPTION 'refused'; END IF; \
+                 RETURN NEW; END $f$ LANGUAGE plpgsql",
+            )
+            .execute(&mut c)
+            .await
+            .unwrap();
+            Q::new(
+                "CREATE TRIGGER refuse_visits BEFORE INSERT ON demand_events FOR EACH ROW \
+                 EXECUTE FUNCTION refuse_visits()",
+            )
+            .execute(&mut c)
+            .await
+            .unwrap();
+        }
+    }
+    drop(c);
+    let visits_counted = "SELECT CAST(COALESCE(SUM(received), 0) AS BIGINT) FROM demand_rollups \
+                          WHERE grain = 'day' AND dim = 'channel' AND k = 'visit'";
+    let counted_before = app.scalar(visits_counted).await;
+    let before = app.scalar("SELECT COUNT(*) FROM demands").await;
+    let mut futures = Vec::new();
+    for i in 0..30 {
+        let channel = if i % 5 == 0 { "visit" } else { "phone" };
+        futures.push(staff.post(
+            "/api/v1/demands",
+            serde_json::json!({"channel": channel, "household_id": hh, "category": "water", "description": format!("漏水 {i}")}),
+        ));
+    }
+    let results = futures_util::future::join_all(futures).await;
+    for (i, r) in results.iter().enumerate() {
+        assert_eq!(r.status == 201, i % 5 != 0, "intake {i}: {}", r.status);
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM demands").await,
+        before + 24
+    );
+    assert_eq!(
+        app.scalar_with(
+            "SELECT COUNT(*) FROM demands WHERE channel = 'visit' AND id > $1",
+            0_i64
+        )
+        .await,
+        app.scalar("SELECT COUNT(*) FROM demand_events e JOIN demands d ON d.id = e.demand_id WHERE e.action = 'intake' AND d.channel = 'visit'")
+            .await,
+        "no visit demand without its timeline"
+    );
+    assert_eq!(
+        app.scalar(visits_counted).await,
+        counted_before,
+        "the refused intakes were not counted"
+    );
+}

@@ -128,9 +128,10 @@ pub async fn create_demand(
         service::intake::prepare(&mut c, &ctx, n).await?
     };
     let who = actor.clone();
+    // `record` keeps each intake inside a savepoint of its own (see there).
     let row = st
         .writer
-        .write(move |tx| {
+        .write_atomic(move |tx| {
             Box::pin(async move {
                 let ctx = Ctx {
                     actor: &who,

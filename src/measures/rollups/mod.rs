@@ -187,6 +187,15 @@ pub async fn apply(
     before: Option<&DemandRow>,
     after: Option<&DemandRow>,
 ) -> DbResult<()> {
+    if let Some(q) = upsert(before, after) {
+        q.execute(tx).await?;
+    }
+    Ok(())
+}
+
+/// The statement that applies a demand's change to the rollups (none when nothing
+/// counted changes).
+pub fn upsert(before: Option<&DemandRow>, after: Option<&DemandRow>) -> Option<Q> {
     let mut changes: Vec<(Grain, Dim, Slot, Share)> = Vec::with_capacity(12);
     for (grain, dim) in GRAINS.into_iter().flat_map(|g| DIMS.map(|d| (g, d))) {
         let old = before.map(|d| (slot(grain, dim, d), Share::of(d)));
@@ -209,7 +218,7 @@ pub async fn apply(
         }
     }
     if changes.is_empty() {
-        return Ok(());
+        return None;
     }
     // Each (dimension, key) appears once: PostgreSQL refuses to update a row twice in one
     // statement, and a moved demand leaves one slot for another in the same dimension.
@@ -242,8 +251,7 @@ pub async fn apply(
         }
         q.push(&format!("{c} = demand_rollups.{c} + excluded.{c}"));
     }
-    q.execute(tx).await?;
-    Ok(())
+    Some(q)
 }
 
 /// Where a demand is counted under one grain and dimension: (community, street, key,
@@ -286,17 +294,37 @@ pub async fn rebuild(tx: &mut Tx) -> DbResult<u64> {
         .collect::<Vec<_>>()
         .join(", ");
     let cols = COLUMNS.join(", ");
+    // SQLite groups by sorting, and a sort of the whole table spills out of memory at city
+    // scale: there it goes community by community (each sort fits in memory). PostgreSQL
+    // hashes the groups in one pass.
+    let communities: Vec<Option<i64>> = match tx {
+        Tx::Sqlite(_) => Q::new("SELECT id FROM communities ORDER BY id")
+            .fetch_all::<(i64,)>(tx)
+            .await?
+            .into_iter()
+            .map(|(c,)| Some(c))
+            .collect(),
+        Tx::Postgres(_) => vec![None],
+    };
     let mut n = 0;
-    for dim in DIMS {
-        n += Q::new(format!(
-            "INSERT INTO demand_rollups (community_id, grain, dim, k, bucket, street_id, {cols}) \
-             SELECT d.community_id, 'day', '{name}', {key}, {day}, MIN(d.street_id), {sums} \
-             FROM demands d GROUP BY d.community_id, {key}, {day}",
-            name = dim.as_str(),
-            key = dim.sql(),
-        ))
-        .execute(tx)
-        .await?;
+    for community in communities {
+        for dim in DIMS {
+            let mut q = Q::new(format!(
+                "INSERT INTO demand_rollups (community_id, grain, dim, k, bucket, street_id, \
+                 {cols}) SELECT d.community_id, 'day', '{name}', {key}, {day}, MIN(d.street_id), \
+                 {sums} FROM demands d WHERE 1 = 1",
+                name = dim.as_str(),
+                key = dim.sql(),
+            ));
+            if let Some(c) = community {
+                q.push(" AND d.community_id = ").push_bind(c);
+            }
+            q.push(&format!(
+                " GROUP BY d.community_id, {key}, {day}",
+                key = dim.sql()
+            ));
+            n += q.execute(tx).await?;
+        }
     }
     let added = COLUMNS
         .iter()
