@@ -248,16 +248,13 @@ pub async fn lists(
                 .to_string(),
         ),
         (
-            "community list, water, closed".to_string(),
+            "community list, closed".to_string(),
             staff,
             ListQuery {
                 status: Some("closed".into()),
-                category: Some("water".into()),
                 ..Default::default()
             },
-            format!(
-                "d.community_id = {community} AND d.status = 'closed' AND d.category = 'water'"
-            ),
+            format!("d.community_id = {community} AND d.status = 'closed'"),
         ),
     ];
     let mut rows = Vec::new();
