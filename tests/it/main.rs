@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod demands_loop;
 mod export;
+mod generate;
 mod jobs;
 mod nodes;
 mod outage;
