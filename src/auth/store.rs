@@ -137,14 +137,30 @@ pub async fn count_demo_passwords(ex: &mut impl Exec) -> DbResult<i64> {
     )
 }
 
-/// The caller behind a token hash, if the token is live and the account active.
+/// An account with one of its links per row (its household, a grid it works, a team it
+/// belongs to), as the one-query token lookup returns it.
+#[derive(sqlx::FromRow)]
+struct LinkedUserRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    link_household: Option<i64>,
+    link_grid: Option<i64>,
+    link_team: Option<i64>,
+}
+
+/// The caller behind a token hash, if the token is live and the account active: account,
+/// household, grids and teams in one query (every API request asks it).
 pub async fn actor_for_token(
     ex: &mut impl Exec,
     token_hash: &str,
     now: Millis,
 ) -> DbResult<Option<Actor>> {
-    let row = Q::new(format!(
-        "SELECT {} FROM users u JOIN tokens t ON t.user_id = u.id \
+    let rows: Vec<LinkedUserRow> = Q::new(format!(
+        "SELECT {}, (SELECT r.household_id FROM residents r WHERE r.id = u.resident_id) \
+         AS link_household, g.id AS link_grid, tm.team_id AS link_team \
+         FROM users u JOIN tokens t ON t.user_id = u.id \
+         LEFT JOIN grids g ON g.worker_user_id = u.id AND u.role = 'grid_worker' \
+         LEFT JOIN team_members tm ON tm.user_id = u.id \
          WHERE t.token_hash = $1 AND t.kind <> 'web' AND t.revoked_at IS NULL \
          AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.active = TRUE",
         USER_COLUMNS
@@ -155,12 +171,21 @@ pub async fn actor_for_token(
     ))
     .bind(token_hash)
     .bind(now)
-    .fetch_optional::<UserRow>(ex)
+    .fetch_all(ex)
     .await?;
-    match row {
-        Some(u) => Ok(Some(actor_of(ex, u).await?)),
-        None => Ok(None),
-    }
+    let household = rows.iter().find_map(|r| r.link_household);
+    let ids = |f: fn(&LinkedUserRow) -> Option<i64>| -> Vec<i64> {
+        let mut v: Vec<i64> = rows.iter().filter_map(f).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let grids = ids(|r| r.link_grid);
+    let teams = ids(|r| r.link_team);
+    Ok(rows
+        .into_iter()
+        .next()
+        .map(|r| actor_from(r.user, household, grids, teams)))
 }
 
 #[derive(sqlx::FromRow)]
@@ -222,14 +247,20 @@ pub async fn actor_of(ex: &mut impl Exec, u: UserRow) -> DbResult<Actor> {
         v.sort_unstable();
         v
     };
-    let household_id = of("h").first().copied();
-    let grid_ids = of("g");
-    let team_ids = of("t");
-    Ok(Actor {
+    Ok(actor_from(u, of("h").first().copied(), of("g"), of("t")))
+}
+
+fn actor_from(
+    u: UserRow,
+    household_id: Option<i64>,
+    grid_ids: Vec<i64>,
+    team_ids: Vec<i64>,
+) -> Actor {
+    Actor {
         user_id: u.id,
         username: u.username,
         display_name: u.display_name,
-        role,
+        role: Role::parse(&u.role).unwrap_or(Role::Resident),
         street_id: u.street_id,
         community_id: u.community_id,
         unit_id: u.unit_id,
@@ -237,5 +268,5 @@ pub async fn actor_of(ex: &mut impl Exec, u: UserRow) -> DbResult<Actor> {
         household_id,
         grid_ids,
         team_ids,
-    })
+    }
 }
