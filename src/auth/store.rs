@@ -138,7 +138,7 @@ pub async fn count_demo_passwords(ex: &mut impl Exec) -> DbResult<i64> {
 }
 
 /// An account with one of its links per row (its household, a grid it works, a team it
-/// belongs to), as the one-query token lookup returns it.
+/// belongs to): the users columns, then [`LINKS`], from `users u` joined by [`LINK_JOINS`].
 #[derive(sqlx::FromRow)]
 struct LinkedUserRow {
     #[sqlx(flatten)]
@@ -146,6 +146,36 @@ struct LinkedUserRow {
     link_household: Option<i64>,
     link_grid: Option<i64>,
     link_team: Option<i64>,
+}
+
+const LINKS: &str = "(SELECT r.household_id FROM residents r WHERE r.id = u.resident_id) \
+    AS link_household, g.id AS link_grid, tm.team_id AS link_team";
+const LINK_JOINS: &str = "LEFT JOIN grids g ON g.worker_user_id = u.id AND u.role = 'grid_worker' \
+    LEFT JOIN team_members tm ON tm.user_id = u.id";
+
+/// The users columns with the alias `u.`.
+fn user_columns() -> String {
+    USER_COLUMNS
+        .split(", ")
+        .map(|c| format!("u.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The caller from an account's rows of links (none: no account).
+fn actor_from_rows(rows: Vec<LinkedUserRow>) -> Option<Actor> {
+    let household = rows.iter().find_map(|r| r.link_household);
+    let ids = |f: fn(&LinkedUserRow) -> Option<i64>| -> Vec<i64> {
+        let mut v: Vec<i64> = rows.iter().filter_map(f).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let grids = ids(|r| r.link_grid);
+    let teams = ids(|r| r.link_team);
+    rows.into_iter()
+        .next()
+        .map(|r| actor_from(r.user, household, grids, teams))
 }
 
 /// The caller behind a token hash, if the token is live and the account active: account,
@@ -156,42 +186,22 @@ pub async fn actor_for_token(
     now: Millis,
 ) -> DbResult<Option<Actor>> {
     let rows: Vec<LinkedUserRow> = Q::new(format!(
-        "SELECT {}, (SELECT r.household_id FROM residents r WHERE r.id = u.resident_id) \
-         AS link_household, g.id AS link_grid, tm.team_id AS link_team \
-         FROM users u JOIN tokens t ON t.user_id = u.id \
-         LEFT JOIN grids g ON g.worker_user_id = u.id AND u.role = 'grid_worker' \
-         LEFT JOIN team_members tm ON tm.user_id = u.id \
+        "SELECT {}, {LINKS} FROM users u JOIN tokens t ON t.user_id = u.id {LINK_JOINS} \
          WHERE t.token_hash = $1 AND t.kind <> 'web' AND t.revoked_at IS NULL \
          AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.active = TRUE",
-        USER_COLUMNS
-            .split(", ")
-            .map(|c| format!("u.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        user_columns()
     ))
     .bind(token_hash)
     .bind(now)
     .fetch_all(ex)
     .await?;
-    let household = rows.iter().find_map(|r| r.link_household);
-    let ids = |f: fn(&LinkedUserRow) -> Option<i64>| -> Vec<i64> {
-        let mut v: Vec<i64> = rows.iter().filter_map(f).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    let grids = ids(|r| r.link_grid);
-    let teams = ids(|r| r.link_team);
-    Ok(rows
-        .into_iter()
-        .next()
-        .map(|r| actor_from(r.user, household, grids, teams)))
+    Ok(actor_from_rows(rows))
 }
 
 #[derive(sqlx::FromRow)]
 struct WebSessionRow {
     #[sqlx(flatten)]
-    user: UserRow,
+    linked: LinkedUserRow,
     last_seen_at: Millis,
 }
 
@@ -203,51 +213,33 @@ pub async fn actor_for_web_session(
     now: Millis,
     idle_cutoff: Millis,
 ) -> DbResult<Option<(Actor, Millis)>> {
-    let row = Q::new(format!(
-        "SELECT {}, t.last_seen_at FROM users u JOIN tokens t ON t.user_id = u.id \
-         WHERE t.token_hash = $1 AND t.kind = 'web' AND t.revoked_at IS NULL \
+    let rows: Vec<WebSessionRow> = Q::new(format!(
+        "SELECT {}, {LINKS}, t.last_seen_at FROM users u JOIN tokens t ON t.user_id = u.id \
+         {LINK_JOINS} WHERE t.token_hash = $1 AND t.kind = 'web' AND t.revoked_at IS NULL \
          AND t.expires_at > $2 AND t.last_seen_at > $3 AND u.active = TRUE",
-        USER_COLUMNS
-            .split(", ")
-            .map(|c| format!("u.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        user_columns()
     ))
     .bind(token_hash)
     .bind(now)
     .bind(idle_cutoff)
-    .fetch_optional::<WebSessionRow>(ex)
+    .fetch_all(ex)
     .await?;
-    match row {
-        Some(r) => Ok(Some((actor_of(ex, r.user).await?, r.last_seen_at))),
-        None => Ok(None),
-    }
+    let Some(seen) = rows.first().map(|r| r.last_seen_at) else {
+        return Ok(None);
+    };
+    Ok(actor_from_rows(rows.into_iter().map(|r| r.linked).collect()).map(|a| (a, seen)))
 }
 
 /// Builds the caller from an account: their household, grids and teams.
 pub async fn actor_of(ex: &mut impl Exec, u: UserRow) -> DbResult<Actor> {
-    let role = Role::parse(&u.role).unwrap_or(Role::Resident);
-    // Household, grids and teams in one round trip.
-    let links: Vec<(String, Option<i64>)> = Q::new(
-        "SELECT 'h', household_id FROM residents WHERE id = $2 \
-         UNION ALL SELECT 'g', id FROM grids WHERE worker_user_id = $1 AND $3 \
-         UNION ALL SELECT 't', team_id FROM team_members WHERE user_id = $1",
-    )
+    let rows: Vec<LinkedUserRow> = Q::new(format!(
+        "SELECT {}, {LINKS} FROM users u {LINK_JOINS} WHERE u.id = $1",
+        user_columns()
+    ))
     .bind(u.id)
-    .bind(u.resident_id)
-    .bind(role == Role::GridWorker)
     .fetch_all(ex)
     .await?;
-    let of = |kind: &str| -> Vec<i64> {
-        let mut v: Vec<i64> = links
-            .iter()
-            .filter(|(k, _)| k == kind)
-            .filter_map(|(_, id)| *id)
-            .collect();
-        v.sort_unstable();
-        v
-    };
-    Ok(actor_from(u, of("h").first().copied(), of("g"), of("t")))
+    Ok(actor_from_rows(rows).unwrap_or_else(|| actor_from(u, None, Vec::new(), Vec::new())))
 }
 
 fn actor_from(
