@@ -11,6 +11,7 @@
 //! flushes them together itself, so there the writer simply runs each write in its own
 //! transaction.
 
+use std::any::{Any, TypeId};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -26,15 +27,45 @@ const QUEUE: usize = 4_096;
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// What a batched write leaves to do once its batch has committed: answer its caller.
-type Answer = Box<dyn FnOnce() + Send>;
+pub type Answer = Box<dyn FnOnce() + Send>;
 /// A write: runs in the batch's transaction, says whether it succeeded, and how to answer.
 type Run = Box<dyn for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, (bool, Answer)> + Send>;
 
-struct Job {
-    run: Run,
-    /// The write keeps to itself: when it fails it has taken back all it wrote, so the
-    /// batch needs no savepoint around it.
-    atomic: bool,
+/// Writes of one kind that go faster together than one by one (one call to the database
+/// for many of them, say). Each carries its own way to answer its caller.
+pub trait Grouped: Sized + Send + 'static {
+    /// Runs these writes in the batch's transaction. A write that fails must have taken
+    /// back all it wrote and be answered here, at once, with its error; the answers of
+    /// those that succeeded are returned, to be given once the batch has committed.
+    fn run(tx: &mut Tx, items: Vec<Self>) -> BoxFuture<'_, Result<Vec<Answer>, DbError>>;
+}
+
+type RunGroup =
+    for<'t> fn(&'t mut Tx, Vec<Box<dyn Any + Send>>) -> BoxFuture<'t, Result<Vec<Answer>, DbError>>;
+
+fn run_erased<G: Grouped>(
+    tx: &mut Tx,
+    items: Vec<Box<dyn Any + Send>>,
+) -> BoxFuture<'_, Result<Vec<Answer>, DbError>> {
+    let items = items
+        .into_iter()
+        .filter_map(|b| b.downcast::<G>().ok().map(|g| *g))
+        .collect();
+    G::run(tx, items)
+}
+
+/// A batch's writes of one kind: the kind, how to run them, the writes.
+type Group = (TypeId, RunGroup, Vec<Box<dyn Any + Send>>);
+
+enum Job {
+    /// A write of its own, inside a savepoint of its own.
+    One(Run),
+    /// A write run together with the others of its kind in the batch.
+    Grouped {
+        kind: TypeId,
+        item: Box<dyn Any + Send>,
+        run: RunGroup,
+    },
 }
 
 /// Runs writes, batching their commits where the engine gains by it.
@@ -59,31 +90,14 @@ impl Writer {
         Writer { db, queue }
     }
 
+    pub fn engine(&self) -> super::Engine {
+        self.db.engine()
+    }
+
     /// Runs `f` in a write transaction and returns its result once that transaction has
     /// committed durably. If `f` fails, nothing it wrote is kept. If the commit fails,
     /// the caller gets a "database unavailable" error and nothing was written.
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
-    where
-        T: Send + 'static,
-        E: From<DbError> + Send + 'static,
-        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, E>> + Send + 'static,
-    {
-        self.enqueue(f, false).await
-    }
-
-    /// Like [`write`](Self::write), for a write that, when it fails, has itself taken back
-    /// everything it wrote (on SQLite: it runs inside a savepoint of its own). The batch
-    /// then spends no round trip on a savepoint around it.
-    pub async fn write_atomic<T, E, F>(&self, f: F) -> Result<T, E>
-    where
-        T: Send + 'static,
-        E: From<DbError> + Send + 'static,
-        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, E>> + Send + 'static,
-    {
-        self.enqueue(f, true).await
-    }
-
-    async fn enqueue<T, E, F>(&self, f: F, atomic: bool) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
@@ -96,23 +110,42 @@ impl Writer {
             return Ok(v);
         };
         let (answer, answered) = oneshot::channel::<Result<T, E>>();
-        let job = Job {
-            run: Box::new(move |tx| {
-                Box::pin(async move {
-                    let out = f(tx).await;
-                    let ok = out.is_ok();
-                    let reply: Answer = Box::new(move || {
-                        let _ = answer.send(out);
-                    });
-                    (ok, reply)
-                })
-            }),
-            atomic,
-        };
+        let job = Job::One(Box::new(move |tx| {
+            Box::pin(async move {
+                let out = f(tx).await;
+                let ok = out.is_ok();
+                let reply: Answer = Box::new(move || {
+                    let _ = answer.send(out);
+                });
+                (ok, reply)
+            })
+        }));
         let gone = || E::from(DbError::Other(sqlx::Error::WorkerCrashed));
         queue.send(job).await.map_err(|_| gone())?;
         // Dropped unanswered: the batch could not begin or commit.
         answered.await.map_err(|_| gone())?
+    }
+
+    /// Hands a write to be run with the others of its kind waiting at that moment; it
+    /// answers its caller itself, only after the commit. If the batch cannot commit, the
+    /// write is dropped unanswered (its caller sees its answer channel closed).
+    pub async fn write_grouped<G: Grouped>(&self, item: G) -> Result<(), DbError> {
+        let Some(queue) = &self.queue else {
+            let mut tx = self.db.begin().await?;
+            let answers = G::run(&mut tx, vec![item]).await?;
+            tx.commit().await?;
+            answers.into_iter().for_each(|a| a());
+            return Ok(());
+        };
+        let job = Job::Grouped {
+            kind: TypeId::of::<G>(),
+            item: Box::new(item),
+            run: run_erased::<G>,
+        };
+        queue
+            .send(job)
+            .await
+            .map_err(|_| DbError::Other(sqlx::Error::WorkerCrashed))
     }
 }
 
@@ -120,6 +153,7 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
     let mut jobs: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let batch = std::mem::take(&mut jobs);
+        tracing::trace!(writes = batch.len(), "batch");
         if let Err(e) = commit_batch(&db, batch).await {
             tracing::warn!(error = %e, "a batch of writes failed to commit; its callers were told");
         }
@@ -131,18 +165,24 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
 async fn commit_batch(db: &Db, batch: Vec<Job>) -> Result<(), DbError> {
     let mut tx = db.begin().await?;
     let mut answers = Vec::with_capacity(batch.len());
+    let mut groups: Vec<Group> = Vec::new();
     // One round trip between two writes: the end of one savepoint and the start of the next.
     let mut open = false;
     for job in batch {
-        if job.atomic {
-            boundary(&mut tx, open, false).await?;
-            open = false;
-        } else {
-            boundary(&mut tx, open, true).await?;
-            open = true;
-        }
-        let (ok, answer) = (job.run)(&mut tx).await;
-        if !ok && !job.atomic {
+        let run = match job {
+            Job::One(run) => run,
+            Job::Grouped { kind, item, run } => {
+                match groups.iter_mut().find(|g| g.0 == kind) {
+                    Some(g) => g.2.push(item),
+                    None => groups.push((kind, run, vec![item])),
+                }
+                continue;
+            }
+        };
+        boundary(&mut tx, open, true).await?;
+        open = true;
+        let (ok, answer) = run(&mut tx).await;
+        if !ok {
             Q::new("ROLLBACK TO SAVEPOINT w").execute(&mut tx).await?;
         }
         if ok {
@@ -154,6 +194,9 @@ async fn commit_batch(db: &Db, batch: Vec<Job>) -> Result<(), DbError> {
     }
     if open {
         boundary(&mut tx, true, false).await?;
+    }
+    for (_, run, items) in groups {
+        answers.extend(run(&mut tx, items).await?);
     }
     tx.commit().await?;
     for a in answers {

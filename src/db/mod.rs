@@ -19,7 +19,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
-pub use query::{Arg, FromBoth, Q};
+pub use query::{Arg, FromBoth, Q, anonymous};
 
 /// Which engine a database URL selects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

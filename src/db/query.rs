@@ -116,6 +116,18 @@ impl Q {
         &self.sql
     }
 
+    /// The text and the arguments, apart (to assemble statements whose text is known).
+    pub fn into_parts(self) -> (Cow<'static, str>, Vec<Arg>) {
+        (self.sql, self.args)
+    }
+
+    pub fn from_parts(sql: impl Into<Cow<'static, str>>, args: Vec<Arg>) -> Q {
+        Q {
+            sql: sql.into(),
+            args,
+        }
+    }
+
     pub async fn fetch_all<T: FromBoth>(self, ex: &mut impl Exec) -> DbResult<Vec<T>> {
         let sql = AssertSqlSafe(self.sql);
         Ok(match ex.handle() {
@@ -208,20 +220,36 @@ fn placeholders(sql: &str) -> Vec<(usize, usize, usize)> {
 /// 150 arguments on every write. Text in quotes is left alone.
 fn positional(sql: AssertSqlSafe<Cow<'static, str>>) -> AssertSqlSafe<Cow<'static, str>> {
     const WORTH_IT: usize = 24;
-    let text: &str = &sql.0;
-    let spots = placeholders(text);
-    if spots.len() < WORTH_IT || spots.iter().enumerate().any(|(i, s)| s.2 != i + 1) {
+    let spots = placeholders(&sql.0);
+    if spots.len() < WORTH_IT {
         return sql;
+    }
+    match anonymize(&sql.0, &spots) {
+        Some(out) => AssertSqlSafe(Cow::Owned(out)),
+        None => sql,
+    }
+}
+
+/// `sql` with its placeholders `$1` … `$n` (each once and in order) as anonymous `?`s,
+/// which SQLite binds in order without asking their names; `None` when they are not so.
+/// Text in quotes is left alone.
+pub fn anonymous(sql: &str) -> Option<String> {
+    anonymize(sql, &placeholders(sql))
+}
+
+fn anonymize(text: &str, spots: &[(usize, usize, usize)]) -> Option<String> {
+    if spots.iter().enumerate().any(|(i, s)| s.2 != i + 1) {
+        return None;
     }
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for (at, len, _) in spots {
-        out.push_str(&text[last..at]);
+        out.push_str(&text[last..*at]);
         out.push('?');
         last = at + len;
     }
     out.push_str(&text[last..]);
-    AssertSqlSafe(Cow::Owned(out))
+    Some(out)
 }
 
 impl Q {
@@ -267,6 +295,11 @@ mod tests {
         assert_eq!(rewrite(&repeated), repeated);
         assert_eq!(rewrite("SELECT $2, $1"), "SELECT $2, $1");
         assert_eq!(rewrite("SELECT $1, $2"), "SELECT $1, $2");
+        assert_eq!(
+            anonymous("SELECT $1, '$2', $2").as_deref(),
+            Some("SELECT ?, '$2', ?")
+        );
+        assert_eq!(anonymous("SELECT $2, $1"), None);
     }
 
     #[test]

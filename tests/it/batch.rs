@@ -194,3 +194,113 @@ async fn an_intake_refused_by_the_database_half_way_leaves_nothing_and_the_other
         "the refused intakes were not counted"
     );
 }
+
+/// Holds the application's writer busy for a moment, so that the writes sent meanwhile
+/// wait and are then run as one batch.
+fn hold_the_writer(app: &TestApp, for_ms: u64) -> tokio::task::JoinHandle<()> {
+    let writer = app.state.writer.clone();
+    tokio::spawn(async move {
+        writer
+            .write(move |_tx| {
+                Box::pin(async move {
+                    tokio::time::sleep(std::time::Duration::from_millis(for_ms)).await;
+                    Ok::<(), DbError>(())
+                })
+            })
+            .await
+            .unwrap();
+    })
+}
+
+#[tokio::test]
+async fn intakes_written_together_are_each_answered_timed_and_counted_as_one_by_one() {
+    let app = TestApp::new().await;
+    let staff = app.login("staff").await;
+    let homes = [
+        app.household_in_grid(1).await,
+        app.household_in_grid(2).await,
+        app.household_in_grid(3).await,
+    ];
+    let last_before = app.scalar("SELECT COALESCE(MAX(id), 0) FROM demands").await;
+    let held = hold_the_writer(&app, 1_500);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    // 45 at once: more than one chunk (32 + 8 + 4 + 1), three grids, two categories, two
+    // channels, one of them refused by the database half-way through its chunk.
+    let mut c = app.state.db.conn().await.unwrap();
+    let refuse = match app.state.db.engine() {
+        linli::db::Engine::Sqlite => {
+            "CREATE TRIGGER refuse_marked BEFORE INSERT ON demand_events \
+             WHEN (SELECT description FROM demands WHERE id = NEW.demand_id) = '拒收' \
+             BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        }
+        linli::db::Engine::Postgres => "SELECT 1",
+    };
+    Q::new(refuse).execute(&mut c).await.unwrap();
+    drop(c);
+    let mut futures = Vec::new();
+    for i in 0..45_usize {
+        let description = if i == 20 {
+            "拒收".to_string()
+        } else {
+            format!("楼道灯不亮 {i}")
+        };
+        futures.push(staff.post(
+            "/api/v1/demands",
+            serde_json::json!({
+                "channel": if i % 2 == 0 { "phone" } else { "wechat" },
+                "household_id": homes[i % 3],
+                "category": if i % 3 == 0 { "water" } else { "public_facility" },
+                "description": description,
+            }),
+        ));
+    }
+    let results = futures_util::future::join_all(futures).await;
+    held.await.unwrap();
+    let sqlite = app.state.db.engine() == linli::db::Engine::Sqlite;
+    for (i, r) in results.iter().enumerate() {
+        let refused = sqlite && i == 20;
+        assert_eq!(
+            r.status == 201,
+            !refused,
+            "intake {i}: {} {}",
+            r.status,
+            r.body
+        );
+        if !refused {
+            assert_eq!(r.body["status"], "submitted", "intake {i}");
+            assert!(r.body["id"].as_i64().unwrap() > last_before);
+        }
+    }
+    let stored = if sqlite { 44 } else { 45 };
+    assert_eq!(
+        app.scalar_with("SELECT COUNT(*) FROM demands WHERE id > $1", last_before)
+            .await,
+        stored
+    );
+    assert_eq!(
+        app.scalar_with(
+            "SELECT COUNT(*) FROM demand_events WHERE action = 'intake' AND demand_id > $1",
+            last_before
+        )
+        .await,
+        stored,
+        "one timeline entry each"
+    );
+    // Each answer is its own demand, exactly as stored, with its one timeline entry.
+    for r in results.iter().filter(|r| r.status == 201) {
+        let id = r.body["id"].as_i64().unwrap();
+        let shown = staff.get(&format!("/api/v1/demands/{id}")).await;
+        assert_eq!(shown.body["demand"], r.body, "demand {id}");
+        assert_eq!(shown.body["timeline"].as_array().unwrap().len(), 1);
+    }
+    // The rollups equal a recount from scratch.
+    let kept = {
+        let mut c = app.state.db.conn().await.unwrap();
+        linli::measures::rollups::dump(&mut c).await.unwrap()
+    };
+    let mut tx = app.state.db.begin().await.unwrap();
+    linli::measures::rollups::rebuild(&mut tx).await.unwrap();
+    let recounted = linli::measures::rollups::dump(&mut tx).await.unwrap();
+    drop(tx);
+    assert_eq!(kept, recounted);
+}

@@ -127,21 +127,12 @@ pub async fn create_demand(
         };
         service::intake::prepare(&mut c, &ctx, n).await?
     };
-    let who = actor.clone();
-    // `record` keeps each intake inside a savepoint of its own (see there).
-    let row = st
-        .writer
-        .write_atomic(move |tx| {
-            Box::pin(async move {
-                let ctx = Ctx {
-                    actor: &who,
-                    now,
-                    policy,
-                };
-                service::intake::record(tx, &ctx, prepared).await
-            })
-        })
-        .await?;
+    let ctx = Ctx {
+        actor: &actor,
+        now,
+        policy,
+    };
+    let row = service::intake::submit(&st.writer, &ctx, prepared).await?;
     Ok((
         StatusCode::CREATED,
         Json(view(&row, None, sees_phone(&actor, &row), now)),

@@ -1,7 +1,8 @@
 //! Intake: a demand arrives from any channel, raised by a resident or recorded for one.
 
 use crate::auth::Role;
-use crate::db::{Exec, Q, Tx};
+use crate::db::batch::{Answer, BoxFuture, Grouped};
+use crate::db::{Arg, DbError, DbResult, Exec, Q, Tx};
 use crate::roster::ids::Phone;
 use crate::roster::store::{self as roster, Place};
 use crate::tr;
@@ -138,6 +139,57 @@ pub async fn prepare(ex: &mut impl Exec, ctx: &Ctx<'_>, n: NewDemand) -> ApiResu
 
 /// Writes a prepared demand, its share of the rollups and its first timeline event.
 pub async fn record(tx: &mut Tx, ctx: &Ctx<'_>, p: Prepared) -> ApiResult<DemandRow> {
+    let (pre, channel) = pre_row(ctx, p);
+    if let Tx::Sqlite(_) = tx {
+        let args = sqlite_args(&pre, ctx, channel);
+        let ids = sqlite_chunk(tx, &[(&pre, args.as_slice())]).await?;
+        return Ok(DemandRow { id: ids[0], ..pre });
+    }
+    let row: DemandRow = insert(&pre, &store::COLUMNS.replace("d.", ""))
+        .fetch_one(tx)
+        .await?;
+    if let Some(r) = crate::measures::rollups::upsert(None, Some(&pre)) {
+        r.execute(tx).await?;
+    }
+    store::append_event(tx, event(&row, ctx, channel)).await?;
+    Ok(row)
+}
+
+/// Records a prepared demand through the writer and answers once it is durable. On SQLite
+/// the intakes waiting at a moment are written together (see [`Pending`]).
+pub async fn submit(
+    writer: &crate::db::batch::Writer,
+    ctx: &Ctx<'_>,
+    p: Prepared,
+) -> ApiResult<DemandRow> {
+    if writer.engine() == crate::db::Engine::Postgres {
+        let (actor, now, policy) = (ctx.actor.clone(), ctx.now, ctx.policy);
+        return writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    let ctx = Ctx {
+                        actor: &actor,
+                        now,
+                        policy,
+                    };
+                    record(tx, &ctx, p).await
+                })
+            })
+            .await;
+    }
+    let (pre, channel) = pre_row(ctx, p);
+    let args = sqlite_args(&pre, ctx, channel);
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    writer.write_grouped(Pending { pre, args, reply }).await?;
+    answer
+        .await
+        .map_err(|_| ApiError::from(crate::db::DbError::Other(sqlx::Error::WorkerCrashed)))?
+}
+
+/// The row as it will be written (the database gives the id; every other column is set
+/// here, defaults included): what the rollups count, the timeline records and the caller
+/// gets back.
+fn pre_row(ctx: &Ctx<'_>, p: Prepared) -> (DemandRow, Channel) {
     let a = ctx.actor;
     let Prepared {
         o,
@@ -149,10 +201,7 @@ pub async fn record(tx: &mut Tx, ctx: &Ctx<'_>, p: Prepared) -> ApiResult<Demand
         accept_due,
         feedback_due,
     } = p;
-
     let urgency = n.urgency.unwrap_or(Urgency::Normal);
-    // The row as it will be written (the database gives the id and the defaults): what the
-    // rollups count and the timeline records.
     let pre = DemandRow {
         id: 0,
         street_id: o.street_id,
@@ -164,13 +213,13 @@ pub async fn record(tx: &mut Tx, ctx: &Ctx<'_>, p: Prepared) -> ApiResult<Demand
         reporter_name,
         reporter_phone,
         channel: channel.as_str().to_string(),
-        category: n.category.clone(),
+        category: n.category,
         urgency: urgency.as_str().to_string(),
         level: Level::Grid.as_str().to_string(),
         status: Status::Submitted.as_str().to_string(),
         title,
-        description: n.description.clone(),
-        location: n.location.clone().unwrap_or_default(),
+        description: n.description,
+        location: n.location.unwrap_or_default(),
         merged_into: None,
         me_too: 0,
         assignee_kind: None,
@@ -200,16 +249,20 @@ pub async fn record(tx: &mut Tx, ctx: &Ctx<'_>, p: Prepared) -> ApiResult<Demand
         feedback_overdue_at: None,
         rating_reminded_at: None,
         updated_at: ctx.now,
-        version: 0,
+        // The column's default: a demand starts at version 1.
+        version: 1,
     };
-    // The row comes back from the INSERT itself.
-    let insert = Q::new(format!(
+    (pre, channel)
+}
+
+/// The INSERT of a new demand, giving back `returning`.
+fn insert(pre: &DemandRow, returning: &str) -> Q {
+    Q::new(format!(
         "INSERT INTO demands (street_id, community_id, grid_id, building_id, household_id, \
          resident_id, reporter_name, reporter_phone, channel, category, urgency, level, status, \
          title, description, location, created_by, created_at, accept_due_at, feedback_due_at, \
          updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-         $16, $17, $18, $19, $20, $18) RETURNING {}",
-        store::COLUMNS.replace("d.", "")
+         $16, $17, $18, $19, $20, $21) RETURNING {returning}"
     ))
     .bind(pre.street_id)
     .bind(pre.community_id)
@@ -228,59 +281,144 @@ pub async fn record(tx: &mut Tx, ctx: &Ctx<'_>, p: Prepared) -> ApiResult<Demand
     .bind(pre.description.as_str())
     .bind(pre.location.as_str())
     .bind(pre.created_by)
-    .bind(ctx.now)
-    .bind(accept_due)
-    .bind(feedback_due);
-    fn event<'a>(demand: &'a DemandRow, ctx: &'a Ctx<'_>, channel: Channel) -> NewEvent<'a> {
-        NewEvent {
-            demand,
-            at: ctx.now,
-            actor: ctx.actor,
-            action: Action::Intake,
-            from: None,
-            to: Status::Submitted,
-            level: Level::Grid,
-            note: "",
-            data: serde_json::json!({ "channel": channel.as_str() }),
+    .bind(pre.created_at)
+    .bind(pre.accept_due_at)
+    .bind(pre.feedback_due_at)
+    .bind(pre.updated_at)
+}
+
+fn event<'a>(demand: &'a DemandRow, ctx: &'a Ctx<'_>, channel: Channel) -> NewEvent<'a> {
+    NewEvent {
+        demand,
+        at: ctx.now,
+        actor: ctx.actor,
+        action: Action::Intake,
+        from: None,
+        to: Status::Submitted,
+        level: Level::Grid,
+        note: "",
+        data: serde_json::json!({ "channel": channel.as_str() }),
+    }
+}
+
+/// SQLite: one intake's statements, the INSERT (giving back the id) and its timeline
+/// entry (taking the id from it), as text with anonymous placeholders, and their
+/// arguments in order. The text is the same for every intake.
+fn sqlite_item(pre: &DemandRow, ctx: &Ctx<'_>, channel: Channel) -> (String, Vec<Arg>) {
+    let (sql, args) = insert(pre, "id")
+        .then(store::event_insert(
+            event(pre, ctx, channel),
+            Some("last_insert_rowid()"),
+        ))
+        .into_parts();
+    let sql = crate::db::anonymous(&sql)
+        .expect("the intake's statements use each placeholder once, in order");
+    (sql, args)
+}
+
+/// The arguments of an intake's statements on SQLite (see [`sqlite_item`]).
+fn sqlite_args(pre: &DemandRow, ctx: &Ctx<'_>, channel: Channel) -> Vec<Arg> {
+    let (sql, args) = sqlite_item(pre, ctx, channel);
+    ITEM_SQL.get_or_init(|| sql);
+    args
+}
+
+/// The text of [`sqlite_item`], kept from the first intake.
+static ITEM_SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Intakes written together on SQLite in one call at most (a power of two, as every
+/// chunk is: few distinct texts, each prepared once by the writer's connection).
+const CHUNK: usize = 32;
+
+/// SQLite: writes new demands (with their arguments from [`sqlite_args`]), their timeline
+/// entries and their rollups, in one call to the database inside a savepoint of its own,
+/// and gives their ids in order. Either all are written or, on an error, none.
+async fn sqlite_chunk(tx: &mut Tx, items: &[(&DemandRow, &[Arg])]) -> DbResult<Vec<i64>> {
+    let one = ITEM_SQL.get().map(String::as_str).unwrap_or_default();
+    let rows: Vec<&DemandRow> = items.iter().map(|(d, _)| *d).collect();
+    let (rollup, rollup_args) = match crate::measures::rollups::upsert_new(&rows) {
+        Some(q) => q.into_parts(),
+        None => (Default::default(), Vec::new()),
+    };
+    let rollup = crate::db::anonymous(&rollup).unwrap_or_default();
+    let mut sql = String::with_capacity(one.len() * items.len() + rollup.len() + 64);
+    sql.push_str("SAVEPOINT intake;\n");
+    let mut args = Vec::with_capacity(items.len() * 40 + rollup_args.len());
+    for (_, a) in items {
+        sql.push_str(one);
+        sql.push_str(";\n");
+        args.extend(a.iter().cloned());
+    }
+    if !rollup.is_empty() {
+        sql.push_str(&rollup);
+        sql.push_str(";\n");
+        args.extend(rollup_args);
+    }
+    sql.push_str("RELEASE SAVEPOINT intake");
+    match Q::from_parts(sql, args).fetch_all::<(i64,)>(tx).await {
+        Ok(ids) if ids.len() == items.len() => Ok(ids.into_iter().map(|(id,)| id).collect()),
+        Ok(_) => {
+            undo(tx).await;
+            Err(crate::db::DbError::Other(sqlx::Error::RowNotFound))
+        }
+        Err(e) => {
+            undo(tx).await;
+            Err(e)
         }
     }
-    let rollup = crate::measures::rollups::upsert(None, Some(&pre));
-    if let Tx::Sqlite(_) = tx {
-        // On SQLite all of it goes to the database in one call, inside a savepoint of its
-        // own: the writer runs many intakes back to back in one transaction, and each call
-        // is a hop to the connection's thread, so one hop instead of four is most of the
-        // speed of intake under load. The timeline entry takes the demand's id from the
-        // INSERT just before it.
-        let mut q = Q::new("SAVEPOINT intake")
-            .then(insert)
-            .then(store::event_insert(
-                event(&pre, ctx, channel),
-                Some("last_insert_rowid()"),
-            ));
-        if let Some(r) = rollup {
-            q = q.then(r);
-        }
-        let q = q.then(Q::new("RELEASE SAVEPOINT intake"));
-        return match q.fetch_all::<DemandRow>(tx).await {
-            Ok(mut rows) if rows.len() == 1 => Ok(rows.remove(0)),
-            Ok(_) => {
-                undo(tx).await;
-                Err(ApiError::from(crate::db::DbError::Other(
-                    sqlx::Error::RowNotFound,
-                )))
+}
+
+/// An intake waiting for the writer on SQLite: its row, its statements' arguments and
+/// its caller. The writer hands all those waiting at a moment to [`Grouped::run`], which
+/// writes them [`CHUNK`] to a call: one round trip to the database's thread, and one
+/// change of each rollup row they share, instead of one of each per demand.
+pub struct Pending {
+    pre: DemandRow,
+    args: Vec<Arg>,
+    reply: tokio::sync::oneshot::Sender<ApiResult<DemandRow>>,
+}
+
+impl Grouped for Pending {
+    fn run(tx: &mut Tx, items: Vec<Pending>) -> BoxFuture<'_, Result<Vec<Answer>, DbError>> {
+        Box::pin(async move {
+            let mut answers: Vec<Answer> = Vec::with_capacity(items.len());
+            let mut rest = items;
+            while !rest.is_empty() {
+                let size = prev_power_of_two(rest.len().min(CHUNK));
+                let chunk: Vec<Pending> = rest.drain(..size).collect();
+                let both: Vec<(&DemandRow, &[Arg])> =
+                    chunk.iter().map(|p| (&p.pre, p.args.as_slice())).collect();
+                let written = sqlite_chunk(tx, &both).await;
+                match written {
+                    Ok(ids) => {
+                        for (p, id) in chunk.into_iter().zip(ids) {
+                            let row = DemandRow { id, ..p.pre };
+                            let reply = p.reply;
+                            answers.push(Box::new(move || {
+                                let _ = reply.send(Ok(row));
+                            }));
+                        }
+                    }
+                    // One of them was refused: each on its own then, so that only it fails.
+                    Err(_) if size > 1 => {
+                        for p in chunk {
+                            answers.extend(Box::pin(Pending::run(tx, vec![p])).await?);
+                        }
+                    }
+                    Err(e) => {
+                        if let Some(p) = chunk.into_iter().next() {
+                            let _ = p.reply.send(Err(ApiError::from(e)));
+                        }
+                    }
+                }
             }
-            Err(e) => {
-                undo(tx).await;
-                Err(e.into())
-            }
-        };
+            Ok(answers)
+        })
     }
-    let row: DemandRow = insert.fetch_one(tx).await?;
-    if let Some(r) = rollup {
-        r.execute(tx).await?;
-    }
-    store::append_event(tx, event(&row, ctx, channel)).await?;
-    Ok(row)
+}
+
+fn prev_power_of_two(n: usize) -> usize {
+    1 << (usize::BITS - 1 - n.leading_zeros())
 }
 
 /// Takes back what a failed one-call intake wrote before it failed.

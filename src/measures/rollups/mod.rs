@@ -174,6 +174,14 @@ impl Share {
         Share(r)
     }
 
+    fn plus(self, o: Share) -> Share {
+        let mut r = self.0;
+        for (a, b) in r.iter_mut().zip(o.0) {
+            *a += b;
+        }
+        Share(r)
+    }
+
     fn is_zero(&self) -> bool {
         self.0.iter().all(|v| *v == 0)
     }
@@ -196,7 +204,7 @@ pub async fn apply(
 /// The statement that applies a demand's change to the rollups (none when nothing
 /// counted changes).
 pub fn upsert(before: Option<&DemandRow>, after: Option<&DemandRow>) -> Option<Q> {
-    let mut changes: Vec<(Grain, Dim, Slot, Share)> = Vec::with_capacity(12);
+    let mut changes: Vec<Change> = Vec::with_capacity(12);
     for (grain, dim) in GRAINS.into_iter().flat_map(|g| DIMS.map(|d| (g, d))) {
         let old = before.map(|d| (slot(grain, dim, d), Share::of(d)));
         let new = after.map(|d| (slot(grain, dim, d), Share::of(d)));
@@ -217,6 +225,40 @@ pub fn upsert(before: Option<&DemandRow>, after: Option<&DemandRow>) -> Option<Q
             }
         }
     }
+    statement(&changes)
+}
+
+/// SQLite: the one statement that counts many new demands, each rollup row they share
+/// changed once by their sum. Its rows are padded with additions of zero to a power of
+/// two (SQLite applies a row given twice twice; adding zero changes nothing), so that
+/// batches of any mix share a few statement texts the connection keeps prepared.
+pub fn upsert_new(rows: &[&DemandRow]) -> Option<Q> {
+    let mut changes: Vec<Change> = Vec::with_capacity(8);
+    for d in rows {
+        let share = Share::of(d);
+        for (grain, dim) in GRAINS.into_iter().flat_map(|g| DIMS.map(|d| (g, d))) {
+            let at = slot(grain, dim, d);
+            match changes
+                .iter_mut()
+                .find(|c| c.0 == grain && c.1 == dim && c.2 == at)
+            {
+                Some(c) => c.3 = c.3.plus(share),
+                None => changes.push((grain, dim, at, share)),
+            }
+        }
+    }
+    if let Some(first) = changes.first().cloned() {
+        let padded = changes.len().next_power_of_two();
+        changes.resize(padded, (first.0, first.1, first.2, Share::default()));
+    }
+    statement(&changes)
+}
+
+/// One rollup row's change: grain, dimension, where, by how much.
+type Change = (Grain, Dim, Slot, Share);
+
+/// The upsert that adds each change to its rollup row.
+fn statement(changes: &[Change]) -> Option<Q> {
     if changes.is_empty() {
         return None;
     }
