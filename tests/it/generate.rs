@@ -1,9 +1,9 @@
 //! The generator of a city (`linli admin generate --residents N --demands M`): a roster the
 //! application can use, and demands whose rollups are exact.
 
+use axum::http::StatusCode;
 use linli::db::Q;
 use linli::roster::ids::IdCardNumber;
-use reqwest::StatusCode;
 
 use crate::common::TestApp;
 

@@ -145,7 +145,7 @@ pub async fn record(tx: &mut Tx, ctx: &Ctx<'_>, p: Prepared) -> ApiResult<Demand
         let ids = sqlite_chunk(tx, &[(&pre, args.as_slice())]).await?;
         return Ok(DemandRow { id: ids[0], ..pre });
     }
-    let row: DemandRow = insert(&pre, &store::COLUMNS.replace("d.", ""))
+    let row: DemandRow = insert(&pre, Some(&store::COLUMNS.replace("d.", "")))
         .fetch_one(tx)
         .await?;
     if let Some(r) = crate::measures::rollups::upsert(None, Some(&pre)) {
@@ -255,14 +255,17 @@ fn pre_row(ctx: &Ctx<'_>, p: Prepared) -> (DemandRow, Channel) {
     (pre, channel)
 }
 
-/// The INSERT of a new demand, giving back `returning`.
-fn insert(pre: &DemandRow, returning: &str) -> Q {
+/// The INSERT of a new demand, giving back `returning` (if any).
+fn insert(pre: &DemandRow, returning: Option<&str>) -> Q {
+    let returning = returning
+        .map(|r| format!(" RETURNING {r}"))
+        .unwrap_or_default();
     Q::new(format!(
         "INSERT INTO demands (street_id, community_id, grid_id, building_id, household_id, \
          resident_id, reporter_name, reporter_phone, channel, category, urgency, level, status, \
          title, description, location, created_by, created_at, accept_due_at, feedback_due_at, \
          updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-         $16, $17, $18, $19, $20, $21) RETURNING {returning}"
+         $16, $17, $18, $19, $20, $21){returning}"
     ))
     .bind(pre.street_id)
     .bind(pre.community_id)
@@ -301,11 +304,14 @@ fn event<'a>(demand: &'a DemandRow, ctx: &'a Ctx<'_>, channel: Channel) -> NewEv
     }
 }
 
-/// SQLite: one intake's statements, the INSERT (giving back the id) and its timeline
-/// entry (taking the id from it), as text with anonymous placeholders, and their
-/// arguments in order. The text is the same for every intake.
+/// SQLite: one intake's statements, the INSERT, a SELECT of the id it was given and its
+/// timeline entry (taking the id too), as text with anonymous placeholders, and their
+/// arguments in order. The text is the same for every intake. Not `RETURNING`: SQLite
+/// runs it as a trigger, which makes the INSERT copy every page it changes to a
+/// statement journal first, in case it must be taken back half-way.
 fn sqlite_item(pre: &DemandRow, ctx: &Ctx<'_>, channel: Channel) -> (String, Vec<Arg>) {
-    let (sql, args) = insert(pre, "id")
+    let (sql, args) = insert(pre, None)
+        .then(Q::new("SELECT last_insert_rowid()"))
         .then(store::event_insert(
             event(pre, ctx, channel),
             Some("last_insert_rowid()"),
