@@ -15,7 +15,7 @@ use std::any::{Any, TypeId};
 use std::future::Future;
 use std::pin::Pin;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use super::{Db, DbError, Q, Tx};
 
@@ -23,6 +23,8 @@ use super::{Db, DbError, Q, Tx};
 const MAX_BATCH: usize = 512;
 /// Writes waiting for the writer at most; callers beyond it wait to enqueue.
 const QUEUE: usize = 4_096;
+/// Checkpoints while commits come, at most this often.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -82,7 +84,9 @@ impl Writer {
         let queue = match db {
             Db::Sqlite { .. } if tokio::runtime::Handle::try_current().is_ok() => {
                 let (tx, rx) = mpsc::channel(QUEUE);
-                tokio::spawn(run(db.clone(), rx));
+                let (committed, commits) = watch::channel(());
+                tokio::spawn(checkpoints(db.clone(), commits));
+                tokio::spawn(run(db.clone(), rx, committed));
                 Some(tx)
             }
             _ => None,
@@ -149,14 +153,38 @@ impl Writer {
     }
 }
 
-async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
+async fn run(db: Db, mut rx: mpsc::Receiver<Job>, committed: watch::Sender<()>) {
     let mut jobs: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let batch = std::mem::take(&mut jobs);
         tracing::trace!(writes = batch.len(), "batch");
-        if let Err(e) = commit_batch(&db, batch).await {
-            tracing::warn!(error = %e, "a batch of writes failed to commit; its callers were told");
+        match commit_batch(&db, batch).await {
+            Ok(()) => committed.send_replace(()),
+            Err(e) => {
+                tracing::warn!(error = %e, "a batch of writes failed to commit; its callers were told")
+            }
         }
+    }
+}
+
+/// Checkpoints on a reader's connection: copies what the commits appended to the
+/// write-ahead log into the database file, at most every [`CHECKPOINT_EVERY`] while
+/// commits come. SQLite would otherwise do it inside the commit that crosses its
+/// threshold, making the writer and every caller in that batch wait for it. PASSIVE: it
+/// never blocks the writer or a reader. Ends with the writer, or when the database closes.
+async fn checkpoints(db: Db, mut commits: watch::Receiver<()>) {
+    while commits.changed().await.is_ok() {
+        let Ok(mut c) = db.conn().await else {
+            return;
+        };
+        if let Err(e) = Q::new("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&mut c)
+            .await
+        {
+            tracing::warn!(error = %e, "a checkpoint failed; the next commits try again");
+        }
+        drop(c);
+        tokio::time::sleep(CHECKPOINT_EVERY).await;
     }
 }
 
@@ -198,7 +226,13 @@ async fn commit_batch(db: &Db, batch: Vec<Job>) -> Result<(), DbError> {
     for (_, run, items) in groups {
         answers.extend(run(&mut tx, items).await?);
     }
+    let written = std::time::Instant::now();
     tx.commit().await?;
+    tracing::trace!(
+        writes = answers.len(),
+        commit_us = written.elapsed().as_micros() as u64,
+        "committed"
+    );
     for a in answers {
         a();
     }

@@ -184,10 +184,17 @@ impl Db {
                 // demands table, and their upper levels should stay in memory.
                 // No ping before each use: a connection to a local file does not drop, and
                 // each ping is a round trip to the connection's thread.
+                // Its commits leave checkpoints to the writer's checkpointer (db::batch), off
+                // their path; it checkpoints itself only when the log has grown past 40 MB.
                 let write = SqlitePoolOptions::new()
                     .max_connections(1)
                     .test_before_acquire(false)
-                    .connect_with(base.clone().pragma("cache_size", "-65536"))
+                    .connect_with(
+                        base.clone()
+                            .pragma("cache_size", "-65536")
+                            .pragma("wal_autocheckpoint", "10000")
+                            .pragma("journal_size_limit", "67108864"),
+                    )
                     .await
                     .map_err(|e| format!("cannot open SQLite database {url}: {e}"))?;
                 let read = SqlitePoolOptions::new()

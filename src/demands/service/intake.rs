@@ -142,7 +142,7 @@ pub async fn record(tx: &mut Tx, ctx: &Ctx<'_>, p: Prepared) -> ApiResult<Demand
     let (pre, channel) = pre_row(ctx, p);
     if let Tx::Sqlite(_) = tx {
         let args = sqlite_args(&pre, ctx, channel);
-        let ids = sqlite_chunk(tx, &[(&pre, args.as_slice())]).await?;
+        let ids = sqlite_chunk(tx, &[(&pre, &args)]).await?;
         return Ok(DemandRow { id: ids[0], ..pre });
     }
     let row: DemandRow = insert(&pre, Some(&store::COLUMNS.replace("d.", "")))
@@ -304,56 +304,105 @@ fn event<'a>(demand: &'a DemandRow, ctx: &'a Ctx<'_>, channel: Channel) -> NewEv
     }
 }
 
-/// SQLite: one intake's statements, the INSERT, a SELECT of the id it was given and its
-/// timeline entry (taking the id too), as text with anonymous placeholders, and their
-/// arguments in order. The text is the same for every intake. Not `RETURNING`: SQLite
-/// runs it as a trigger, which makes the INSERT copy every page it changes to a
-/// statement journal first, in case it must be taken back half-way.
-fn sqlite_item(pre: &DemandRow, ctx: &Ctx<'_>, channel: Channel) -> (String, Vec<Arg>) {
-    let (sql, args) = insert(pre, None)
-        .then(Q::new("SELECT last_insert_rowid()"))
-        .then(store::event_insert(
-            event(pre, ctx, channel),
-            Some("last_insert_rowid()"),
-        ))
-        .into_parts();
+/// Stands for the demand's id in the timeline entry's text (see [`Shape`]).
+const ID: &str = "{demand_id}";
+
+/// SQLite: the text of a chunk's statements, from one intake's: the head of the demand
+/// INSERT and its row of anonymous placeholders, and the same of the timeline entry (its
+/// row with [`ID`] where the demand's id goes). The same for every intake.
+struct Shape {
+    demands: String,
+    demand_row: String,
+    events: String,
+    event_row: String,
+}
+
+static SHAPE: std::sync::OnceLock<Shape> = std::sync::OnceLock::new();
+
+/// Splits `INSERT … VALUES (…)` into its head and its row, the row's placeholders made
+/// anonymous.
+fn split_values(q: Q) -> (String, String, Vec<Arg>) {
+    let (sql, args) = q.into_parts();
     let sql = crate::db::anonymous(&sql)
-        .expect("the intake's statements use each placeholder once, in order");
-    (sql, args)
+        .expect("an intake's statement uses each placeholder once, in order");
+    let at = sql.find(" VALUES ").expect("an INSERT … VALUES");
+    (sql[..at].to_string(), sql[at + 8..].to_string(), args)
 }
 
-/// The arguments of an intake's statements on SQLite (see [`sqlite_item`]).
-fn sqlite_args(pre: &DemandRow, ctx: &Ctx<'_>, channel: Channel) -> Vec<Arg> {
-    let (sql, args) = sqlite_item(pre, ctx, channel);
-    ITEM_SQL.get_or_init(|| sql);
-    args
+/// The arguments of an intake's two rows on SQLite, the demand's and its timeline
+/// entry's (see [`Shape`]).
+fn sqlite_args(pre: &DemandRow, ctx: &Ctx<'_>, channel: Channel) -> (Vec<Arg>, Vec<Arg>) {
+    let (demands, demand_row, demand_args) = split_values(insert(pre, None));
+    let (events, event_row, event_args) =
+        split_values(store::event_insert(event(pre, ctx, channel), Some(ID)));
+    SHAPE.get_or_init(|| Shape {
+        demands,
+        demand_row,
+        events,
+        event_row,
+    });
+    (demand_args, event_args)
 }
-
-/// The text of [`sqlite_item`], kept from the first intake.
-static ITEM_SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 /// Intakes written together on SQLite in one call at most (a power of two, as every
 /// chunk is: few distinct texts, each prepared once by the writer's connection).
 const CHUNK: usize = 32;
 
+/// The text of a chunk of `k` intakes: one INSERT of the `k` demands, the id of the last
+/// (SQLite numbers the rows of one INSERT one after another, in order), one INSERT of their
+/// `k` timeline entries, each taking its demand's id from the last. Not `RETURNING`:
+/// SQLite runs it as a trigger, which made every INSERT copy each page it changed to a
+/// statement journal first.
+fn chunk_text(k: usize) -> String {
+    let Some(s) = SHAPE.get() else {
+        return String::new();
+    };
+    let demand_rows = vec![s.demand_row.as_str(); k].join(", ");
+    let event_rows = (0..k)
+        .map(|i| {
+            s.event_row.replacen(
+                ID,
+                &format!("(SELECT MAX(id) FROM demands) - {}", k - 1 - i),
+                1,
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "{} VALUES {demand_rows};\nSELECT last_insert_rowid();\n{} VALUES {event_rows}",
+        s.demands, s.events
+    )
+}
+
 /// SQLite: writes new demands (with their arguments from [`sqlite_args`]), their timeline
 /// entries and their rollups, in one call to the database inside a savepoint of its own,
 /// and gives their ids in order. Either all are written or, on an error, none.
-async fn sqlite_chunk(tx: &mut Tx, items: &[(&DemandRow, &[Arg])]) -> DbResult<Vec<i64>> {
-    let one = ITEM_SQL.get().map(String::as_str).unwrap_or_default();
+async fn sqlite_chunk(
+    tx: &mut Tx,
+    items: &[(&DemandRow, &(Vec<Arg>, Vec<Arg>))],
+) -> DbResult<Vec<i64>> {
+    static TEXTS: [std::sync::OnceLock<String>; 6] = [const { std::sync::OnceLock::new() }; 6];
+    let k = items.len();
+    let text = match TEXTS.get(k.trailing_zeros() as usize) {
+        Some(t) if k.is_power_of_two() => t.get_or_init(|| chunk_text(k)).as_str(),
+        _ => &chunk_text(k),
+    };
     let rows: Vec<&DemandRow> = items.iter().map(|(d, _)| *d).collect();
     let (rollup, rollup_args) = match crate::measures::rollups::upsert_new(&rows) {
         Some(q) => q.into_parts(),
         None => (Default::default(), Vec::new()),
     };
     let rollup = crate::db::anonymous(&rollup).unwrap_or_default();
-    let mut sql = String::with_capacity(one.len() * items.len() + rollup.len() + 64);
+    let mut sql = String::with_capacity(text.len() + rollup.len() + 64);
     sql.push_str("SAVEPOINT intake;\n");
-    let mut args = Vec::with_capacity(items.len() * 40 + rollup_args.len());
-    for (_, a) in items {
-        sql.push_str(one);
-        sql.push_str(";\n");
-        args.extend(a.iter().cloned());
+    sql.push_str(text);
+    sql.push_str(";\n");
+    let mut args = Vec::with_capacity(k * 40 + rollup_args.len());
+    for (_, (demand, _)) in items {
+        args.extend(demand.iter().cloned());
+    }
+    for (_, (_, event)) in items {
+        args.extend(event.iter().cloned());
     }
     if !rollup.is_empty() {
         sql.push_str(&rollup);
@@ -362,7 +411,10 @@ async fn sqlite_chunk(tx: &mut Tx, items: &[(&DemandRow, &[Arg])]) -> DbResult<V
     }
     sql.push_str("RELEASE SAVEPOINT intake");
     match Q::from_parts(sql, args).fetch_all::<(i64,)>(tx).await {
-        Ok(ids) if ids.len() == items.len() => Ok(ids.into_iter().map(|(id,)| id).collect()),
+        Ok(last) if last.len() == 1 => {
+            let last = last[0].0;
+            Ok((0..k as i64).map(|i| last - (k as i64 - 1) + i).collect())
+        }
         Ok(_) => {
             undo(tx).await;
             Err(crate::db::DbError::Other(sqlx::Error::RowNotFound))
@@ -380,7 +432,7 @@ async fn sqlite_chunk(tx: &mut Tx, items: &[(&DemandRow, &[Arg])]) -> DbResult<V
 /// change of each rollup row they share, instead of one of each per demand.
 pub struct Pending {
     pre: DemandRow,
-    args: Vec<Arg>,
+    args: (Vec<Arg>, Vec<Arg>),
     reply: tokio::sync::oneshot::Sender<ApiResult<DemandRow>>,
 }
 
@@ -392,8 +444,8 @@ impl Grouped for Pending {
             while !rest.is_empty() {
                 let size = prev_power_of_two(rest.len().min(CHUNK));
                 let chunk: Vec<Pending> = rest.drain(..size).collect();
-                let both: Vec<(&DemandRow, &[Arg])> =
-                    chunk.iter().map(|p| (&p.pre, p.args.as_slice())).collect();
+                let both: Vec<(&DemandRow, &(Vec<Arg>, Vec<Arg>))> =
+                    chunk.iter().map(|p| (&p.pre, &p.args)).collect();
                 let written = sqlite_chunk(tx, &both).await;
                 match written {
                     Ok(ids) => {
