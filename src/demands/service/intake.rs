@@ -331,7 +331,7 @@ fn split_values(q: Q) -> (String, String, Vec<Arg>) {
 
 /// The arguments of an intake's two rows on SQLite, the demand's and its timeline
 /// entry's (see [`Shape`]).
-fn sqlite_args(pre: &DemandRow, ctx: &Ctx<'_>, channel: Channel) -> (Vec<Arg>, Vec<Arg>) {
+fn sqlite_args(pre: &DemandRow, ctx: &Ctx<'_>, channel: Channel) -> RowArgs {
     let (demands, demand_row, demand_args) = split_values(insert(pre, None));
     let (events, event_row, event_args) =
         split_values(store::event_insert(event(pre, ctx, channel), Some(ID)));
@@ -343,6 +343,9 @@ fn sqlite_args(pre: &DemandRow, ctx: &Ctx<'_>, channel: Channel) -> (Vec<Arg>, V
     });
     (demand_args, event_args)
 }
+
+/// An intake's arguments on SQLite: its demand row's, its timeline entry's.
+type RowArgs = (Vec<Arg>, Vec<Arg>);
 
 /// Intakes written together on SQLite in one call at most (a power of two, as every
 /// chunk is: few distinct texts, each prepared once by the writer's connection).
@@ -377,10 +380,7 @@ fn chunk_text(k: usize) -> String {
 /// SQLite: writes new demands (with their arguments from [`sqlite_args`]), their timeline
 /// entries and their rollups, in one call to the database inside a savepoint of its own,
 /// and gives their ids in order. Either all are written or, on an error, none.
-async fn sqlite_chunk(
-    tx: &mut Tx,
-    items: &[(&DemandRow, &(Vec<Arg>, Vec<Arg>))],
-) -> DbResult<Vec<i64>> {
+async fn sqlite_chunk(tx: &mut Tx, items: &[(&DemandRow, &RowArgs)]) -> DbResult<Vec<i64>> {
     static TEXTS: [std::sync::OnceLock<String>; 6] = [const { std::sync::OnceLock::new() }; 6];
     let k = items.len();
     let text = match TEXTS.get(k.trailing_zeros() as usize) {
@@ -432,7 +432,7 @@ async fn sqlite_chunk(
 /// change of each rollup row they share, instead of one of each per demand.
 pub struct Pending {
     pre: DemandRow,
-    args: (Vec<Arg>, Vec<Arg>),
+    args: RowArgs,
     reply: tokio::sync::oneshot::Sender<ApiResult<DemandRow>>,
 }
 
@@ -444,7 +444,7 @@ impl Grouped for Pending {
             while !rest.is_empty() {
                 let size = prev_power_of_two(rest.len().min(CHUNK));
                 let chunk: Vec<Pending> = rest.drain(..size).collect();
-                let both: Vec<(&DemandRow, &(Vec<Arg>, Vec<Arg>))> =
+                let both: Vec<(&DemandRow, &RowArgs)> =
                     chunk.iter().map(|p| (&p.pre, &p.args)).collect();
                 let written = sqlite_chunk(tx, &both).await;
                 match written {
