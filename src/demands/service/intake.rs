@@ -93,11 +93,12 @@ pub async fn prepare(ex: &mut impl Exec, ctx: &Ctx<'_>, n: NewDemand) -> ApiResu
             tr!("demand.resident_channel"),
         ));
     }
-    let o = origin(ex, ctx, &n).await?;
-
-    let deadlines = store::category_deadlines(ex, n.category.as_deref())
-        .await?
-        .ok_or_else(unknown_category)?;
+    let (o, with_place) = origin(ex, ctx, &n).await?;
+    let deadlines = match with_place {
+        Some(d) => d,
+        None => store::category_deadlines(ex, n.category.as_deref()).await?,
+    }
+    .ok_or_else(unknown_category)?;
     let (accept_due, feedback_due) = deadlines.due(ctx.now);
     let title = n.title.clone().unwrap_or_else(|| {
         let t: String = n.description.chars().take(30).collect();
@@ -495,8 +496,23 @@ pub fn unknown_category() -> ApiError {
     )
 }
 
-/// Resolves the demand's place from what was given, within the caller's reach.
-async fn origin(tx: &mut impl Exec, ctx: &Ctx<'_>, n: &NewDemand) -> ApiResult<Origin> {
+/// A household's place, with a category's deadlines (none when it is unknown or not in
+/// use): the usual intake names both, and gets them in one query.
+#[derive(sqlx::FromRow)]
+struct PlaceAndDeadlines {
+    #[sqlx(flatten)]
+    place: roster::HouseholdPlace,
+    accept_hours: Option<i64>,
+    feedback_days: Option<i64>,
+}
+
+/// The category's deadlines as found (`None`: unknown or not in use); `Default`'s when
+/// none is named. Given only when it was read with the place.
+type Found = Option<Option<super::super::deadlines::Deadlines>>;
+
+/// Resolves the demand's place from what was given, within the caller's reach; with
+/// it, when both were read together, the deadlines of its category.
+async fn origin(tx: &mut impl Exec, ctx: &Ctx<'_>, n: &NewDemand) -> ApiResult<(Origin, Found)> {
     let a = ctx.actor;
     let mut o = Origin::default();
     // A resident raises demands for themselves and their household only.
@@ -539,10 +555,34 @@ async fn origin(tx: &mut impl Exec, ctx: &Ctx<'_>, n: &NewDemand) -> ApiResult<O
     }
     // Where the roster puts it (street, community): known once a household or building is.
     let mut found: Option<Place> = None;
+    let mut deadlines: Found = None;
     if let Some(hid) = household_id {
-        let h = roster::household_place(tx, hid)
-            .await?
-            .ok_or_else(|| unknown("household_id", "demand.place.household"))?;
+        let h = match n.category.as_deref() {
+            Some(code) => {
+                let found: Option<PlaceAndDeadlines> = Q::new(
+                    "SELECT h.street_id, h.community_id, h.building_id, b.grid_id, \
+                     c.accept_hours, c.feedback_days FROM households h \
+                     JOIN buildings b ON b.id = h.building_id \
+                     LEFT JOIN categories c ON c.code = $2 AND c.active = TRUE \
+                     WHERE h.id = $1",
+                )
+                .bind(hid)
+                .bind(code)
+                .fetch_optional(tx)
+                .await?;
+                found.map(|f| {
+                    deadlines = Some(f.accept_hours.zip(f.feedback_days).map(|(h, d)| {
+                        super::super::deadlines::Deadlines {
+                            accept_hours: h,
+                            feedback_days: d,
+                        }
+                    }));
+                    f.place
+                })
+            }
+            None => roster::household_place(tx, hid).await?,
+        }
+        .ok_or_else(|| unknown("household_id", "demand.place.household"))?;
         if community_id.is_some_and(|c| c != h.community_id) {
             return Err(unknown("household_id", "demand.place.household"));
         }
@@ -606,5 +646,5 @@ async fn origin(tx: &mut impl Exec, ctx: &Ctx<'_>, n: &NewDemand) -> ApiResult<O
     }
     o.street_id = place.street_id;
     o.community_id = place.community_id;
-    Ok(o)
+    Ok((o, deadlines))
 }
