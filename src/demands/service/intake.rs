@@ -256,18 +256,18 @@ fn pre_row(ctx: &Ctx<'_>, p: Prepared) -> (DemandRow, Channel) {
     (pre, channel)
 }
 
+const INSERT: &str = "INSERT INTO demands (street_id, community_id, grid_id, building_id, \
+    household_id, resident_id, reporter_name, reporter_phone, channel, category, urgency, \
+    level, status, title, description, location, created_by, created_at, accept_due_at, \
+    feedback_due_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+    $13, $14, $15, $16, $17, $18, $19, $20, $21)";
+
 /// The INSERT of a new demand, giving back `returning` (if any).
 fn insert(pre: &DemandRow, returning: Option<&str>) -> Q {
-    let returning = returning
-        .map(|r| format!(" RETURNING {r}"))
-        .unwrap_or_default();
-    Q::new(format!(
-        "INSERT INTO demands (street_id, community_id, grid_id, building_id, household_id, \
-         resident_id, reporter_name, reporter_phone, channel, category, urgency, level, status, \
-         title, description, location, created_by, created_at, accept_due_at, feedback_due_at, \
-         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-         $16, $17, $18, $19, $20, $21){returning}"
-    ))
+    match returning {
+        Some(r) => Q::new(format!("{INSERT} RETURNING {r}")),
+        None => Q::new(INSERT),
+    }
     .bind(pre.street_id)
     .bind(pre.community_id)
     .bind(pre.grid_id)
@@ -333,16 +333,19 @@ fn split_values(q: Q) -> (String, String, Vec<Arg>) {
 /// The arguments of an intake's two rows on SQLite, the demand's and its timeline
 /// entry's (see [`Shape`]).
 fn sqlite_args(pre: &DemandRow, ctx: &Ctx<'_>, channel: Channel) -> RowArgs {
-    let (demands, demand_row, demand_args) = split_values(insert(pre, None));
-    let (events, event_row, event_args) =
-        split_values(store::event_insert(event(pre, ctx, channel), Some(ID)));
-    SHAPE.get_or_init(|| Shape {
-        demands,
-        demand_row,
-        events,
-        event_row,
-    });
-    (demand_args, event_args)
+    let demand = insert(pre, None);
+    let event = store::event_insert(event(pre, ctx, channel), Some(ID));
+    if SHAPE.get().is_none() {
+        let (demands, demand_row, _) = split_values(demand.clone());
+        let (events, event_row, _) = split_values(event.clone());
+        let _ = SHAPE.set(Shape {
+            demands,
+            demand_row,
+            events,
+            event_row,
+        });
+    }
+    (demand.into_parts().1, event.into_parts().1)
 }
 
 /// An intake's arguments on SQLite: its demand row's, its timeline entry's.
