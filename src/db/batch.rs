@@ -157,7 +157,6 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>, committed: watch::Sender<()>) 
     let mut jobs: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let batch = std::mem::take(&mut jobs);
-        tracing::trace!(writes = batch.len(), "batch");
         match commit_batch(&db, batch).await {
             Ok(()) => committed.send_replace(()),
             Err(e) => {

@@ -294,13 +294,6 @@ async fn intakes_written_together_are_each_answered_timed_and_counted_as_one_by_
         assert_eq!(shown.body["timeline"].as_array().unwrap().len(), 1);
     }
     // The rollups equal a recount from scratch.
-    let kept = {
-        let mut c = app.state.db.conn().await.unwrap();
-        linli::measures::rollups::dump(&mut c).await.unwrap()
-    };
-    let mut tx = app.state.db.begin().await.unwrap();
-    linli::measures::rollups::rebuild(&mut tx).await.unwrap();
-    let recounted = linli::measures::rollups::dump(&mut tx).await.unwrap();
-    drop(tx);
+    let (kept, recounted) = app.rollups_kept_and_recounted().await;
     assert_eq!(kept, recounted);
 }

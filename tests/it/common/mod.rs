@@ -207,6 +207,20 @@ impl TestApp {
     }
 
     /// One integer from the database (for looking up ids the tests need).
+    /// The rollup table as kept, and as a recount from scratch would make it (the recount
+    /// is rolled back: a test compares, it does not repair).
+    pub async fn rollups_kept_and_recounted(&self) -> (Vec<RollupRow>, Vec<RollupRow>) {
+        let kept = {
+            let mut c = self.state.db.conn().await.unwrap();
+            linli::measures::rollups::dump(&mut c).await.unwrap()
+        };
+        let mut tx = self.state.db.begin().await.unwrap();
+        linli::measures::rollups::rebuild(&mut tx).await.unwrap();
+        let recounted = linli::measures::rollups::dump(&mut tx).await.unwrap();
+        drop(tx);
+        (kept, recounted)
+    }
+
     pub async fn scalar(&self, sql: &'static str) -> i64 {
         let mut c = self.state.db.conn().await.unwrap();
         Q::new(sql).fetch_one::<(i64,)>(&mut c).await.unwrap().0
@@ -513,3 +527,6 @@ pub fn stop_serve(mut child: std::process::Child) {
     let status = child.wait().unwrap();
     assert!(status.success(), "graceful stop exits 0, got {status}");
 }
+
+/// One rollup row as `linli::measures::rollups::dump` gives it.
+pub type RollupRow = (i64, String, String, String, i64, i64, Vec<i64>);
