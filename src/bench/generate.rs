@@ -12,6 +12,7 @@ use crate::clock::{DAY, HOUR, MINUTE, Millis};
 use crate::db::{Arg, Db, Q, bulk};
 use crate::demo::names;
 use crate::demo::stories::STORIES;
+use crate::measures::rollups::Counted;
 
 const DEMAND_COLUMNS: &[&str] = &[
     "street_id",
@@ -43,6 +44,8 @@ const DEMAND_COLUMNS: &[&str] = &[
     "updated_at",
 ];
 const DEMAND_COLUMN_COUNT: usize = 27;
+/// Demands generated between two writes of their rollup rows: bounds the memory those take.
+const BLOCK: usize = 1_000_000;
 
 #[derive(sqlx::FromRow, Clone, Copy)]
 struct Home {
@@ -99,6 +102,28 @@ struct Row {
     satisfaction: Option<&'static str>,
     close_kind: Option<&'static str>,
     result: Option<&'static str>,
+}
+
+impl Row {
+    /// What the rollups count of it.
+    fn counted(&self) -> Counted<'_> {
+        Counted {
+            street_id: self.home.street_id,
+            community_id: self.home.community_id,
+            grid_id: self.home.grid_id,
+            category: Some(self.category),
+            channel: self.channel,
+            created_at: self.created,
+            status: self.status,
+            responded_at: self.responded,
+            accept_due_at: self.accept_due,
+            first_feedback_at: self.fed_back,
+            feedback_due_at: self.feedback_due,
+            rating_solved: self.solved,
+            rating_satisfaction: self.satisfaction,
+            close_kind: self.close_kind,
+        }
+    }
 }
 
 fn row(rng: &mut StdRng, home: Home, created: Millis, now: Millis) -> Row {
@@ -241,8 +266,8 @@ fn row(rng: &mut StdRng, home: Home, created: Millis, now: Millis) -> Row {
 /// `span_days` days in order of time (ids grow with time, as they do in real use).
 /// Everything goes in one transaction, so an interrupted run leaves nothing behind; the
 /// table's secondary indexes are dropped for the load and built again at its end, which is
-/// many times faster than keeping them up to date row by row. Rollups are rebuilt at the
-/// end. Reports progress to `progress(done, total)`.
+/// many times faster than keeping them up to date row by row. The rollups count the new
+/// demands as they are generated. Reports progress to `progress(done, total)`.
 pub async fn demands(
     db: &Db,
     count: usize,
@@ -270,18 +295,28 @@ pub async fn demands(
     } else {
         Vec::new()
     };
-    let rows = (0..count).map(|i| values(&next(&mut rng, i)).to_vec());
-    let done = bulk::load(&mut tx, "demands", DEMAND_COLUMNS, rows, &mut |n| {
-        progress(n, count)
-    })
-    .await
-    .map_err(e)?;
+    // In blocks, each block's rollup rows counted in memory as it is generated and added
+    // to the rollups after it (a recount of the table afterwards would read it all again).
+    let mut tally = crate::measures::rollups::Tally::default();
+    let mut done = 0;
+    while done < count {
+        let end = (done + BLOCK).min(count);
+        let rows = (done..end).map(|i| {
+            let r = next(&mut rng, i);
+            tally.add(&r.counted());
+            values(&r).to_vec()
+        });
+        let before = done;
+        done += bulk::load(&mut tx, "demands", DEMAND_COLUMNS, rows, &mut |n| {
+            progress(before + n, count)
+        })
+        .await
+        .map_err(e)?;
+        tally.write(&mut tx).await.map_err(e)?;
+    }
     for sql in indexes {
         Q::new(sql).execute(&mut tx).await.map_err(e)?;
     }
-    crate::measures::rollups::rebuild(&mut tx)
-        .await
-        .map_err(e)?;
     tx.commit().await.map_err(e)?;
     if big {
         // Fresh statistics for the planner; on PostgreSQL also the visibility map, without

@@ -15,14 +15,16 @@ use crate::db::{DbResult, Exec, Q, Tx};
 use crate::demands::store::DemandRow;
 
 mod read;
+mod tally;
 
 pub use read::count;
+pub use tally::Tally;
 
 /// The three dimensions each demand is counted under.
 const DIMS: [Dim; 3] = [Dim::Grid, Dim::Category, Dim::Channel];
 
 /// How wide a rollup bucket is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Grain {
     Month,
     Day,
@@ -46,7 +48,7 @@ impl Grain {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Dim {
     Grid,
     Category,
@@ -71,11 +73,52 @@ impl Dim {
         }
     }
 
-    fn key(self, d: &DemandRow) -> String {
+    fn key(self, d: &Counted<'_>) -> String {
         match self {
             Dim::Grid => d.grid_id.map(|g| g.to_string()).unwrap_or_default(),
-            Dim::Category => d.category.clone().unwrap_or_default(),
-            Dim::Channel => d.channel.clone(),
+            Dim::Category => d.category.unwrap_or_default().to_string(),
+            Dim::Channel => d.channel.to_string(),
+        }
+    }
+}
+
+/// What the rollups read of a demand: where and when it was received, and the columns
+/// its share depends on.
+#[derive(Clone, Copy, Debug)]
+pub struct Counted<'a> {
+    pub street_id: i64,
+    pub community_id: i64,
+    pub grid_id: Option<i64>,
+    pub category: Option<&'a str>,
+    pub channel: &'a str,
+    pub created_at: Millis,
+    pub status: &'a str,
+    pub responded_at: Option<Millis>,
+    pub accept_due_at: Millis,
+    pub first_feedback_at: Option<Millis>,
+    pub feedback_due_at: Millis,
+    pub rating_solved: Option<bool>,
+    pub rating_satisfaction: Option<&'a str>,
+    pub close_kind: Option<&'a str>,
+}
+
+impl<'a> From<&'a DemandRow> for Counted<'a> {
+    fn from(d: &'a DemandRow) -> Counted<'a> {
+        Counted {
+            street_id: d.street_id,
+            community_id: d.community_id,
+            grid_id: d.grid_id,
+            category: d.category.as_deref(),
+            channel: &d.channel,
+            created_at: d.created_at,
+            status: &d.status,
+            responded_at: d.responded_at,
+            accept_due_at: d.accept_due_at,
+            first_feedback_at: d.first_feedback_at,
+            feedback_due_at: d.feedback_due_at,
+            rating_solved: d.rating_solved,
+            rating_satisfaction: d.rating_satisfaction.as_deref(),
+            close_kind: d.close_kind.as_deref(),
         }
     }
 }
@@ -134,12 +177,12 @@ const TESTS: [&str; 20] = [
 pub struct Share([i64; 20]);
 
 impl Share {
-    pub fn of(d: &DemandRow) -> Share {
-        let s = d.status.as_str();
+    pub fn of(d: &Counted<'_>) -> Share {
+        let s = d.status;
         let counted = s != "merged";
         let fed_counted = counted && s != "declined";
         let rated = d.rating_solved.is_some();
-        let sat = d.rating_satisfaction.as_deref();
+        let sat = d.rating_satisfaction;
         let le = |a: Option<Millis>, b: Millis| a.is_some_and(|a| a <= b);
         let flags = [
             counted,
@@ -152,7 +195,7 @@ impl Share {
             rated && sat == Some("unsatisfied"),
             fed_counted && d.first_feedback_at.is_some(),
             fed_counted && le(d.first_feedback_at, d.feedback_due_at),
-            d.close_kind.as_deref() == Some("unrated"),
+            d.close_kind == Some("unrated"),
             s == "submitted",
             s == "accepted",
             s == "dispatched",
@@ -206,8 +249,8 @@ pub async fn apply(
 pub fn upsert(before: Option<&DemandRow>, after: Option<&DemandRow>) -> Option<Q> {
     let mut changes: Vec<Change> = Vec::with_capacity(12);
     for (grain, dim) in GRAINS.into_iter().flat_map(|g| DIMS.map(|d| (g, d))) {
-        let old = before.map(|d| (slot(grain, dim, d), Share::of(d)));
-        let new = after.map(|d| (slot(grain, dim, d), Share::of(d)));
+        let old = before.map(|d| (slot(grain, dim, &d.into()), Share::of(&d.into())));
+        let new = after.map(|d| (slot(grain, dim, &d.into()), Share::of(&d.into())));
         match (old, new) {
             (Some((ko, so)), Some((kn, sn))) if ko == kn => {
                 let diff = sn.minus(so);
@@ -235,9 +278,10 @@ pub fn upsert(before: Option<&DemandRow>, after: Option<&DemandRow>) -> Option<Q
 pub fn upsert_new(rows: &[&DemandRow]) -> Option<Q> {
     let mut changes: Vec<Change> = Vec::with_capacity(8);
     for d in rows {
-        let share = Share::of(d);
+        let d = Counted::from(*d);
+        let share = Share::of(&d);
         for (grain, dim) in GRAINS.into_iter().flat_map(|g| DIMS.map(|d| (g, d))) {
-            let at = slot(grain, dim, d);
+            let at = slot(grain, dim, &d);
             match changes
                 .iter_mut()
                 .find(|c| c.0 == grain && c.1 == dim && c.2 == at)
@@ -300,7 +344,7 @@ fn statement(changes: &[Change]) -> Option<Q> {
 /// bucket).
 type Slot = (i64, i64, String, i64);
 
-fn slot(grain: Grain, dim: Dim, d: &DemandRow) -> Slot {
+fn slot(grain: Grain, dim: Dim, d: &Counted<'_>) -> Slot {
     (
         d.community_id,
         d.street_id,
@@ -316,7 +360,7 @@ pub async fn rebuild(tx: &mut Tx) -> DbResult<u64> {
     // Days first, from the demands; months then from the days (a tenth of the rows, and
     // no calendar arithmetic per demand).
     let (day, month_of_day) = match tx {
-        Tx::Sqlite(_) => (
+        Tx::Sqlite(..) => (
             format!("((d.created_at + {CST}) / {DAY})"),
             "(CAST(strftime('%Y', r.bucket * 86400, 'unixepoch') AS INTEGER) * 12 \
              + CAST(strftime('%m', r.bucket * 86400, 'unixepoch') AS INTEGER) - 1)",
@@ -340,7 +384,7 @@ pub async fn rebuild(tx: &mut Tx) -> DbResult<u64> {
     // scale: there it goes community by community (each sort fits in memory). PostgreSQL
     // hashes the groups in one pass.
     let communities: Vec<Option<i64>> = match tx {
-        Tx::Sqlite(_) => Q::new("SELECT id FROM communities ORDER BY id")
+        Tx::Sqlite(..) => Q::new("SELECT id FROM communities ORDER BY id")
             .fetch_all::<(i64,)>(tx)
             .await?
             .into_iter()
