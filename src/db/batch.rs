@@ -5,9 +5,10 @@
 //! so one commit per request caps intake at the disk's fsync rate. The [`Writer`] runs the
 //! writes waiting at a moment one after another in one transaction, each inside its own
 //! savepoint (a write that fails is rolled back alone and answered with its error), then
-//! commits once and only then answers every caller. Under light load a batch is one write
-//! and nothing waits; under heavy load the batches grow by themselves while the previous
-//! commit is being flushed. PostgreSQL commits concurrent transactions in parallel and
+//! commits once, and answers every caller once that commit is on disk (`db::durable`),
+//! while it already writes the next batch. Under light load a batch is one write and
+//! nothing waits; under heavy load the batches grow by themselves while the previous one is
+//! being written and flushed. PostgreSQL commits concurrent transactions in parallel and
 //! flushes them together itself, so there the writer simply runs each write in its own
 //! transaction.
 
@@ -17,7 +18,7 @@ use std::pin::Pin;
 
 use tokio::sync::{mpsc, oneshot, watch};
 
-use super::{Db, DbError, Q, Tx};
+use super::{Db, DbError, Pending, Q, Tx};
 
 /// Writes in one batch at most.
 const MAX_BATCH: usize = 512;
@@ -80,13 +81,35 @@ pub struct Writer {
 impl Writer {
     /// A writer for `db`; on SQLite (inside a Tokio runtime) it starts the batching task,
     /// which ends when every clone of the writer is dropped.
+    ///
+    /// The task runs on a thread of its own: each of its steps is a hand-off to the
+    /// database connection's thread and back, and on the server's worker threads it would
+    /// wait behind every request being handled before each next step.
     pub fn new(db: Db) -> Writer {
         let queue = match db {
             Db::Sqlite { .. } if tokio::runtime::Handle::try_current().is_ok() => {
                 let (tx, rx) = mpsc::channel(QUEUE);
                 let (committed, commits) = watch::channel(());
                 tokio::spawn(checkpoints(db.clone(), commits));
-                tokio::spawn(run(db.clone(), rx, committed));
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
+                match runtime {
+                    Ok(rt) => {
+                        let on = db.clone();
+                        let started = std::thread::Builder::new()
+                            .name("linli-writer".into())
+                            .spawn(move || rt.block_on(run(on, rx, committed)));
+                        if let Err(e) = started {
+                            tracing::warn!(error = %e, "no thread for the writer: writes go one by one");
+                            return Writer { db, queue: None };
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "no runtime for the writer: writes go one by one");
+                        return Writer { db, queue: None };
+                    }
+                }
                 Some(tx)
             }
             _ => None,
@@ -155,15 +178,35 @@ impl Writer {
 
 async fn run(db: Db, mut rx: mpsc::Receiver<Job>, committed: watch::Sender<()>) {
     let mut jobs: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+    let mut idle = std::time::Instant::now();
+    // Batches committed and waiting for their flush, to answer.
+    let mut flushing = tokio::task::JoinSet::new();
     while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        while flushing.try_join_next().is_some() {}
         let batch = std::mem::take(&mut jobs);
-        match commit_batch(&db, batch).await {
-            Ok(()) => committed.send_replace(()),
+        let waited = idle.elapsed();
+        let r = commit_batch(&db, batch, waited).await;
+        idle = std::time::Instant::now();
+        match r {
+            Ok((pending, answers)) => {
+                committed.send_replace(());
+                // The next batch is written while this one is flushed (db::durable).
+                flushing.spawn(async move {
+                    match pending.durable().await {
+                        Ok(()) => answers.into_iter().for_each(|a| a()),
+                        Err(e) => {
+                            tracing::error!(error = %e, "a batch of writes could not be made durable; its callers were told")
+                        }
+                    }
+                });
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "a batch of writes failed to commit; its callers were told")
             }
         }
     }
+    // The last batches are answered before the writer's thread ends.
+    flushing.join_all().await;
 }
 
 /// Checkpoints on a reader's connection: copies what the commits appended to the
@@ -187,10 +230,17 @@ async fn checkpoints(db: Db, mut commits: watch::Receiver<()>) {
     }
 }
 
-/// Runs the batch in one transaction and answers its callers after the commit. On any
-/// failure of the transaction itself, the answers are dropped: callers get an error.
-async fn commit_batch(db: &Db, batch: Vec<Job>) -> Result<(), DbError> {
+/// Runs the batch in one transaction and commits it; gives the answers to send once the
+/// commit is durable. On any failure of the transaction itself, the answers are dropped:
+/// callers get an error.
+async fn commit_batch(
+    db: &Db,
+    batch: Vec<Job>,
+    waited: std::time::Duration,
+) -> Result<(Pending, Vec<Answer>), DbError> {
+    let started = std::time::Instant::now();
     let mut tx = db.begin().await?;
+    let began = started.elapsed();
     let mut answers = Vec::with_capacity(batch.len());
     let mut groups: Vec<Group> = Vec::new();
     // One round trip between two writes: the end of one savepoint and the start of the next.
@@ -226,16 +276,17 @@ async fn commit_batch(db: &Db, batch: Vec<Job>) -> Result<(), DbError> {
         answers.extend(run(&mut tx, items).await?);
     }
     let written = std::time::Instant::now();
-    tx.commit().await?;
+    let pending = tx.commit_pending().await?;
+    // Where the writer's time goes: waiting for work, writing, committing.
     tracing::trace!(
         writes = answers.len(),
+        waited_us = waited.as_micros() as u64,
+        began_us = began.as_micros() as u64,
+        wrote_us = (written - started).as_micros() as u64,
         commit_us = written.elapsed().as_micros() as u64,
         "committed"
     );
-    for a in answers {
-        a();
-    }
-    Ok(())
+    Ok((pending, answers))
 }
 
 /// Releases the savepoint of the write before (if any) and opens one for the next (if
@@ -250,7 +301,7 @@ async fn boundary(tx: &mut Tx, release: bool, start: bool) -> Result<(), DbError
     match tx {
         Tx::Sqlite(t) => {
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                .execute(&mut **t)
+                .execute(t.conn())
                 .await?;
         }
         Tx::Postgres(t) => {

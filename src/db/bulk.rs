@@ -43,7 +43,7 @@ pub async fn load(
             copy.finish().await?;
             progress(done);
         }
-        Tx::Sqlite(_) => {
+        Tx::Sqlite(..) => {
             let per = (SQLITE_MAX_PARAMS / columns.len().max(1)).clamp(1, SQLITE_MAX_ROWS);
             let full = insert_sql(table, &names, columns.len(), per);
             let mut rows = rows.peekable();
@@ -153,7 +153,7 @@ pub async fn sync_ids(tx: &mut Tx, table: &str) -> DbResult<()> {
 /// times faster than keeping it up to date row by row.
 pub async fn drop_indexes(tx: &mut Tx, table: &str) -> DbResult<Vec<String>> {
     let list = match tx {
-        Tx::Sqlite(_) => {
+        Tx::Sqlite(..) => {
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 \
              AND sql IS NOT NULL"
         }

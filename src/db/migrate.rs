@@ -15,11 +15,18 @@ pub async fn run(db: &Db) -> Result<Vec<i64>, String> {
         Db::Sqlite { .. } => &SQLITE,
         Db::Postgres(_) => &POSTGRES,
     };
-    let r = match db {
-        Db::Sqlite { write, .. } => migrator.run(write).await,
-        Db::Postgres(p) => migrator.run(p).await,
-    };
-    r.map_err(|e| format!("migration failed: {e}"))?;
+    let failed = |e: &dyn std::fmt::Display| format!("migration failed: {e}");
+    match db {
+        Db::Sqlite { write, wal, .. } => {
+            super::write::with_conn(write, async |c| migrator.run(c).await)
+                .await
+                .map_err(|e| failed(&e))?
+                .map_err(|e| failed(&e))?;
+            // Its commits went around the writer's transactions: flushed here.
+            wal.committed().durable().await.map_err(|e| failed(&e))?;
+        }
+        Db::Postgres(p) => migrator.run(p).await.map_err(|e| failed(&e))?,
+    }
     let applied: Vec<i64> = migrator
         .iter()
         .map(|m| m.version)

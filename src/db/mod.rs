@@ -7,11 +7,14 @@
 
 pub mod batch;
 pub mod bulk;
+pub mod durable;
 pub mod migrate;
 mod query;
 pub mod time;
+mod write;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
@@ -19,6 +22,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
+pub use durable::Pending;
 pub use query::{Arg, FromBoth, Q, anonymous};
 
 /// Which engine a database URL selects.
@@ -69,16 +73,21 @@ pub type DbResult<T> = Result<T, DbError>;
 ///
 /// SQLite gets one writer connection (writes are serialised by SQLite anyway; one writer
 /// avoids `SQLITE_BUSY` between our own connections and lets transactions start with
-/// `BEGIN IMMEDIATE`) and several readers (WAL lets them read while the writer writes).
+/// `BEGIN IMMEDIATE`) and several readers (WAL lets them read while the writer writes). Its
+/// commits are made durable by [`durable::WalSync`], off the writer's connection.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite { write: SqlitePool, read: SqlitePool },
+    Sqlite {
+        write: write::Shared,
+        read: SqlitePool,
+        wal: Arc<durable::WalSync>,
+    },
     Postgres(PgPool),
 }
 
 /// A write transaction.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(write::SqliteTx),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -102,7 +111,7 @@ pub trait Exec: Send {
 impl Exec for Tx {
     fn handle(&mut self) -> Handle<'_> {
         match self {
-            Tx::Sqlite(t) => Handle::Sqlite(t),
+            Tx::Sqlite(t) => Handle::Sqlite(t.conn()),
             Tx::Postgres(t) => Handle::Postgres(t),
         }
     }
@@ -118,17 +127,27 @@ impl Exec for Conn {
 }
 
 impl Tx {
+    /// Commits, and answers once the commit is durable.
     pub async fn commit(self) -> DbResult<()> {
-        match self {
+        self.commit_pending().await?.durable().await
+    }
+
+    /// Commits; the commit is durable once the answer's [`Pending::durable`] says so. The
+    /// writer's connection is free again at once.
+    pub async fn commit_pending(self) -> DbResult<Pending> {
+        Ok(match self {
             Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
-        }
-        Ok(())
+            // PostgreSQL flushes inside the commit (synchronous_commit is on).
+            Tx::Postgres(t) => {
+                t.commit().await?;
+                Pending::done()
+            }
+        })
     }
 
     pub fn engine(&self) -> Engine {
         match self {
-            Tx::Sqlite(_) => Engine::Sqlite,
+            Tx::Sqlite(..) => Engine::Sqlite,
             Tx::Postgres(_) => Engine::Postgres,
         }
     }
@@ -180,30 +199,37 @@ impl Db {
                     // Rows a connection's thread may read ahead of the reader: long reads
                     // (exports) then hand rows over in runs, not one thread switch a row.
                     .row_buffer_size(1024);
-                // The writer keeps more pages: every insert touches each index of the
-                // demands table, and their upper levels should stay in memory.
-                // No ping before each use: a connection to a local file does not drop, and
-                // each ping is a round trip to the connection's thread.
-                // Its commits leave checkpoints to the writer's checkpointer (db::batch), off
-                // their path; it checkpoints itself only when the log has grown past 40 MB.
-                let write = SqlitePoolOptions::new()
-                    .max_connections(1)
-                    .test_before_acquire(false)
-                    .connect_with(
-                        base.clone()
+                // The writer (one connection, taken in turn: db::write) keeps more pages:
+                // every insert touches each index of the demands table, and their upper
+                // levels should stay in memory. Its commits leave checkpoints to the writer's
+                // checkpointer (db::batch), off their path; it checkpoints itself only when
+                // the log has grown past 40 MB.
+                // NORMAL: its commits leave the flush to `wal` (db::durable), which answers
+                // only once it is done, while the writer goes on with the next transaction.
+                let write = {
+                    use sqlx::Connection;
+                    SqliteConnection::connect_with(
+                        &base
+                            .clone()
+                            .synchronous(SqliteSynchronous::Normal)
                             .pragma("cache_size", "-65536")
                             .pragma("wal_autocheckpoint", "10000")
                             .pragma("journal_size_limit", "67108864"),
                     )
                     .await
-                    .map_err(|e| format!("cannot open SQLite database {url}: {e}"))?;
+                    .map_err(|e| format!("cannot open SQLite database {url}: {e}"))?
+                };
+                let write = write::shared(write);
+                // No ping before each use: a connection to a local file does not drop, and
+                // each ping is a round trip to the connection's thread.
                 let read = SqlitePoolOptions::new()
                     .max_connections(opts.max_connections.max(2))
                     .test_before_acquire(false)
                     .connect_with(base.read_only(false))
                     .await
                     .map_err(|e| format!("cannot open SQLite database {url}: {e}"))?;
-                Ok(Db::Sqlite { write, read })
+                let wal = durable::WalSync::new(&absolute(path));
+                Ok(Db::Sqlite { write, read, wal })
             }
             Engine::Postgres => {
                 let o = PgConnectOptions::from_str(url)
@@ -252,7 +278,7 @@ impl Db {
     /// `SQLITE_BUSY` when another process writes too.
     pub async fn begin(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite { write, wal, .. } => Tx::Sqlite(write::SqliteTx::begin(write, wal).await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -282,13 +308,25 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite { write, read } => {
+            Db::Sqlite { write, read, .. } => {
                 read.close().await;
-                write.close().await;
+                write::close(write).await;
             }
             Db::Postgres(p) => p.close().await,
         }
     }
+}
+
+/// The file SQLite opened for `path`: absolute, links followed, as SQLite names its log
+/// after it (empty stays empty).
+fn absolute(path: &str) -> String {
+    if path.is_empty() {
+        return String::new();
+    }
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| path.to_string())
 }
 
 /// The file path of a SQLite URL (empty for an in-memory database).

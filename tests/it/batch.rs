@@ -222,6 +222,11 @@ async fn intakes_written_together_are_each_answered_timed_and_counted_as_one_by_
         app.household_in_grid(3).await,
     ];
     let last_before = app.scalar("SELECT COALESCE(MAX(id), 0) FROM demands").await;
+    let flushes = || match &app.state.db {
+        linli::db::Db::Sqlite { wal, .. } => wal.flushes(),
+        linli::db::Db::Postgres(_) => 0,
+    };
+    let flushes_before = flushes();
     let held = hold_the_writer(&app, 1_500);
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     // 45 at once: more than one chunk (32 + 8 + 4 + 1), three grids, two categories, two
@@ -257,6 +262,15 @@ async fn intakes_written_together_are_each_answered_timed_and_counted_as_one_by_
     let results = futures_util::future::join_all(futures).await;
     held.await.unwrap();
     let sqlite = app.state.db.engine() == linli::db::Engine::Sqlite;
+    if sqlite {
+        // Answered after the log was flushed for them (db::durable): the held
+        // transaction's flush and at least one for the intakes' batch.
+        assert!(
+            flushes() >= flushes_before + 2,
+            "{flushes_before} → {}",
+            flushes()
+        );
+    }
     for (i, r) in results.iter().enumerate() {
         let refused = sqlite && i == 20;
         assert_eq!(

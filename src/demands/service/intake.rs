@@ -144,7 +144,7 @@ pub async fn prepare(ex: &mut impl Exec, ctx: &Ctx<'_>, n: NewDemand) -> ApiResu
 /// Writes a prepared demand, its share of the rollups and its first timeline event.
 pub async fn record(tx: &mut Tx, ctx: &Ctx<'_>, p: Prepared) -> ApiResult<DemandRow> {
     let (pre, channel) = pre_row(ctx, p);
-    if let Tx::Sqlite(_) = tx {
+    if let Tx::Sqlite(..) = tx {
         let args = sqlite_args(&pre, ctx, channel);
         let ids = sqlite_chunk(tx, &[(&pre, &args)]).await?;
         return Ok(DemandRow { id: ids[0], ..pre });

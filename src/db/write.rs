@@ -1,0 +1,170 @@
+//! SQLite's one writing connection, taken in turn by each write transaction.
+//!
+//! Not a pool of one: a pooled connection is pinged on its way back to the pool, one more
+//! hand-off to the connection's thread and back, which the next transaction waits for. The
+//! writer takes a connection hundreds of times a second (db::batch), and those hand-offs
+//! were a large share of its time. Here the connection sits behind a fair lock; a
+//! transaction holds the lock from `BEGIN IMMEDIATE` to its end.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::SqliteConnection;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use super::durable::{Pending, WalSync};
+use super::{DbError, DbResult};
+
+/// How long a write transaction waits for its turn before giving up (as a pool would).
+const WAIT: Duration = Duration::from_secs(30);
+
+/// The writing connection, shared by every transaction in turn.
+#[derive(Debug)]
+pub struct Slot {
+    /// `None` once the database is closed.
+    conn: Option<SqliteConnection>,
+    /// A transaction was begun and did not end through commit: it must be rolled back
+    /// before the next (its holder went away, or failed half-way).
+    open: bool,
+}
+
+pub type Shared = Arc<Mutex<Slot>>;
+
+pub fn shared(conn: SqliteConnection) -> Shared {
+    Arc::new(Mutex::new(Slot {
+        conn: Some(conn),
+        open: false,
+    }))
+}
+
+/// A write transaction on SQLite, with what makes its commit durable.
+pub struct SqliteTx {
+    slot: OwnedMutexGuard<Slot>,
+    wal: Arc<WalSync>,
+}
+
+impl SqliteTx {
+    /// Waits for the connection and begins (`BEGIN IMMEDIATE`: the write lock at once).
+    pub async fn begin(shared: &Shared, wal: &Arc<WalSync>) -> DbResult<SqliteTx> {
+        wal.check()?;
+        let mut slot = tokio::time::timeout(WAIT, shared.clone().lock_owned())
+            .await
+            .map_err(|_| DbError::Other(sqlx::Error::PoolTimedOut))?;
+        let was_open = slot.open;
+        let Some(conn) = slot.conn.as_mut() else {
+            return Err(DbError::Other(sqlx::Error::PoolClosed));
+        };
+        if was_open {
+            // Fails harmlessly when SQLite already rolled it back itself.
+            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        }
+        slot.open = true;
+        let Some(conn) = slot.conn.as_mut() else {
+            return Err(DbError::Other(sqlx::Error::PoolClosed));
+        };
+        sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+        Ok(SqliteTx {
+            slot,
+            wal: wal.clone(),
+        })
+    }
+
+    pub fn conn(&mut self) -> &mut SqliteConnection {
+        // A transaction only exists on an open connection (see `begin`), and closing the
+        // database waits for the lock this transaction holds.
+        self.slot
+            .conn
+            .as_mut()
+            .expect("a write transaction holds an open connection")
+    }
+
+    /// Commits; durable once the answer says so. The connection is free at once.
+    pub async fn commit(mut self) -> DbResult<Pending> {
+        sqlx::query("COMMIT").execute(self.conn()).await?;
+        self.slot.open = false;
+        Ok(self.wal.committed())
+    }
+}
+
+/// Closes the connection once the transaction holding it (if any) has ended.
+pub async fn close(shared: &Shared) {
+    let mut slot = shared.lock().await;
+    if let Some(conn) = slot.conn.take() {
+        use sqlx::Connection;
+        let _ = conn.close().await;
+    }
+}
+
+/// Runs `f` on the connection outside any transaction of ours (migrations).
+pub async fn with_conn<T>(
+    shared: &Shared,
+    f: impl AsyncFnOnce(&mut SqliteConnection) -> T,
+) -> DbResult<T> {
+    let mut slot = shared.lock().await;
+    if slot.open {
+        if let Some(conn) = slot.conn.as_mut() {
+            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        }
+        slot.open = false;
+    }
+    match slot.conn.as_mut() {
+        Some(conn) => Ok(f(conn).await),
+        None => Err(DbError::Other(sqlx::Error::PoolClosed)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::db::{ConnectOptions, Db, Q};
+
+    async fn count(db: &Db) -> i64 {
+        let mut c = db.conn().await.unwrap();
+        Q::new("SELECT COUNT(*) FROM t")
+            .fetch_one::<(i64,)>(&mut c)
+            .await
+            .unwrap()
+            .0
+    }
+
+    #[tokio::test]
+    async fn a_transaction_dropped_unfinished_leaves_nothing_and_the_next_one_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("w.db").display());
+        let db = Db::connect(&ConnectOptions {
+            url,
+            create: true,
+            max_connections: 2,
+        })
+        .await
+        .unwrap();
+        let mut tx = db.begin().await.unwrap();
+        Q::new("CREATE TABLE t (x INTEGER)")
+            .execute(&mut tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = db.begin().await.unwrap();
+        Q::new("INSERT INTO t VALUES (1)")
+            .execute(&mut tx)
+            .await
+            .unwrap();
+        drop(tx);
+        assert_eq!(count(&db).await, 0);
+
+        let mut tx = db.begin().await.unwrap();
+        Q::new("INSERT INTO t VALUES (2)")
+            .execute(&mut tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        // Only the second row: the first transaction was rolled back, not committed with it.
+        assert_eq!(count(&db).await, 1);
+
+        db.close().await;
+        assert!(
+            db.begin().await.is_err(),
+            "a closed database refuses writes"
+        );
+    }
+}
