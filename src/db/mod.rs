@@ -10,6 +10,7 @@ pub mod bulk;
 pub mod durable;
 pub mod migrate;
 mod query;
+mod read;
 pub mod time;
 mod write;
 
@@ -19,8 +20,8 @@ use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, SqliteConnection, Transaction};
 
 pub use durable::Pending;
 pub use query::{Arg, FromBoth, Q, anonymous};
@@ -79,7 +80,7 @@ pub type DbResult<T> = Result<T, DbError>;
 pub enum Db {
     Sqlite {
         write: write::Shared,
-        read: SqlitePool,
+        read: Arc<read::Readers>,
         wal: Arc<durable::WalSync>,
     },
     Postgres(PgPool),
@@ -93,7 +94,7 @@ pub enum Tx {
 
 /// A pooled connection for reads.
 pub enum Conn {
-    Sqlite(PoolConnection<Sqlite>),
+    Sqlite(read::Reader),
     Postgres(PoolConnection<Postgres>),
 }
 
@@ -120,7 +121,7 @@ impl Exec for Tx {
 impl Exec for Conn {
     fn handle(&mut self) -> Handle<'_> {
         match self {
-            Conn::Sqlite(c) => Handle::Sqlite(c),
+            Conn::Sqlite(c) => Handle::Sqlite(c.conn()),
             Conn::Postgres(c) => Handle::Postgres(c),
         }
     }
@@ -220,14 +221,14 @@ impl Db {
                     .map_err(|e| format!("cannot open SQLite database {url}: {e}"))?
                 };
                 let write = write::shared(write);
-                // No ping before each use: a connection to a local file does not drop, and
-                // each ping is a round trip to the connection's thread.
-                let read = SqlitePoolOptions::new()
-                    .max_connections(opts.max_connections.max(2))
-                    .test_before_acquire(false)
-                    .connect_with(base.read_only(false))
-                    .await
-                    .map_err(|e| format!("cannot open SQLite database {url}: {e}"))?;
+                // Lent out without sqlx's pool, which pings each connection on its way
+                // back (db::read).
+                let read = read::Readers::open(
+                    base.read_only(false),
+                    opts.max_connections.max(2) as usize,
+                )
+                .await
+                .map_err(|e| format!("cannot open SQLite database {url}: {e}"))?;
                 let wal = durable::WalSync::new(&absolute(path));
                 Ok(Db::Sqlite { write, read, wal })
             }

@@ -50,18 +50,15 @@ impl SqliteTx {
         let mut slot = tokio::time::timeout(WAIT, shared.clone().lock_owned())
             .await
             .map_err(|_| DbError::Other(sqlx::Error::PoolTimedOut))?;
-        let was_open = slot.open;
-        let Some(conn) = slot.conn.as_mut() else {
+        let Slot { conn, open } = &mut *slot;
+        let Some(conn) = conn.as_mut() else {
             return Err(DbError::Other(sqlx::Error::PoolClosed));
         };
-        if was_open {
+        if *open {
             // Fails harmlessly when SQLite already rolled it back itself.
             let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
         }
-        slot.open = true;
-        let Some(conn) = slot.conn.as_mut() else {
-            return Err(DbError::Other(sqlx::Error::PoolClosed));
-        };
+        *open = true;
         sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
         Ok(SqliteTx {
             slot,
@@ -101,16 +98,15 @@ pub async fn with_conn<T>(
     f: impl AsyncFnOnce(&mut SqliteConnection) -> T,
 ) -> DbResult<T> {
     let mut slot = shared.lock().await;
-    if slot.open {
-        if let Some(conn) = slot.conn.as_mut() {
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-        }
-        slot.open = false;
+    let Slot { conn, open } = &mut *slot;
+    let Some(conn) = conn.as_mut() else {
+        return Err(DbError::Other(sqlx::Error::PoolClosed));
+    };
+    if *open {
+        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        *open = false;
     }
-    match slot.conn.as_mut() {
-        Some(conn) => Ok(f(conn).await),
-        None => Err(DbError::Other(sqlx::Error::PoolClosed)),
-    }
+    Ok(f(conn).await)
 }
 
 #[cfg(test)]
