@@ -91,24 +91,18 @@ impl Writer {
                 let (tx, rx) = mpsc::channel(QUEUE);
                 let (committed, commits) = watch::channel(());
                 tokio::spawn(checkpoints(db.clone(), commits));
-                let runtime = tokio::runtime::Builder::new_current_thread()
+                let on = db.clone();
+                let started = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
-                    .build();
-                match runtime {
-                    Ok(rt) => {
-                        let on = db.clone();
-                        let started = std::thread::Builder::new()
+                    .build()
+                    .and_then(|rt| {
+                        std::thread::Builder::new()
                             .name("linli-writer".into())
-                            .spawn(move || rt.block_on(run(on, rx, committed)));
-                        if let Err(e) = started {
-                            tracing::warn!(error = %e, "no thread for the writer: writes go one by one");
-                            return Writer { db, queue: None };
-                        }
-                    }
-                    Err(e) => {
-                        tracing::warn!(error = %e, "no runtime for the writer: writes go one by one");
-                        return Writer { db, queue: None };
-                    }
+                            .spawn(move || rt.block_on(run(on, rx, committed)))
+                    });
+                if let Err(e) = started {
+                    tracing::warn!(error = %e, "no thread for the writer: writes go one by one");
+                    return Writer { db, queue: None };
                 }
                 Some(tx)
             }

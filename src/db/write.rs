@@ -30,6 +30,22 @@ pub struct Slot {
 
 pub type Shared = Arc<Mutex<Slot>>;
 
+impl Slot {
+    /// The connection, outside any transaction: one its last holder left open is rolled
+    /// back first.
+    async fn ready(&mut self) -> DbResult<&mut SqliteConnection> {
+        let Some(conn) = self.conn.as_mut() else {
+            return Err(DbError::Other(sqlx::Error::PoolClosed));
+        };
+        if self.open {
+            // Fails harmlessly when SQLite already rolled it back itself.
+            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+            self.open = false;
+        }
+        Ok(conn)
+    }
+}
+
 pub fn shared(conn: SqliteConnection) -> Shared {
     Arc::new(Mutex::new(Slot {
         conn: Some(conn),
@@ -50,16 +66,9 @@ impl SqliteTx {
         let mut slot = tokio::time::timeout(WAIT, shared.clone().lock_owned())
             .await
             .map_err(|_| DbError::Other(sqlx::Error::PoolTimedOut))?;
-        let Slot { conn, open } = &mut *slot;
-        let Some(conn) = conn.as_mut() else {
-            return Err(DbError::Other(sqlx::Error::PoolClosed));
-        };
-        if *open {
-            // Fails harmlessly when SQLite already rolled it back itself.
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-        }
-        *open = true;
-        sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+        let conn = slot.ready().await?;
+        sqlx::query("BEGIN IMMEDIATE").execute(conn).await?;
+        slot.open = true;
         Ok(SqliteTx {
             slot,
             wal: wal.clone(),
@@ -98,15 +107,7 @@ pub async fn with_conn<T>(
     f: impl AsyncFnOnce(&mut SqliteConnection) -> T,
 ) -> DbResult<T> {
     let mut slot = shared.lock().await;
-    let Slot { conn, open } = &mut *slot;
-    let Some(conn) = conn.as_mut() else {
-        return Err(DbError::Other(sqlx::Error::PoolClosed));
-    };
-    if *open {
-        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-        *open = false;
-    }
-    Ok(f(conn).await)
+    Ok(f(slot.ready().await?).await)
 }
 
 #[cfg(test)]

@@ -8,6 +8,11 @@ use crate::db::{DbResult, Tx};
 
 use super::{Change, Counted, DIMS, Dim, GRAINS, Grain, Share, Slot, slot, statement};
 
+/// A rollup row's primary key, in the table's order.
+fn key(c: &Change) -> (i64, &str, &str, &str, i64) {
+    (c.2.0, c.0.as_str(), c.1.as_str(), &c.2.2, c.2.3)
+}
+
 /// Rollup rows per statement: under both engines' limits of parameters (26 a row).
 const ROWS_PER_STATEMENT: usize = 1_000;
 
@@ -48,15 +53,7 @@ impl Tally {
             .map(|((grain, dim, at), share)| (grain, dim, at, share))
             .collect();
         // In key order: each statement then touches neighbouring pages of the table.
-        changes.sort_by(|a, b| {
-            (a.2.0, a.0.as_str(), a.1.as_str(), &a.2.2, a.2.3).cmp(&(
-                b.2.0,
-                b.0.as_str(),
-                b.1.as_str(),
-                &b.2.2,
-                b.2.3,
-            ))
-        });
+        changes.sort_by(|a, b| key(a).cmp(&key(b)));
         let mut n = 0;
         for chunk in changes.chunks(ROWS_PER_STATEMENT) {
             if let Some(q) = statement(chunk) {
