@@ -1,4 +1,6 @@
-//! Application state, the router, and the server loop.
+//! The router: every capability's routes (API and pages together) merged into one, the
+//! layers every request passes, and the server loop. State lives in `state.rs`; each
+//! capability's `router()` is its own business.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -9,57 +11,44 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router, middleware};
 use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::clock::Clock;
-use crate::config::Settings;
-use crate::db::Db;
+use crate::state::AppState;
+use crate::web::routes::{PageRoute, Routes};
 use crate::web::{error, i18n};
 
-/// What every handler can reach. Cheap to clone; nothing in it that a second node would
-/// miss (the clock's offset is only ever moved by tests and the demo replay).
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    /// Runs writes that benefit from group commit (intake).
-    pub writer: crate::db::batch::Writer,
-    pub settings: Arc<Settings>,
-    pub clock: Clock,
-}
-
-impl AppState {
-    pub fn new(db: Db, settings: Settings) -> AppState {
-        AppState {
-            writer: crate::db::batch::Writer::new(db.clone()),
-            db,
-            settings: Arc::new(settings),
-            clock: Clock::system(),
-        }
-    }
-}
-
-/// Every capability's routes, with the OpenAPI document they describe.
-fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
-        .merge(crate::auth::api::router())
-        .merge(crate::roster::api::router())
-        .merge(crate::demands::api::router())
-        .merge(crate::measures::api::router())
+/// Every capability's routes: its API (with the OpenAPI document it describes) and its
+/// pages (with whom each is for).
+fn routes() -> Routes {
+    Routes::api(OpenApiRouter::with_openapi(
+        crate::openapi::ApiDoc::openapi(),
+    ))
+    .merge(crate::web::router())
+    .merge(crate::auth::router())
+    .merge(crate::roster::router())
+    .merge(crate::demands::router())
+    .merge(crate::measures::router())
 }
 
 /// The OpenAPI 3 document of the whole API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().split_for_parts().1
+    crate::openapi::complete(routes().api.split_for_parts().1)
+}
+
+/// Every page route, with the roles it is for.
+pub fn page_routes() -> Vec<PageRoute> {
+    routes().pages.table().to_vec()
 }
 
 pub fn router(state: AppState) -> Router {
-    let (api, doc) = api().split_for_parts();
-    let doc = Arc::new(doc);
+    let Routes { api, pages } = routes();
+    let (api, doc) = api.split_for_parts();
+    let doc = Arc::new(crate::openapi::complete(doc));
     let body_limit = state.settings.max_body_bytes;
-    Router::new()
-        .merge(api)
+    api.merge(pages.into_router())
         .route(
             "/api/openapi.json",
             get(move || {
@@ -68,29 +57,12 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/healthz", get(healthz))
-        .merge(crate::web::pages::router())
-        .merge(crate::demands::pages::router())
-        .route("/dash", get(crate::measures::pages::dashboard))
-        .route("/roster", get(crate::roster::pages::index))
-        .route(
-            "/roster/communities/{id}",
-            get(crate::roster::pages::community),
-        )
-        .route(
-            "/roster/compounds/{id}",
-            get(crate::roster::pages::compound),
-        )
-        .route(
-            "/roster/buildings/{id}",
-            get(crate::roster::pages::building),
-        )
-        .route(
-            "/roster/residents/{id}",
-            get(crate::roster::pages::resident),
-        )
         .fallback(error::fallback)
         .layer(middleware::from_fn(i18n::detect))
         .layer(DefaultBodyLimit::max(body_limit))
+        // Inside the trace layer, so a panic is logged with its request; no input may
+        // drop a connection: a panic is a 500 with the error body.
+        .layer(CatchPanicLayer::custom(error::panicked))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -110,13 +82,17 @@ async fn healthz(State(st): State<AppState>) -> Response {
     }
 }
 
-/// Serves until `shutdown` resolves, then finishes the requests in flight.
+/// Serves until `shutdown` resolves, then finishes the requests in flight. Each request
+/// knows the address it came from (`web::client::ClientAddr`).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -11,10 +11,10 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::clock::{HOUR, MINUTE, rfc3339};
-use crate::tr;
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{Code, Error, Result};
+use crate::state::AppState;
+use crate::web::error::ErrorBody;
 use crate::web::json::ApiJson;
 
 use super::{Actor, Role, password, store, tokens};
@@ -77,12 +77,8 @@ impl From<&Actor> for Me {
 static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| password::hash("no such user here").unwrap_or_default());
 
-fn bad_credentials() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "bad_credentials",
-        tr!("error.bad_credentials"),
-    )
+fn bad_credentials() -> Error {
+    Error::new(Code::BadCredentials)
 }
 
 /// Log in with a username and password; answers a bearer token.
@@ -98,7 +94,7 @@ fn bad_credentials() -> ApiError {
 pub async fn login(
     State(st): State<AppState>,
     ApiJson(req): ApiJson<LoginRequest>,
-) -> ApiResult<Json<LoginResponse>> {
+) -> Result<Json<LoginResponse>> {
     let user = authenticate(&st, req.username.trim(), &req.password).await?;
     let now = st.clock.now();
     let mut tx = st.db.begin().await?;
@@ -116,11 +112,7 @@ pub async fn login(
 
 /// Checks a username and password, counting failures and locking the account after too
 /// many; shared by the API and the login page.
-pub async fn authenticate(
-    st: &AppState,
-    username: &str,
-    password: &str,
-) -> ApiResult<store::UserRow> {
+pub async fn authenticate(st: &AppState, username: &str, password: &str) -> Result<store::UserRow> {
     let now = st.clock.now();
     let user = {
         let mut c = st.db.conn().await?;
@@ -132,11 +124,7 @@ pub async fn authenticate(
     };
     if let Some(until) = user.locked_until.filter(|&t| t > now) {
         let minutes = ((until - now) + MINUTE - 1) / MINUTE;
-        return Err(ApiError::new(
-            StatusCode::LOCKED,
-            "account_locked",
-            tr!("error.account_locked", minutes = minutes),
-        ));
+        return Err(Error::new(Code::AccountLocked).with("minutes", minutes));
     }
     let ok = password::verify_async(password.to_string(), user.password_hash.clone()).await;
     let mut tx = st.db.begin().await?;
@@ -166,7 +154,7 @@ pub async fn logout(
     State(st): State<AppState>,
     _actor: Actor,
     headers: HeaderMap,
-) -> ApiResult<StatusCode> {
+) -> Result<StatusCode> {
     if let Some(token) = tokens::bearer(&headers) {
         let mut tx = st.db.begin().await?;
         tokens::revoke(&mut tx, token, st.clock.now()).await?;

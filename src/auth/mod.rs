@@ -7,3 +7,8 @@ pub mod store;
 pub mod tokens;
 
 pub use role::{Actor, Role};
+
+/// Login, logout and the caller.
+pub fn router() -> crate::web::routes::Routes {
+    crate::web::routes::Routes::api(api::router())
+}

@@ -6,10 +6,10 @@ use base64::Engine as _;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::app::AppState;
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
-use crate::web::error::ApiError;
+use crate::error::Error;
+use crate::state::AppState;
 
 use super::{Actor, store};
 
@@ -75,14 +75,14 @@ pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
 }
 
 impl FromRequestParts<AppState> for Actor {
-    type Rejection = ApiError;
+    type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Actor, ApiError> {
-        let token = bearer(&parts.headers).ok_or_else(ApiError::unauthorized)?;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Actor, Error> {
+        let token = bearer(&parts.headers).ok_or_else(Error::unauthorized)?;
         let mut c = state.db.conn().await?;
         let now = state.clock.now();
         store::actor_for_token(&mut c, &digest(token), now)
             .await?
-            .ok_or_else(ApiError::unauthorized)
+            .ok_or_else(Error::unauthorized)
     }
 }

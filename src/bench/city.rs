@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::auth::{Actor, store as users};
 use crate::clock::Millis;
 use crate::clock::{month_of, month_start};
@@ -15,6 +14,7 @@ use crate::db::Q;
 use crate::demands::api::list::{ListQuery, fetch};
 use crate::demands::store::COLUMNS;
 use crate::measures::store::{Filter, count, count_live};
+use crate::state::AppState;
 
 use super::{db, median_p95};
 

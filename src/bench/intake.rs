@@ -6,10 +6,10 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::app::AppState;
 use crate::auth::tokens;
 use crate::clock::HOUR;
 use crate::db::Q;
+use crate::state::AppState;
 
 use super::city::Row;
 use super::db;

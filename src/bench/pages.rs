@@ -9,11 +9,11 @@ use axum::http::{Request, header};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use crate::app::AppState;
 use crate::auth::tokens;
 use crate::clock::HOUR;
 use crate::db::Q;
 use crate::demands::store::COLUMNS;
+use crate::state::AppState;
 
 use super::median_p95;
 

@@ -167,7 +167,7 @@ async fn accounts(mut settings: Settings, c: AccountCommand) -> Result<(), Strin
             )
             .await
             .map_err(|err| match err {
-                crate::db::DbError::Conflict(_) => {
+                crate::db::DbError::Duplicate(_) | crate::db::DbError::Dangling(_) => {
                     format!("username {username:?} is taken, or a referenced id does not exist")
                 }
                 other => other.to_string(),

@@ -2,9 +2,9 @@
 
 use std::time::Instant;
 
-use crate::app::AppState;
 use crate::config::Settings;
 use crate::db::Q;
+use crate::state::AppState;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum BenchCommand {

@@ -2,9 +2,9 @@
 
 use tokio::net::TcpListener;
 
-use crate::app::AppState;
 use crate::auth::password::DEMO_PASSWORD;
 use crate::config::Settings;
+use crate::state::AppState;
 
 #[derive(clap::Args, Debug)]
 pub struct DemoArgs {

@@ -2,8 +2,8 @@
 
 use tokio::net::TcpListener;
 
-use crate::app::AppState;
 use crate::config::Settings;
+use crate::state::AppState;
 
 #[derive(clap::Args, Debug)]
 pub struct ServeArgs {

@@ -36,8 +36,11 @@ pub enum Engine {
 /// A storage error: the small set the layers above care about.
 #[derive(Debug)]
 pub enum DbError {
-    /// A unique or foreign-key constraint refused the write.
-    Conflict(String),
+    /// A unique constraint refused the write: the same thing is stored already.
+    Duplicate(String),
+    /// A foreign key refused the write: it names a row that does not exist (or, on a
+    /// delete, rows still point at it).
+    Dangling(String),
     /// Anything else: connection lost, bad SQL, decode failure.
     Other(sqlx::Error),
 }
@@ -45,7 +48,8 @@ pub enum DbError {
 impl std::fmt::Display for DbError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DbError::Conflict(c) => write!(f, "constraint violated: {c}"),
+            DbError::Duplicate(c) => write!(f, "duplicate ({c})"),
+            DbError::Dangling(c) => write!(f, "reference to nothing ({c})"),
             DbError::Other(e) => write!(f, "database error: {e}"),
         }
     }
@@ -57,11 +61,11 @@ impl From<sqlx::Error> for DbError {
     fn from(e: sqlx::Error) -> Self {
         if let sqlx::Error::Database(d) = &e {
             use sqlx::error::ErrorKind;
-            if matches!(
-                d.kind(),
-                ErrorKind::UniqueViolation | ErrorKind::ForeignKeyViolation
-            ) {
-                return DbError::Conflict(d.constraint().unwrap_or(d.message()).to_string());
+            let what = || d.constraint().unwrap_or(d.message()).to_string();
+            match d.kind() {
+                ErrorKind::UniqueViolation => return DbError::Duplicate(what()),
+                ErrorKind::ForeignKeyViolation => return DbError::Dangling(what()),
+                _ => {}
             }
         }
         DbError::Other(e)

@@ -19,12 +19,12 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 use utoipa::ToSchema;
 
-use crate::app::AppState;
 use crate::auth::Actor;
 use crate::clock::{Millis, china, civil_in};
 use crate::db::{Db, Q};
+use crate::error::{Error, Result};
 use crate::roster::ids::mask_phone;
-use crate::web::error::{ApiError, ApiResult};
+use crate::state::AppState;
 use crate::web::i18n::{Lang, text_in};
 
 use super::api::list::{ListQuery, push_filters};
@@ -238,7 +238,7 @@ struct Rows(Q);
 
 impl Rows {
     /// The next batch: rows older than `after` (all rows at first), newest first.
-    async fn batch(&self, db: &Db, after: Option<i64>) -> ApiResult<Vec<ExportRow>> {
+    async fn batch(&self, db: &Db, after: Option<i64>) -> Result<Vec<ExportRow>> {
         let mut q = self.0.clone();
         if let Some(id) = after {
             q.push(" AND d.id < ").push_bind(id);
@@ -267,7 +267,7 @@ impl Export {
         f: &ListQuery,
         format: Format,
         lang: Lang,
-    ) -> ApiResult<Export> {
+    ) -> Result<Export> {
         let now = st.clock.now();
         // A fixed column name per language, never user input.
         let category_name = match lang {
@@ -305,7 +305,7 @@ impl Export {
     /// Reads every row and writes the file to `out`; returns the number of rows. Each batch
     /// is read as the database stands then (demands received meanwhile have higher ids and
     /// are not included). On an error `out` may hold part of a file: discard it.
-    pub async fn write_to<W: Write + Send + 'static>(self, db: &Db, out: W) -> ApiResult<u64> {
+    pub async fn write_to<W: Write + Send + 'static>(self, db: &Db, out: W) -> Result<u64> {
         let (tx, mut rx) = mpsc::channel::<Vec<ExportRow>>(QUEUED_BATCHES);
         let Export {
             rows,
@@ -325,13 +325,13 @@ impl Export {
                 after = batch.last().map(|r| r.id);
                 // A closed channel means the writer stopped; its error is reported below.
                 if batch.is_empty() || tx.send(batch).await.is_err() || !full {
-                    return Ok::<(), ApiError>(());
+                    return Ok::<(), Error>(());
                 }
             }
         };
         let read = read.await;
         drop(tx);
-        let written = writer.await.map_err(ApiError::internal)?;
+        let written = writer.await.map_err(Error::internal)?;
         read?;
         written.map_err(write_failed)
     }
@@ -347,22 +347,18 @@ pub async fn export_to<W: Write + Send + 'static>(
     format: Format,
     lang: Lang,
     out: W,
-) -> ApiResult<u64> {
+) -> Result<u64> {
     Export::prepare(st, actor, f, format, lang)?
         .write_to(&st.db, out)
         .await
 }
 
 /// A writer that failed. A client that went away is no fault of ours.
-fn write_failed(e: io::Error) -> ApiError {
+fn write_failed(e: io::Error) -> Error {
     if e.kind() == io::ErrorKind::BrokenPipe {
         tracing::info!("export abandoned by the client");
-        ApiError::new(
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            String::new(),
-        )
+        Error::new(crate::error::Code::Internal)
     } else {
-        ApiError::internal(format!("export: {e}"))
+        Error::internal(format!("export: {e}"))
     }
 }

@@ -12,10 +12,10 @@ use serde_json::json;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::app::AppState;
 use crate::auth::Actor;
 use crate::clock::{DAY, Millis};
 use crate::db::{DbError, DbResult, Q, Tx};
+use crate::state::AppState;
 use crate::tr;
 
 use super::model::{Action, Status};
@@ -265,7 +265,12 @@ async fn auto_close(st: &AppState, now: Millis) -> DbResult<usize> {
             match service::act(&mut tx, &ctx, *id, Command::AutoClose).await {
                 Ok(_) => closed += 1,
                 // A storage failure: give up this batch (the transaction rolls back).
-                Err(e) if e.status.is_server_error() => {
+                Err(e)
+                    if matches!(
+                        e.class(),
+                        crate::error::Class::Internal | crate::error::Class::Unavailable
+                    ) =>
+                {
                     return Err(DbError::Other(sqlx::Error::Protocol(e.to_string())));
                 }
                 // Refused by the rules (someone got there first): nothing to do.

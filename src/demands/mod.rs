@@ -10,3 +10,8 @@ pub mod pages;
 pub mod rules;
 pub mod service;
 pub mod store;
+
+/// The demand loop's API and its pages.
+pub fn router() -> crate::web::routes::Routes {
+    crate::web::routes::Routes::new(api::router(), pages::routes())
+}

@@ -3,6 +3,7 @@
 
 use crate::auth::Role;
 use crate::clock::Millis;
+use crate::error::{Code, Error};
 
 use super::model::{Level, Satisfaction, Status};
 
@@ -125,15 +126,31 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> Code {
         match self {
-            Refusal::IllegalTransition { .. } => "illegal_transition",
-            Refusal::NotAllowed { .. } => "not_allowed",
-            Refusal::SummonsPending { .. } => "summons_pending",
-            Refusal::RatingWindowOpen => "rating_window_open",
-            Refusal::ReopenWindowPassed => "reopen_window_passed",
-            Refusal::TopLevel => "top_level",
-            Refusal::ReportOrder => "report_order",
+            Refusal::IllegalTransition { .. } => Code::IllegalTransition,
+            Refusal::NotAllowed { .. } => Code::NotAllowed,
+            Refusal::SummonsPending { .. } => Code::SummonsPending,
+            Refusal::RatingWindowOpen => Code::RatingWindowOpen,
+            Refusal::ReopenWindowPassed => Code::ReopenWindowPassed,
+            Refusal::TopLevel => Code::TopLevel,
+            Refusal::ReportOrder => Code::ReportOrder,
+        }
+    }
+}
+
+/// A refusal as the domain error, with what its message names (the step and the status
+/// are catalogue words, translated with the message).
+impl From<Refusal> for Error {
+    fn from(r: Refusal) -> Error {
+        let e = Error::new(r.code());
+        match r {
+            Refusal::IllegalTransition { from, step } => e
+                .with_key("step", format!("demand.action.{step}"))
+                .with_key("status", format!("demand.status.{from}")),
+            Refusal::NotAllowed { step } => e.with_key("step", format!("demand.action.{step}")),
+            Refusal::SummonsPending { pending } => e.with("count", pending),
+            _ => e,
         }
     }
 }

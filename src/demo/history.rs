@@ -79,10 +79,12 @@ async fn replay(
             now: at,
             policy,
         };
-        let fail = |e: crate::web::error::ApiError| {
+        let fail = |e: crate::error::Error| {
             format!(
                 "demo history: demand {i}, step {j} by {:?}: {} ({})",
-                step.who, e.code, e.message
+                step.who,
+                e.code,
+                crate::web::error::message(&e)
             )
         };
         let id = ids[i];

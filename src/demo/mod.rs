@@ -22,11 +22,11 @@ pub(crate) mod stories;
 #[cfg(test)]
 mod tests;
 
-use crate::app::AppState;
 use crate::auth::password::{self, DEMO_PASSWORD};
 use crate::clock::{DAY, Millis};
 use crate::db::Q;
 use crate::demands::rules::Policy;
+use crate::state::AppState;
 
 /// How much of the community to create.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,11 +3,11 @@
 
 use std::collections::HashSet;
 
-use crate::app::AppState;
 use crate::config::Settings;
 use crate::db::{ConnectOptions, Db, Q};
 use crate::demands::model::{Channel, Status};
 use crate::roster::ids::{IdCardNumber, Phone};
+use crate::state::AppState;
 
 use super::{Size, seed, seed_with};
 

@@ -7,11 +7,11 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::{Actor, Role};
 use crate::clock::{DAY, parse_time, rfc3339};
-use crate::tr;
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{Error, Result};
+use crate::state::AppState;
+use crate::web::error::ErrorBody;
 use crate::web::json::ApiQuery;
 
 use super::rates::{Counts, Rates, rates};
@@ -69,13 +69,12 @@ pub async fn measures(
     State(st): State<AppState>,
     actor: Actor,
     ApiQuery(q): ApiQuery<MeasuresQuery>,
-) -> ApiResult<Json<Measures>> {
+) -> Result<Json<Measures>> {
     if matches!(actor.role, Role::Resident | Role::Volunteer | Role::Unit) {
-        return Err(ApiError::forbidden());
+        return Err(Error::forbidden());
     }
     let now = st.clock.now();
-    let bad =
-        |f: &str| ApiError::bad_request("invalid_query", tr!("error.invalid_query", detail = f));
+    let bad = |f: &str| Error::query(f);
     let to = match q.to.as_deref() {
         Some(t) => parse_time(t).ok_or_else(|| bad("to"))?,
         None => now,

@@ -6,3 +6,8 @@ pub mod pages;
 pub mod rates;
 pub mod rollups;
 pub mod store;
+
+/// The measures' API and the dashboard.
+pub fn router() -> crate::web::routes::Routes {
+    crate::web::routes::Routes::new(api::router(), pages::routes())
+}

@@ -7,20 +7,25 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::Role;
 use crate::clock::{DAY, Millis, parse_time};
 use crate::db::Q;
 use crate::demands::store::push_scope;
+use crate::error::Error;
+use crate::state::AppState;
 use crate::web::charts::{self, Bar, Period};
-use crate::web::error::ApiError;
 use crate::web::i18n::text;
 use crate::web::pages::{Page, PageError, render};
+use crate::web::routes::{PageRoutes, STAFF};
 use crate::web::session::PageUser;
 
 use super::rates::{Counts, rates};
 use super::store::{self, Filter, GroupBy, GroupRow};
 use crate::clock::{day_of, day_start};
+
+pub fn routes() -> PageRoutes {
+    PageRoutes::new().get("/dash", STAFF, dashboard)
+}
 
 #[derive(Deserialize, Default)]
 pub struct DashQuery {
@@ -82,7 +87,7 @@ pub async fn dashboard(
 ) -> Result<Response, PageError> {
     let a = &u.actor;
     if matches!(a.role, Role::Resident | Role::Volunteer | Role::Unit) {
-        return Err(ApiError::forbidden().into());
+        return Err(Error::forbidden().into());
     }
     let now = st.clock.now();
     // Whole days, as people pick them: `to` is the last day shown (today by default), and

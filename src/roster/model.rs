@@ -6,8 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use utoipa::ToSchema;
 
 use super::ids::{IdCardNumber, Phone};
-use crate::tr;
-use crate::web::error::{ApiError, ApiResult};
+use crate::error::{Code, Error, Result};
 
 /// Names of streets, communities, compounds, buildings, people, grids, units, teams.
 pub const NAME_MAX: usize = 50;
@@ -44,16 +43,12 @@ pub const UNIT_KINDS: [&str; 9] = [
 pub const TEAM_KINDS: [&str; 4] = ["volunteer", "red_detachment", "linkage", "governance"];
 
 /// A required `kind` that must be one of `allowed`.
-pub fn kind(v: Option<&str>, allowed: &[&str]) -> ApiResult<String> {
-    let v = v.map(str::trim).ok_or_else(|| ApiError::required("kind"))?;
+pub fn kind(v: Option<&str>, allowed: &[&str]) -> Result<String> {
+    let v = v.map(str::trim).ok_or_else(|| Error::required("kind"))?;
     if allowed.contains(&v) {
         return Ok(v.to_string());
     }
-    Err(ApiError::invalid(
-        "kind",
-        "invalid_kind",
-        tr!("roster.invalid_kind", allowed = allowed.join(", ")),
-    ))
+    Err(Error::invalid("kind", Code::InvalidKind).with("allowed", allowed.join(", ")))
 }
 
 /// For PATCH bodies: tells "absent" (`None`) from "set to null" (`Some(None)`).
@@ -71,40 +66,28 @@ pub fn as_rfc3339<S: Serializer>(ms: &crate::clock::Millis, s: S) -> Result<S::O
 }
 
 /// A phone number, or absent when blank.
-pub fn phone(field: &str, v: Option<&str>) -> ApiResult<Option<Phone>> {
+pub fn phone(field: &str, v: Option<&str>) -> Result<Option<Phone>> {
     let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
-    Phone::parse(v).map(Some).ok_or_else(|| {
-        ApiError::invalid(
-            field,
-            "invalid_phone",
-            tr!("roster.invalid_phone", field = field),
-        )
-    })
+    Phone::parse(v)
+        .map(Some)
+        .ok_or_else(|| Error::invalid(field, Code::InvalidPhone))
 }
 
 /// Tags: trimmed, blank ones dropped, duplicates merged, at most 20 of at most 20 characters.
-pub fn tags(v: &[String]) -> ApiResult<Vec<String>> {
+pub fn tags(v: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for t in v.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
         if t.chars().count() > TAG_MAX || t.chars().any(char::is_control) {
-            return Err(ApiError::invalid(
-                "tags",
-                "invalid_tag",
-                tr!("roster.invalid_tag", max = TAG_MAX),
-            ));
+            return Err(Error::invalid("tags", Code::InvalidTag).with("max", TAG_MAX));
         }
         if !out.iter().any(|o| o == t) {
             out.push(t.to_string());
         }
     }
     if out.len() > TAGS_MAX {
-        return Err(ApiError::invalid(
-            "tags",
-            "too_many_tags",
-            tr!("roster.too_many_tags", max = TAGS_MAX),
-        ));
+        return Err(Error::invalid("tags", Code::TooManyTags).with("max", TAGS_MAX));
     }
     Ok(out)
 }
@@ -154,27 +137,18 @@ pub struct IdentityInput<'a> {
 impl Identity {
     /// Parses the ID number (check digit included); takes the birth date and gender from it
     /// when they are not given, and refuses them when they contradict it.
-    pub fn parse(i: IdentityInput<'_>) -> ApiResult<Identity> {
+    pub fn parse(i: IdentityInput<'_>) -> Result<Identity> {
         let id_number = match present(i.id_number) {
-            Some(s) => Some(IdCardNumber::parse(s).ok_or_else(|| {
-                ApiError::invalid(
-                    "id_number",
-                    "invalid_id_number",
-                    tr!("roster.invalid_id_number"),
-                )
-            })?),
+            Some(s) => Some(
+                IdCardNumber::parse(s)
+                    .ok_or_else(|| Error::invalid("id_number", Code::InvalidIdNumber))?,
+            ),
             None => None,
         };
         let birth_date = match present(i.birth_date) {
             Some(s) => Some(
                 s.parse::<jiff::civil::Date>()
-                    .map_err(|_| {
-                        ApiError::invalid(
-                            "birth_date",
-                            "invalid_birth_date",
-                            tr!("roster.invalid_birth_date"),
-                        )
-                    })?
+                    .map_err(|_| Error::invalid("birth_date", Code::InvalidBirthDate))?
                     .to_string(),
             ),
             None => None,
@@ -188,11 +162,7 @@ impl Identity {
         };
         let from_id = id.birth_date();
         if birth_date.as_ref().is_some_and(|b| *b != from_id) {
-            return Err(ApiError::invalid(
-                "birth_date",
-                "birth_date_mismatch",
-                tr!("roster.birth_date_mismatch"),
-            ));
+            return Err(Error::invalid("birth_date", Code::BirthDateMismatch));
         }
         let gender_from_id = if id.is_male() {
             Gender::Male
@@ -200,11 +170,7 @@ impl Identity {
             Gender::Female
         };
         if i.gender.is_some_and(|g| g != gender_from_id) {
-            return Err(ApiError::invalid(
-                "gender",
-                "gender_mismatch",
-                tr!("roster.gender_mismatch"),
-            ));
+            return Err(Error::invalid("gender", Code::GenderMismatch));
         }
         Ok(Identity {
             id_number: Some(id),
@@ -227,7 +193,7 @@ pub fn patch_identity<'a>(
     id_number: Option<Option<&'a str>>,
     birth_date: Option<Option<&'a str>>,
     gender: Option<Option<Gender>>,
-) -> ApiResult<Identity> {
+) -> Result<Identity> {
     let new_id = id_number.flatten().is_some();
     let merged = IdentityInput {
         id_number: id_number.unwrap_or(stored.id_number),
@@ -347,7 +313,7 @@ mod tests {
         let e = phone("phone", Some("12345")).unwrap_err();
         assert_eq!(
             (e.code, e.field.as_deref()),
-            ("invalid_phone", Some("phone"))
+            (Code::InvalidPhone, Some("phone"))
         );
     }
 }

@@ -7,15 +7,25 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::app::AppState;
 use crate::db::Q;
-use crate::web::error::ApiResult;
+use crate::error::Result;
+use crate::state::AppState;
 use crate::web::i18n::text;
 use crate::web::json::{ApiPath, ApiQuery};
 use crate::web::pages::{Page, PageError, render};
+use crate::web::routes::{PageRoutes, STAFF};
 use crate::web::session::PageUser;
 
 use super::api::{buildings, communities, compounds, grids, households, residents};
+
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/roster", STAFF, index)
+        .get("/roster/communities/{id}", STAFF, community)
+        .get("/roster/compounds/{id}", STAFF, compound)
+        .get("/roster/buildings/{id}", STAFF, building)
+        .get("/roster/residents/{id}", STAFF, resident)
+}
 
 /// A table cell: text, and a link when it leads somewhere.
 pub struct Cell {
@@ -80,7 +90,7 @@ fn page(
 pub async fn index(State(st): State<AppState>, u: PageUser) -> Result<Response, PageError> {
     use crate::auth::Role;
     if matches!(u.actor.role, Role::Resident | Role::Volunteer | Role::Unit) {
-        return Err(crate::web::error::ApiError::forbidden().into());
+        return Err(crate::error::Error::forbidden().into());
     }
     if let Some(c) = u.actor.community_id {
         return Ok(Redirect::to(&format!("/roster/communities/{c}")).into_response());
@@ -113,7 +123,7 @@ pub async fn index(State(st): State<AppState>, u: PageUser) -> Result<Response, 
     ))
 }
 
-async fn user_names(st: &AppState, ids: &[i64]) -> ApiResult<Vec<(i64, String)>> {
+async fn user_names(st: &AppState, ids: &[i64]) -> Result<Vec<(i64, String)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }

@@ -1,24 +1,19 @@
-//! The one error type of the API: a status, a stable machine code, a message in the
-//! user's language, and the field at fault when there is one.
+//! The one place where a domain [`Error`] becomes an answer: its class becomes a status,
+//! its code is sent as it is, and its message is looked up as `error.<code>` in the
+//! request's language with the error's values filled in. Pages show the same message.
 //!
-//! Internal causes are logged, never sent.
+//! Internal causes are logged here, never sent.
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::db::DbError;
-use crate::tr;
+use crate::error::{Arg, Class, Code, Error};
 
-#[derive(Debug)]
-pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub message: String,
-    pub field: Option<String>,
-}
+use super::i18n::{self, Lang};
 
+/// The error shape of every API answer that is not a success.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
@@ -36,132 +31,120 @@ pub struct ErrorDetail {
     pub field: Option<String>,
 }
 
-pub type ApiResult<T> = Result<T, ApiError>;
-
-impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: String) -> ApiError {
-        ApiError {
-            status,
-            code,
-            message,
-            field: None,
-        }
-    }
-
-    /// A field that fails validation: 422 with the field named.
-    pub fn invalid(field: &str, code: &'static str, message: String) -> ApiError {
-        ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code,
-            message,
-            field: Some(field.to_string()),
-        }
-    }
-
-    pub fn required(field: &str) -> ApiError {
-        ApiError::invalid(
-            field,
-            "missing_field",
-            tr!("error.missing_field", field = field),
-        )
-    }
-
-    pub fn too_long(field: &str, max: usize) -> ApiError {
-        ApiError::invalid(
-            field,
-            "text_too_long",
-            tr!("error.text_too_long", field = field, max = max),
-        )
-    }
-
-    pub fn not_found() -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", tr!("error.not_found"))
-    }
-
-    pub fn unauthorized() -> ApiError {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            tr!("error.unauthorized"),
-        )
-    }
-
-    pub fn forbidden() -> ApiError {
-        ApiError::new(StatusCode::FORBIDDEN, "forbidden", tr!("error.forbidden"))
-    }
-
-    pub fn bad_request(code: &'static str, message: String) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, code, message)
-    }
-
-    pub fn conflict(code: &'static str, message: String) -> ApiError {
-        ApiError::new(StatusCode::CONFLICT, code, message)
-    }
-
-    /// Something went wrong on our side: log the cause, tell the user only that.
-    pub fn internal(cause: impl std::fmt::Display) -> ApiError {
-        tracing::error!(error = %cause, "internal error");
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            tr!("error.internal"),
-        )
+/// The status of a class of errors.
+pub fn status(class: Class) -> StatusCode {
+    match class {
+        Class::BadRequest => StatusCode::BAD_REQUEST,
+        Class::Unauthorized => StatusCode::UNAUTHORIZED,
+        Class::Forbidden => StatusCode::FORBIDDEN,
+        Class::NotFound => StatusCode::NOT_FOUND,
+        Class::Conflict => StatusCode::CONFLICT,
+        Class::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Class::Unsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        Class::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        Class::Locked => StatusCode::LOCKED,
+        Class::TooMany => StatusCode::TOO_MANY_REQUESTS,
+        Class::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        Class::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
-impl From<DbError> for ApiError {
-    fn from(e: DbError) -> ApiError {
-        match e {
-            DbError::Conflict(what) => {
-                tracing::info!(constraint = %what, "write refused by a constraint");
-                ApiError::conflict("conflict", tr!("error.conflict"))
-            }
-            DbError::Other(sqlx::Error::RowNotFound) => ApiError::not_found(),
-            // The database is away: say so, and that it is worth trying again.
-            DbError::Other(
-                e @ (sqlx::Error::Io(_)
-                | sqlx::Error::PoolTimedOut
-                | sqlx::Error::PoolClosed
-                | sqlx::Error::WorkerCrashed),
-            ) => {
-                tracing::warn!(error = %e, "database unavailable");
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "database_unavailable",
-                    tr!("error.database_unavailable"),
-                )
-            }
-            DbError::Other(e) => ApiError::internal(e),
-        }
-    }
+/// The error's message in the request's language.
+pub fn message(e: &Error) -> String {
+    message_in(i18n::current(), e)
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code.to_string(),
-                message: self.message,
-                field: self.field,
-            },
+/// The error's message in `lang`: `error.<code>` with `%{name}` filled from its values
+/// (catalogue keys among them translated too).
+pub fn message_in(lang: Lang, e: &Error) -> String {
+    let mut text = i18n::text_in(lang, &format!("error.{}", e.code.as_str()));
+    for (name, arg) in &e.args {
+        let value = match arg {
+            Arg::Text(t) => t.clone(),
+            Arg::Key(k) => i18n::text_in(lang, k),
         };
-        (self.status, Json(body)).into_response()
+        text = text.replace(&format!("%{{{name}}}"), &value);
+    }
+    text
+}
+
+/// Logs what the user is not told: our faults with their cause, an unavailable database.
+fn log(e: &Error) {
+    match e.class() {
+        Class::Internal => tracing::error!(error = %e, "internal error"),
+        Class::Unavailable => tracing::warn!(error = %e, "database unavailable"),
+        _ => {}
     }
 }
 
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} {}: {}",
-            self.status.as_u16(),
-            self.code,
-            self.message
-        )
+/// The body of an error answer.
+pub fn body(e: &Error) -> ErrorBody {
+    ErrorBody {
+        error: ErrorDetail {
+            code: e.code.as_str().to_string(),
+            message: message(e),
+            field: e.field.clone(),
+        },
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        log(&self);
+        (status(self.class()), Json(body(&self))).into_response()
     }
 }
 
 /// Answers routes that do not exist with the same error shape.
-pub async fn fallback() -> ApiError {
-    ApiError::not_found()
+pub async fn fallback() -> Error {
+    Error::not_found()
+}
+
+/// A handler that panicked: the error body with a 500, never a dropped connection.
+pub fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let why = cause
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| cause.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    Error::internal(format!("a request handler panicked: {why}")).into_response()
+}
+
+impl Code {
+    /// The status this code is answered with (for the API document and tests).
+    pub fn status(self) -> StatusCode {
+        status(self.class())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_fill_their_values_and_translate_keys() {
+        let e = Error::new(Code::IllegalTransition)
+            .with_key("status", "demand.status.closed")
+            .with_key("step", "demand.action.accept");
+        assert_eq!(
+            message_in(Lang::Zh, &e),
+            "诉求当前状态为“已关闭”，不能执行“受理”"
+        );
+        let m = message_in(Lang::En, &e);
+        assert!(m.contains("closed") && m.contains("accept"), "{m}");
+        let e = Error::too_long("title", 100);
+        assert!(message_in(Lang::Zh, &e).contains("100"));
+    }
+
+    #[test]
+    fn every_class_has_its_status() {
+        assert_eq!(Code::NotFound.status(), StatusCode::NOT_FOUND);
+        assert_eq!(Code::Duplicate.status(), StatusCode::CONFLICT);
+        assert_eq!(
+            Code::UnknownReference.status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(Code::InvalidJson.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(Code::Internal.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 }

@@ -5,8 +5,14 @@ pub mod error;
 pub mod i18n;
 pub mod json;
 pub mod pages;
+pub mod routes;
 pub mod session;
 pub mod validate;
+
+/// What every page shares: login, logout, the language switch, the stylesheet.
+pub fn router() -> routes::Routes {
+    routes::Routes::pages(pages::routes())
+}
 
 /// Escapes text for HTML.
 pub fn escape(s: &str) -> String {

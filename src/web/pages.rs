@@ -7,16 +7,17 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::{Role, store, tokens};
 use crate::clock::{HOUR, MINUTE};
+use crate::state::AppState;
 
-use super::error::ApiError;
 use super::i18n::{self, Lang};
+use super::routes::{ANYONE, PageRoutes};
 use super::session::{self, COOKIE, PageUser, session_cookie, url_escape};
+use crate::error::{Class, Error};
 
 /// The frame of every page.
 pub struct Page {
@@ -139,17 +140,17 @@ pub fn render(t: &impl Template) -> Response {
 }
 
 /// A refusal on a page: shown as a page (404 for what is out of scope), not as JSON.
-pub struct PageError(pub ApiError);
+pub struct PageError(pub Error);
 
-impl From<ApiError> for PageError {
-    fn from(e: ApiError) -> PageError {
+impl From<Error> for PageError {
+    fn from(e: Error) -> PageError {
         PageError(e)
     }
 }
 
 impl From<crate::db::DbError> for PageError {
     fn from(e: crate::db::DbError) -> PageError {
-        PageError(ApiError::from(e))
+        PageError(Error::from(e))
     }
 }
 
@@ -160,23 +161,33 @@ impl IntoResponse for PageError {
 }
 
 /// A refusal as a page: 404 for what is out of scope, the message otherwise.
-pub fn error_page(e: ApiError) -> Response {
-    let title = if e.status == StatusCode::NOT_FOUND {
-        i18n::text("web.error.not_found_title")
-    } else {
-        i18n::text("web.error.forbidden_title")
+pub fn error_page(e: Error) -> Response {
+    let title = match e.class() {
+        Class::NotFound => i18n::text("web.error.not_found_title"),
+        Class::Internal | Class::Unavailable => i18n::text("web.error.server_title"),
+        _ => i18n::text("web.error.forbidden_title"),
     };
-    (e.status, Html(message_page(&title, &e.message))).into_response()
+    if matches!(e.class(), Class::Internal | Class::Unavailable) {
+        tracing::error!(error = %e, "page failed");
+    }
+    let status = super::error::status(e.class());
+    (
+        status,
+        Html(message_page(&title, &super::error::message(&e))),
+    )
+        .into_response()
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/login", get(login_form).post(login))
-        .route("/logout", post(logout))
-        .route("/lang/{code}", get(switch_language))
-        .route("/static/app.css", get(stylesheet))
-        .route("/static/app.js", get(script))
+/// Login and logout, the language switch, the stylesheet and script.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new().post("/logout", ANYONE, logout).public(
+        Router::new()
+            .route("/", get(home))
+            .route("/login", get(login_form).post(login))
+            .route("/lang/{code}", get(switch_language))
+            .route("/static/app.css", get(stylesheet))
+            .route("/static/app.js", get(script)),
+    )
 }
 
 /// `/`: the person's own start page, or the login page.
@@ -296,7 +307,7 @@ async fn login(
             .await;
             let token = match issued {
                 Ok(t) => t,
-                Err(e) => return crate::web::error::ApiError::from(e).into_response(),
+                Err(e) => return crate::error::Error::from(e).into_response(),
             };
             let role = Role::parse(&user.role).unwrap_or(Role::Resident);
             let to = safe_next(Some(&f.next)).unwrap_or_else(|| home_of(role).to_string());
@@ -307,7 +318,7 @@ async fn login(
             );
             res
         }
-        Err(e) => again(e.message, e.status),
+        Err(e) => again(super::error::message(&e), super::error::status(e.class())),
     }
 }
 
@@ -333,7 +344,7 @@ async fn logout(
             tx.commit().await
         };
         if let Err(e) = revoke.await {
-            return crate::web::error::ApiError::from(e).into_response();
+            return crate::error::Error::from(e).into_response();
         }
     }
     let mut res = Redirect::to("/login").into_response();

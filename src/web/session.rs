@@ -8,12 +8,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
 
-use crate::app::AppState;
 use crate::auth::{Actor, store, tokens};
 use crate::clock::MINUTE;
 use crate::db::Q;
+use crate::state::AppState;
 
 use super::i18n::{self, Lang};
+use super::routes::Allowed;
 
 pub const COOKIE: &str = "linli_session";
 
@@ -91,8 +92,16 @@ impl FromRequestParts<AppState> for PageUser {
         let (actor, last_seen) = match found {
             Ok(Some(x)) => x,
             Ok(None) => return Err(to_login(parts)),
-            Err(e) => return Err(crate::web::error::ApiError::from(e).into_response()),
+            Err(e) => return Err(super::pages::error_page(crate::error::Error::from(e))),
         };
+        // Whom the page is for (web::routes); one that does not say is for no one.
+        let allowed = parts.extensions.get::<Allowed>().copied();
+        if !allowed.is_some_and(|a| a.0.contains(&actor.role)) {
+            if allowed.is_none() {
+                tracing::error!(path = %parts.uri.path(), "a page without its roles");
+            }
+            return Err(refuse(actor.role));
+        }
         // Keep the idle clock running, at most one write a minute per session.
         if now - last_seen > MINUTE {
             let touch = async {
@@ -114,6 +123,15 @@ impl FromRequestParts<AppState> for PageUser {
             lang: i18n::current(),
         })
     }
+}
+
+/// A signed-in person on a page that is not for them: a resident goes to the portal,
+/// anyone else is told the page is not for their role.
+fn refuse(role: crate::auth::Role) -> Response {
+    if role == crate::auth::Role::Resident {
+        return Redirect::to(super::pages::home_of(role)).into_response();
+    }
+    super::pages::error_page(crate::error::Error::forbidden())
 }
 
 impl PageUser {

@@ -1,31 +1,27 @@
 //! Checking free text at the edge: trimmed, present when required, not too long.
 
-use super::error::{ApiError, ApiResult};
+use crate::error::{Code, Error, Result};
 
 /// A required text field: trimmed, non-empty, at most `max` characters.
-pub fn required(field: &str, v: Option<&str>, max: usize) -> ApiResult<String> {
+pub fn required(field: &str, v: Option<&str>, max: usize) -> Result<String> {
     match optional(field, v, max)? {
         Some(s) => Ok(s),
-        None => Err(ApiError::required(field)),
+        None => Err(Error::required(field)),
     }
 }
 
 /// An optional text field: trimmed; empty means absent; at most `max` characters.
-pub fn optional(field: &str, v: Option<&str>, max: usize) -> ApiResult<Option<String>> {
+pub fn optional(field: &str, v: Option<&str>, max: usize) -> Result<Option<String>> {
     let Some(s) = v.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
     if s.chars().count() > max {
-        return Err(ApiError::too_long(field, max));
+        return Err(Error::too_long(field, max));
     }
     if s.chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
     {
-        return Err(ApiError::invalid(
-            field,
-            "invalid_text",
-            crate::tr!("error.invalid_text", field = field),
-        ));
+        return Err(Error::invalid(field, Code::InvalidText));
     }
     Ok(Some(s.to_string()))
 }

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use linli::app::AppState;
 use linli::config::Settings;
 use linli::db::{ConnectOptions, Db, Q};
+use linli::state::AppState;
 use thirtyfour::prelude::*;
 
 /// `linli` serving a fresh small demo community on `http://localhost:<port>`.

@@ -106,7 +106,7 @@ async fn malformed_requests_and_illegal_steps_change_nothing() {
         .body(Body::from("{\"description\": "))
         .unwrap();
     let r = app.send_request(req).await;
-    assert_eq!((r.status.as_u16(), r.code()), (400, "invalid_body"));
+    assert_eq!((r.status.as_u16(), r.code()), (400, "invalid_json"));
     // No content type.
     let req = Request::post("/api/v1/demands")
         .header(header::AUTHORIZATION, format!("Bearer {}", staff.token))

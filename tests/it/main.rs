@@ -12,6 +12,7 @@ mod generate;
 mod jobs;
 mod nodes;
 mod outage;
+mod page_access;
 mod pages;
 mod rollups;
 mod roster;

@@ -5,8 +5,8 @@ use std::net::SocketAddr;
 use std::process::Command;
 
 use axum::http::Method;
-use linli::app::AppState;
 use linli::db::{ConnectOptions, Db};
+use linli::state::AppState;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 

@@ -7,10 +7,11 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::Actor;
-use crate::tr;
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+
+use crate::error::{Code, Error, Result};
+use crate::web::error::ErrorBody;
 use crate::web::json::{ApiJson, ApiPath};
 
 use super::super::model::{Satisfaction, Urgency};
@@ -37,7 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Runs one step in its own transaction; nothing is written when it is refused.
-async fn run(st: &AppState, actor: &Actor, id: i64, cmd: Command) -> ApiResult<Json<DemandView>> {
+async fn run(st: &AppState, actor: &Actor, id: i64, cmd: Command) -> Result<Json<DemandView>> {
     let now = st.clock.now();
     let mut tx = st.db.begin().await?;
     let ctx = Ctx {
@@ -175,7 +176,7 @@ macro_rules! step_doc {
             actor: Actor,
             ApiPath(id): ApiPath<i64>,
             ApiJson($req): ApiJson<$body>,
-        ) -> ApiResult<Json<DemandView>> {
+        ) -> Result<Json<DemandView>> {
             let cmd: Command = $cmd;
             run(&st, &actor, id, cmd).await
         }
@@ -275,10 +276,10 @@ step_doc!(
     /// before the demand can be resolved.
     whistle, "/api/v1/demands/{id}/whistle", WhistleRequest, |r| {
         if r.summon.is_empty() {
-            return Err(ApiError::required("summon"));
+            return Err(Error::required("summon"));
         }
         if r.summon.len() > 20 {
-            return Err(ApiError::invalid("summon", "too_many", tr!("demand.too_many_summoned")));
+            return Err(Error::invalid("summon", Code::TooManySummoned).with("max", 20));
         }
         Command::Whistle {
             summon: r.summon,

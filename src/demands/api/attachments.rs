@@ -12,12 +12,13 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::Actor;
 use crate::clock::rfc3339;
 use crate::db::Q;
-use crate::tr;
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+
+use crate::error::{Code, Error, Result};
+use crate::web::error::ErrorBody;
 use crate::web::json::{ApiPath, ApiQuery};
 
 use super::super::model::Action;
@@ -46,12 +47,8 @@ const ACCEPTED: &[(&str, &[u8])] = &[
     ("application/pdf", b"%PDF-"),
 ];
 
-fn unsupported() -> ApiError {
-    ApiError::new(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_file",
-        tr!("demand.unsupported_file"),
-    )
+fn unsupported() -> Error {
+    Error::new(Code::UnsupportedFile)
 }
 
 /// Attach a photo (JPEG, PNG, GIF, WebP) or PDF to a demand: send the file as the body with
@@ -73,7 +70,7 @@ pub async fn upload(
     ApiQuery(q): ApiQuery<UploadQuery>,
     headers: HeaderMap,
     body: Bytes,
-) -> ApiResult<(StatusCode, Json<AttachmentView>)> {
+) -> Result<(StatusCode, Json<AttachmentView>)> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -106,7 +103,7 @@ pub async fn attach(
     content_type: &str,
     file_name: Option<&str>,
     body: &[u8],
-) -> ApiResult<AttachmentView> {
+) -> Result<AttachmentView> {
     let content_type = content_type.to_string();
     let magic = ACCEPTED
         .iter()
@@ -114,7 +111,7 @@ pub async fn attach(
         .ok_or_else(unsupported)?
         .1;
     if body.is_empty() {
-        return Err(ApiError::required("body"));
+        return Err(Error::required("body"));
     }
     if !body.starts_with(magic) {
         return Err(unsupported());
@@ -129,7 +126,7 @@ pub async fn attach(
     let mut tx = st.db.begin().await?;
     let d = store::find_visible(&mut tx, actor, id)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(Error::not_found)?;
     let aid = Q::new(
         "INSERT INTO attachments (demand_id, street_id, community_id, file_name, content_type, \
          size, sha256, data, uploaded_by, uploaded_at) \
@@ -193,12 +190,12 @@ pub async fn download(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Response> {
+) -> Result<Response> {
     file(&st, &actor, id).await
 }
 
 /// An attachment of a demand the actor can see, as a response (the API and the pages).
-pub async fn file(st: &AppState, actor: &Actor, id: i64) -> ApiResult<Response> {
+pub async fn file(st: &AppState, actor: &Actor, id: i64) -> Result<Response> {
     let mut q = Q::new(
         "SELECT a.file_name, a.content_type, a.data FROM attachments a \
          JOIN demands d ON d.community_id = a.community_id AND d.id = a.demand_id WHERE a.id = ",
@@ -209,7 +206,7 @@ pub async fn file(st: &AppState, actor: &Actor, id: i64) -> ApiResult<Response> 
     let f: FileRow = q
         .fetch_optional(&mut c)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(Error::not_found)?;
     let disposition = format!(
         "inline; filename*=UTF-8''{}",
         f.file_name

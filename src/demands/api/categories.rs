@@ -7,11 +7,12 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::{Actor, Role};
 use crate::db::Q;
-use crate::tr;
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+
+use crate::error::{Code, Error, Result};
+use crate::web::error::ErrorBody;
 use crate::web::json::{ApiJson, ApiPath};
 use crate::web::validate;
 
@@ -42,7 +43,7 @@ pub struct Category {
 pub async fn list_categories(
     State(st): State<AppState>,
     _actor: Actor,
-) -> ApiResult<Json<Vec<Category>>> {
+) -> Result<Json<Vec<Category>>> {
     let mut c = st.db.conn().await?;
     Ok(Json(
         Q::new(
@@ -78,9 +79,9 @@ pub async fn put_category(
     actor: Actor,
     ApiPath(code): ApiPath<String>,
     ApiJson(r): ApiJson<CategoryRequest>,
-) -> ApiResult<Json<Category>> {
+) -> Result<Json<Category>> {
     if actor.role != Role::Admin {
-        return Err(ApiError::forbidden());
+        return Err(Error::forbidden());
     }
     let valid_code = !code.is_empty()
         && code.len() <= 40
@@ -88,35 +89,13 @@ pub async fn put_category(
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if !valid_code {
-        return Err(ApiError::invalid(
-            "code",
-            "invalid_code",
-            tr!("demand.invalid_category_code"),
-        ));
+        return Err(Error::invalid("code", Code::InvalidCategoryCode));
     }
     if !(1..=24 * 30).contains(&r.accept_hours) {
-        return Err(ApiError::invalid(
-            "accept_hours",
-            "out_of_range",
-            tr!(
-                "error.out_of_range",
-                field = "accept_hours",
-                min = 1,
-                max = 720
-            ),
-        ));
+        return Err(Error::out_of_range("accept_hours", 1, 720));
     }
     if !(1..=365).contains(&r.feedback_days) {
-        return Err(ApiError::invalid(
-            "feedback_days",
-            "out_of_range",
-            tr!(
-                "error.out_of_range",
-                field = "feedback_days",
-                min = 1,
-                max = 365
-            ),
-        ));
+        return Err(Error::out_of_range("feedback_days", 1, 365));
     }
     let name_zh = validate::required("name_zh", r.name_zh.as_deref(), 20)?;
     let name_en =

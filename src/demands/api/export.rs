@@ -15,9 +15,10 @@ use tokio::sync::mpsc;
 use tokio_util::io::ReaderStream;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
 use crate::auth::Actor;
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{Error, Result};
+use crate::state::AppState;
+use crate::web::error::ErrorBody;
 use crate::web::i18n::{self, Lang};
 use crate::web::json::ApiQuery;
 
@@ -61,7 +62,7 @@ pub async fn export_demands(
     actor: Actor,
     ApiQuery(e): ApiQuery<ExportQuery>,
     ApiQuery(f): ApiQuery<ListQuery>,
-) -> ApiResult<Response> {
+) -> Result<Response> {
     respond(st, &actor, &f, e.format, i18n::current()).await
 }
 
@@ -72,7 +73,7 @@ pub async fn respond(
     f: &ListQuery,
     format: Format,
     lang: Lang,
-) -> ApiResult<Response> {
+) -> Result<Response> {
     let export = Export::prepare(&st, actor, f, format, lang)?;
     let name = export.file_name();
     let mut res = match format {
@@ -111,13 +112,13 @@ fn csv(st: AppState, export: Export) -> Response {
 }
 
 /// Writes the workbook to a temporary file, then streams the file.
-async fn xlsx(st: AppState, export: Export) -> ApiResult<Response> {
-    let file = tempfile::tempfile().map_err(ApiError::internal)?;
-    let writer = file.try_clone().map_err(ApiError::internal)?;
+async fn xlsx(st: AppState, export: Export) -> Result<Response> {
+    let file = tempfile::tempfile().map_err(Error::internal)?;
+    let writer = file.try_clone().map_err(Error::internal)?;
     export.write_to(&st.db, writer).await?;
     let mut file = file;
-    let len = file.seek(SeekFrom::End(0)).map_err(ApiError::internal)?;
-    file.seek(SeekFrom::Start(0)).map_err(ApiError::internal)?;
+    let len = file.seek(SeekFrom::End(0)).map_err(Error::internal)?;
+    file.seek(SeekFrom::Start(0)).map_err(Error::internal)?;
     let body = Body::from_stream(ReaderStream::new(tokio::fs::File::from_std(file)));
     let mut res = body.into_response();
     res.headers_mut()

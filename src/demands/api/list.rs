@@ -5,12 +5,13 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
 use crate::auth::Actor;
 use crate::clock::{Millis, parse_time};
 use crate::db::Q;
-use crate::tr;
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+
+use crate::error::{Error, Result};
+use crate::web::error::ErrorBody;
 use crate::web::json::ApiQuery;
 
 use super::super::model::{Channel, Level, Status, Urgency};
@@ -58,8 +59,8 @@ struct ListRow {
     assignee_name: Option<String>,
 }
 
-fn bad(field: &str) -> ApiError {
-    ApiError::bad_request("invalid_query", tr!("error.invalid_query", detail = field))
+fn bad(field: &str) -> Error {
+    Error::query(field)
 }
 
 /// Appends ` AND …`: only open demands past a deadline (not accepted in time, or not fed
@@ -108,20 +109,20 @@ pub async fn list_demands(
     State(st): State<AppState>,
     actor: Actor,
     ApiQuery(f): ApiQuery<ListQuery>,
-) -> ApiResult<Json<DemandPage>> {
+) -> Result<Json<DemandPage>> {
     Ok(Json(fetch(&st, &actor, &f).await?))
 }
 
 /// Appends ` AND …` for the demands (alias `d`) the actor may see that pass the filters of
 /// `f`: the list and the export select the same rows. The page (`limit`, `cursor`) is left
 /// to the caller. A filter that does not parse is a 400 `invalid_query`.
-pub fn push_filters(q: &mut Q, actor: &Actor, f: &ListQuery, now: Millis) -> ApiResult<()> {
+pub fn push_filters(q: &mut Q, actor: &Actor, f: &ListQuery, now: Millis) -> Result<()> {
     push_scope(q, actor);
     if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
         let statuses = s
             .split(',')
             .map(|x| Status::parse(x.trim()).ok_or_else(|| bad("status")))
-            .collect::<ApiResult<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()?;
         q.push(" AND d.status IN (");
         for (i, st) in statuses.iter().enumerate() {
             if i > 0 {
@@ -186,7 +187,7 @@ pub fn push_filters(q: &mut Q, actor: &Actor, f: &ListQuery, now: Millis) -> Api
 }
 
 /// One page of the demands the actor can see, filtered (the API list and the pages).
-pub async fn fetch(st: &AppState, actor: &Actor, f: &ListQuery) -> ApiResult<DemandPage> {
+pub async fn fetch(st: &AppState, actor: &Actor, f: &ListQuery) -> Result<DemandPage> {
     let now = st.clock.now();
     let limit = f.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
@@ -253,7 +254,7 @@ pub async fn overdue_summary(
     State(st): State<AppState>,
     actor: Actor,
     ApiQuery(f): ApiQuery<OverdueQuery>,
-) -> ApiResult<Json<OverdueSummary>> {
+) -> Result<Json<OverdueSummary>> {
     let now = st.clock.now();
     let mut q = Q::new(
         "SELECT d.community_id, d.grid_id, g.name AS grid_name, \

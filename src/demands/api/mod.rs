@@ -15,15 +15,16 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::Actor;
-use crate::clock::{DAY, rfc3339};
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::clock::rfc3339;
+use crate::error::{Error, Result};
+use crate::state::AppState;
+use crate::web::error::ErrorBody;
 use crate::web::json::{ApiJson, ApiPath};
 use crate::web::validate;
 
 use super::model::{Channel, MAX_NOTE, MAX_TEXT, MAX_TITLE, Satisfaction, Urgency};
-use super::rules::{self, Policy, Step};
+use super::rules::{self, Step};
 use super::service::{self, Ctx, NewDemand};
 use super::store;
 use view::{DemandView, assignee_name, sees_phone, view};
@@ -37,16 +38,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(actions::router())
         .merge(attachments::router())
         .merge(categories::router())
-}
-
-impl AppState {
-    /// The windows of the demand lifecycle, from the settings.
-    pub fn policy(&self) -> Policy {
-        Policy {
-            rating_window: self.settings.rating_window_days * DAY,
-            reopen_window: self.settings.reopen_window_days * DAY,
-        }
-    }
 }
 
 /// A demand as received. Residents raise demands for their own household; staff, grid
@@ -77,7 +68,7 @@ pub struct IntakeRequest {
 }
 
 impl IntakeRequest {
-    fn parse(self) -> ApiResult<NewDemand> {
+    fn parse(self) -> Result<NewDemand> {
         Ok(NewDemand {
             channel: self.channel,
             title: validate::optional("title", self.title.as_deref(), MAX_TITLE)?,
@@ -112,7 +103,7 @@ pub async fn create_demand(
     State(st): State<AppState>,
     actor: Actor,
     ApiJson(req): ApiJson<IntakeRequest>,
-) -> ApiResult<(StatusCode, Json<DemandView>)> {
+) -> Result<(StatusCode, Json<DemandView>)> {
     let n = req.parse()?;
     let now = st.clock.now();
     let policy = st.policy();
@@ -204,18 +195,18 @@ pub async fn get_demand(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<DemandDetail>> {
+) -> Result<Json<DemandDetail>> {
     Ok(Json(detail(&st, &actor, id).await?))
 }
 
 /// A demand with everything the demand page shows (the API and the pages).
-pub async fn detail(st: &AppState, actor: &Actor, id: i64) -> ApiResult<DemandDetail> {
+pub async fn detail(st: &AppState, actor: &Actor, id: i64) -> Result<DemandDetail> {
     let actor = actor.clone();
     let now = st.clock.now();
     let mut c = st.db.conn().await?;
     let d = store::find_visible(&mut c, &actor, id)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(Error::not_found)?;
     let name = assignee_name(&mut c, &d).await?;
     let (facts, rel) = service::facts_and_relation(&mut c, &actor, &d).await?;
     let timeline = store::timeline(&mut c, &d).await?;
@@ -322,11 +313,11 @@ const CANDIDATES: &[(&str, Step)] = &[
 ];
 
 /// A free-text note of a step, bounded.
-fn note(field: &str, v: Option<&str>) -> ApiResult<Option<String>> {
+fn note(field: &str, v: Option<&str>) -> Result<Option<String>> {
     validate::optional(field, v, MAX_NOTE)
 }
 
 /// A required free-text field of a step, bounded.
-fn reason(field: &str, v: Option<&str>) -> ApiResult<String> {
+fn reason(field: &str, v: Option<&str>) -> Result<String> {
     validate::required(field, v, MAX_NOTE)
 }

@@ -5,11 +5,11 @@ use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::app::AppState;
 use crate::demands::model::{MAX_NOTE, MAX_TITLE, Satisfaction, TargetKind, Urgency};
 use crate::demands::service::{self, Command, Ctx, SummonTarget, Target};
-use crate::web::error::{ApiError, ApiResult};
-use crate::web::i18n::text;
+use crate::error::{Code, Error, Result};
+use crate::state::AppState;
+use crate::web::error::{message, status};
 use crate::web::pages::render;
 use crate::web::session::PageUser;
 use crate::web::validate;
@@ -23,39 +23,33 @@ fn field<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
     f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
-fn note(f: &Fields, name: &str) -> ApiResult<Option<String>> {
+fn note(f: &Fields, name: &str) -> Result<Option<String>> {
     validate::optional(name, field(f, name), MAX_NOTE)
 }
 
-fn required(f: &Fields, name: &str) -> ApiResult<String> {
+fn required(f: &Fields, name: &str) -> Result<String> {
     validate::required(name, field(f, name), MAX_NOTE)
 }
 
 /// `unit:3` → a unit, `user:9` → a person, `team:2` → a team.
-fn target(v: &str, field_name: &str) -> ApiResult<(TargetKind, i64)> {
+fn target(v: &str, field_name: &str) -> Result<(TargetKind, i64)> {
     v.split_once(':')
         .and_then(|(k, id)| Some((TargetKind::parse(k)?, id.parse().ok()?)))
-        .ok_or_else(|| {
-            ApiError::invalid(
-                field_name,
-                "unknown_assignee",
-                text("demand.unknown_assignee"),
-            )
-        })
+        .ok_or_else(|| Error::invalid(field_name, Code::UnknownAssignee))
 }
 
-fn number(f: &Fields, name: &str) -> ApiResult<Option<i64>> {
+fn number(f: &Fields, name: &str) -> Result<Option<i64>> {
     match field(f, name).map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => v
             .parse()
             .map(Some)
-            .map_err(|_| ApiError::invalid(name, "invalid_number", text("web.error.not_a_number"))),
+            .map_err(|_| Error::invalid(name, Code::InvalidNumber)),
     }
 }
 
 /// Turns a posted form into the step it asks for.
-pub fn command(action: &str, f: &Fields) -> ApiResult<Command> {
+pub fn command(action: &str, f: &Fields) -> Result<Command> {
     Ok(match action {
         "accept" => Command::Accept {
             category: validate::optional("category", field(f, "category"), 40)?,
@@ -67,7 +61,7 @@ pub fn command(action: &str, f: &Fields) -> ApiResult<Command> {
             reason: required(f, "reason")?,
         },
         "merge" => Command::Merge {
-            into: number(f, "into")?.ok_or_else(|| ApiError::required("into"))?,
+            into: number(f, "into")?.ok_or_else(|| Error::required("into"))?,
             note: note(f, "note")?,
         },
         "dispatch" => {
@@ -94,11 +88,11 @@ pub fn command(action: &str, f: &Fields) -> ApiResult<Command> {
             solved: match field(f, "solved") {
                 Some("true") => true,
                 Some("false") => false,
-                _ => return Err(ApiError::required("solved")),
+                _ => return Err(Error::required("solved")),
             },
             satisfaction: field(f, "satisfaction")
                 .and_then(Satisfaction::parse)
-                .ok_or_else(|| ApiError::required("satisfaction"))?,
+                .ok_or_else(|| Error::required("satisfaction"))?,
             comment: note(f, "comment")?,
         },
         "reopen" => Command::Reopen {
@@ -115,9 +109,9 @@ pub fn command(action: &str, f: &Fields) -> ApiResult<Command> {
                 .iter()
                 .filter(|(k, _)| k == "summon")
                 .map(|(_, v)| target(v, "summon").map(|(kind, id)| SummonTarget { kind, id }))
-                .collect::<ApiResult<Vec<_>>>()?;
+                .collect::<Result<Vec<_>>>()?;
             if summon.is_empty() {
-                return Err(ApiError::required("summon"));
+                return Err(Error::required("summon"));
             }
             Command::Whistle {
                 summon,
@@ -130,12 +124,12 @@ pub fn command(action: &str, f: &Fields) -> ApiResult<Command> {
         "report-back" => Command::ReportBack {
             note: required(f, "note")?,
         },
-        _ => return Err(ApiError::not_found()),
+        _ => return Err(Error::not_found()),
     })
 }
 
 /// Runs a step for the page's user in one transaction.
-pub async fn run(st: &AppState, u: &PageUser, id: i64, cmd: Command) -> ApiResult<()> {
+pub async fn run(st: &AppState, u: &PageUser, id: i64, cmd: Command) -> Result<()> {
     let mut tx = st.db.begin().await?;
     let ctx = Ctx {
         actor: &u.actor,
@@ -148,9 +142,9 @@ pub async fn run(st: &AppState, u: &PageUser, id: i64, cmd: Command) -> ApiResul
 }
 
 /// The page again, with why the step was refused, under the refusal's status.
-pub async fn refused(st: &AppState, u: &PageUser, id: i64, e: ApiError) -> Response {
-    match build(st, u, id, Some(e.message.clone())).await {
-        Ok(p) => (e.status, render(&p)).into_response(),
+pub async fn refused(st: &AppState, u: &PageUser, id: i64, e: Error) -> Response {
+    match build(st, u, id, Some(message(&e))).await {
+        Ok(p) => (status(e.class()), render(&p)).into_response(),
         Err(e) => error_page(e),
     }
 }
@@ -171,7 +165,7 @@ pub async fn act(
     };
     match result {
         Ok(()) => Redirect::to(&format!("/work/demands/{id}?done={action}")).into_response(),
-        Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => error_page(e),
+        Err(e) if e.code == Code::NotFound => error_page(e),
         Err(e) => refused(&st, &u, id, e).await,
     }
 }
@@ -201,14 +195,14 @@ pub async fn photo(
         return r.into_response();
     }
     let Some((name, ct, bytes)) = file else {
-        return refused(&st, &u, id, ApiError::required("photo")).await;
+        return refused(&st, &u, id, Error::required("photo")).await;
     };
     let name: String = name.chars().take(MAX_TITLE).collect();
     match crate::demands::api::attachments::attach(&st, &u.actor, id, &ct, Some(&name), &bytes)
         .await
     {
         Ok(_) => Redirect::to(&format!("/work/demands/{id}?done=attach")).into_response(),
-        Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => error_page(e),
+        Err(e) if e.code == Code::NotFound => error_page(e),
         Err(e) => refused(&st, &u, id, e).await,
     }
 }

@@ -6,11 +6,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::db::Q;
 use crate::demands::api::view::DemandView;
 use crate::demands::api::{AttachmentView, SummonView, detail};
-use crate::web::error::ApiError;
+use crate::error::Error;
+use crate::state::AppState;
 use crate::web::i18n::text;
 use crate::web::pages::{Page, render};
 use crate::web::session::PageUser;
@@ -71,7 +71,7 @@ pub struct Options {
 }
 
 /// The active categories, named in the viewer's language.
-pub async fn categories(st: &AppState) -> Result<Vec<(String, String)>, ApiError> {
+pub async fn categories(st: &AppState) -> Result<Vec<(String, String)>, Error> {
     let mut c = st.db.conn().await?;
     let english = crate::web::i18n::current() == crate::web::i18n::Lang::En;
     let rows: Vec<(String, String, String)> = Q::new(
@@ -86,11 +86,7 @@ pub async fn categories(st: &AppState) -> Result<Vec<(String, String)>, ApiError
 }
 
 /// The choices for a demand of `community_id` in `street_id`.
-pub async fn options(
-    st: &AppState,
-    street_id: i64,
-    community_id: i64,
-) -> Result<Options, ApiError> {
+pub async fn options(st: &AppState, street_id: i64, community_id: i64) -> Result<Options, Error> {
     let categories = categories(st).await?;
     let mut c = st.db.conn().await?;
     let people: Vec<(i64, String, String)> = Q::new(
@@ -174,7 +170,7 @@ pub async fn build(
     u: &PageUser,
     id: i64,
     error: Option<String>,
-) -> Result<DemandPage, ApiError> {
+) -> Result<DemandPage, Error> {
     let det = detail(st, &u.actor, id).await?;
     let d = det.demand;
     let can = Can::of(&det.next_actions);

@@ -8,13 +8,14 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::{Actor, Role};
 use crate::db::Q;
 use crate::demands::model::{Channel, MAX_TEXT, MAX_TITLE, Urgency};
 use crate::demands::service::{self, Ctx, NewDemand};
+use crate::error::{Code, Error, Result};
 use crate::roster::ids::mask_phone;
-use crate::web::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::web::error::{message, status};
 use crate::web::i18n::text;
 use crate::web::pages::{Page, render};
 use crate::web::session::PageUser;
@@ -48,7 +49,7 @@ impl Found {
 }
 
 /// Residents in the caller's reach whose name, phone ending or room matches `q`.
-pub async fn find_residents(st: &AppState, a: &Actor, q: &str) -> ApiResult<Vec<Found>> {
+pub async fn find_residents(st: &AppState, a: &Actor, q: &str) -> Result<Vec<Found>> {
     let q = q.trim();
     if q.is_empty() {
         return Ok(Vec::new());
@@ -85,7 +86,7 @@ pub async fn find_residents(st: &AppState, a: &Actor, q: &str) -> ApiResult<Vec<
         Role::Staff | Role::Secretary => {
             sql.push(" AND r.community_id = ").push_bind(a.community_id);
         }
-        _ => return Err(ApiError::forbidden()),
+        _ => return Err(Error::forbidden()),
     }
     sql.push(" ORDER BY r.id LIMIT 20");
     let mut c = st.db.conn().await?;
@@ -125,7 +126,7 @@ async fn intake_page(
     q: &str,
     error: Option<String>,
     values: Fields,
-) -> ApiResult<IntakePage> {
+) -> Result<IntakePage> {
     let a = &u.actor;
     let found = find_residents(st, a, q).await?;
     let categories = categories(st).await?;
@@ -179,7 +180,7 @@ pub async fn search(
             Ok(html) => Html(html).into_response(),
             Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         },
-        Err(e) => (e.status, e.message).into_response(),
+        Err(e) => (status(e.class()), message(&e)).into_response(),
     }
 }
 
@@ -190,13 +191,13 @@ fn field<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
         .filter(|v| !v.trim().is_empty())
 }
 
-fn parse(f: &Fields) -> ApiResult<NewDemand> {
-    let number = |name: &str| -> ApiResult<Option<i64>> {
+fn parse(f: &Fields) -> Result<NewDemand> {
+    let number = |name: &str| -> Result<Option<i64>> {
         field(f, name)
             .map(|v| {
-                v.trim().parse().map_err(|_| {
-                    ApiError::invalid(name, "invalid_number", text("web.error.not_a_number"))
-                })
+                v.trim()
+                    .parse()
+                    .map_err(|_| Error::invalid(name, Code::InvalidNumber))
             })
             .transpose()
     };
@@ -230,17 +231,14 @@ pub async fn submit(State(st): State<AppState>, u: PageUser, Form(f): Form<Field
         };
         let row = service::intake(&mut tx, &ctx, n).await?;
         tx.commit().await?;
-        Ok::<_, ApiError>(row.id)
+        Ok::<_, Error>(row.id)
     }
     .await;
     match saved {
         Ok(id) => Redirect::to(&format!("/work/demands/{id}?done=intake")).into_response(),
-        Err(e) => {
-            let status = e.status;
-            match intake_page(&st, &u, "", Some(e.message), f).await {
-                Ok(p) => (status, render(&p)).into_response(),
-                Err(e) => super::demand::error_page(e),
-            }
-        }
+        Err(e) => match intake_page(&st, &u, "", Some(message(&e)), f).await {
+            Ok(p) => (status(e.class()), render(&p)).into_response(),
+            Err(e) => super::demand::error_page(e),
+        },
     }
 }

@@ -7,31 +7,28 @@ mod intake;
 mod portal;
 mod workbench;
 
-use axum::Router;
-use axum::routing::{get, post};
-
-use crate::app::AppState;
 use crate::clock::format_local;
 use crate::web::i18n;
+use crate::web::routes::{ANYONE, PageRoutes, RESIDENTS, STAFF, WORKERS};
 
 use super::api::view::DemandView;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/work", get(workbench::workbench))
-        .route("/work/demands", get(workbench::list))
-        .route("/work/demands/export", get(workbench::export))
-        .route("/work/demands/new", get(intake::form).post(intake::submit))
-        .route("/work/residents/search", get(intake::search))
-        .route("/work/demands/{id}", get(demand::page))
-        .route("/work/demands/{id}/act/{action}", post(act::act))
-        .route("/work/demands/{id}/photo", post(act::photo))
-        .route("/work/attachments/{id}", get(demand::attachment))
-        .route("/unit", get(workbench::unit))
-        .route("/me", get(portal::mine))
-        .route("/me/new", get(portal::form).post(portal::submit))
-        .route("/me/demands/{id}", get(portal::demand))
-        .route("/me/demands/{id}/rate", post(portal::rate))
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/work", STAFF, workbench::workbench)
+        .get("/work/demands", WORKERS, workbench::list)
+        .get("/work/demands/export", STAFF, workbench::export)
+        .get_post("/work/demands/new", STAFF, intake::form, intake::submit)
+        .get("/work/residents/search", STAFF, intake::search)
+        .get("/work/demands/{id}", WORKERS, demand::page)
+        .post("/work/demands/{id}/act/{action}", WORKERS, act::act)
+        .post("/work/demands/{id}/photo", WORKERS, act::photo)
+        .get("/work/attachments/{id}", ANYONE, demand::attachment)
+        .get("/unit", WORKERS, workbench::unit)
+        .get("/me", RESIDENTS, portal::mine)
+        .get_post("/me/new", RESIDENTS, portal::form, portal::submit)
+        .get("/me/demands/{id}", RESIDENTS, portal::demand)
+        .post("/me/demands/{id}/rate", RESIDENTS, portal::rate)
 }
 
 /// A demand as a row of a list.

@@ -6,13 +6,14 @@ use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::app::AppState;
 use crate::demands::api::list::{ListQuery, fetch};
 use crate::demands::api::view::DemandView;
 use crate::demands::api::{AttachmentView, detail};
 use crate::demands::model::{Channel, MAX_TEXT};
 use crate::demands::service::{self, Ctx, NewDemand};
-use crate::web::error::{ApiError, ApiResult};
+use crate::error::{Code, Error, Result};
+use crate::state::AppState;
+use crate::web::error::{message, status};
 use crate::web::i18n::text;
 use crate::web::pages::{Page, render};
 use crate::web::session::PageUser;
@@ -111,7 +112,7 @@ pub async fn submit(State(st): State<AppState>, u: PageUser, mut form: Multipart
     if let Err(r) = u.check_csrf(get("csrf").unwrap_or("")) {
         return r.into_response();
     }
-    let saved: ApiResult<i64> = async {
+    let saved: Result<i64> = async {
         let n = NewDemand {
             channel: Some(Channel::Online),
             description: validate::required("description", get("description"), MAX_TEXT)?,
@@ -152,7 +153,7 @@ pub async fn submit(State(st): State<AppState>, u: PageUser, mut form: Multipart
             new_page(
                 &st,
                 &u,
-                Some(e.message),
+                Some(message(&e)),
                 get("description").unwrap_or("").to_string(),
             )
             .await
@@ -173,12 +174,7 @@ struct Mine1 {
     error: Option<String>,
 }
 
-async fn one(
-    st: &AppState,
-    u: &PageUser,
-    id: i64,
-    error: Option<String>,
-) -> Result<Mine1, ApiError> {
+async fn one(st: &AppState, u: &PageUser, id: i64, error: Option<String>) -> Result<Mine1, Error> {
     let det = detail(st, &u.actor, id).await?;
     let d = det.demand;
     Ok(Mine1 {
@@ -241,13 +237,10 @@ pub async fn rate(
     };
     match result {
         Ok(()) => Redirect::to(&format!("/me/demands/{id}")).into_response(),
-        Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => error_page(e),
-        Err(e) => {
-            let status = e.status;
-            match one(&st, &u, id, Some(e.message)).await {
-                Ok(p) => (status, render(&p)).into_response(),
-                Err(e) => error_page(e),
-            }
-        }
+        Err(e) if e.code == Code::NotFound => error_page(e),
+        Err(e) => match one(&st, &u, id, Some(message(&e))).await {
+            Ok(p) => (status(e.class()), render(&p)).into_response(),
+            Err(e) => error_page(e),
+        },
     }
 }

@@ -4,14 +4,14 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 
-use crate::app::AppState;
 use crate::auth::Role;
 use crate::db::Q;
 use crate::demands::api::export::{ExportQuery, respond};
 use crate::demands::api::list::{ListQuery, fetch, push_overdue};
 use crate::demands::model::Status;
 use crate::demands::store::push_scope;
-use crate::web::error::ApiError;
+use crate::error::Error;
+use crate::state::AppState;
 use crate::web::i18n::text;
 use crate::web::pages::{Page, PageError, render};
 use crate::web::session::PageUser;
@@ -48,7 +48,7 @@ async fn section(
     title_key: &str,
     link: String,
     f: ListQuery,
-) -> Result<Section, ApiError> {
+) -> Result<Section, Error> {
     let page = fetch(
         st,
         &u.actor,

@@ -4,15 +4,15 @@ use serde_json::json;
 
 use crate::clock::Millis;
 use crate::db::{Arg, Q, Tx};
+use crate::error::{Code, Error, Result};
 use crate::tr;
-use crate::web::error::{ApiError, ApiResult};
 
 use super::super::deadlines::Deadlines;
 use super::super::model::{Action, CloseKind, Satisfaction, Status, Urgency};
 use super::super::rules::{self, Outcome, Step};
 use super::super::store::{self, DemandRow, NewEvent};
 use super::targets::{self, SummonTarget, Target};
-use super::{Ctx, facts_and_relation, own_summons, refusal_error};
+use super::{Ctx, facts_and_relation, own_summons};
 
 /// A step with what it needs (free text already trimmed and bounded by the API layer).
 #[derive(Clone, Debug)]
@@ -160,7 +160,7 @@ impl Update {
         self
     }
 
-    async fn run(mut self, tx: &mut Tx, d: &DemandRow) -> ApiResult<()> {
+    async fn run(mut self, tx: &mut Tx, d: &DemandRow) -> Result<()> {
         self.q
             .push(" WHERE community_id = ")
             .push_bind(d.community_id)
@@ -169,27 +169,23 @@ impl Update {
             .push(" AND version = ")
             .push_bind(d.version);
         if self.q.execute(tx).await? != 1 {
-            return Err(ApiError::conflict(
-                "version_conflict",
-                tr!("demand.version_conflict"),
-            ));
+            return Err(Error::new(Code::VersionConflict));
         }
         Ok(())
     }
 }
 
 /// Takes one step on a demand the caller can see. Returns the demand as it now is.
-pub async fn act(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> ApiResult<DemandRow> {
+pub async fn act(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> Result<DemandRow> {
     let a = ctx.actor;
     let d = if a.is_system() {
         store::find(tx, id).await?
     } else {
         store::find_visible(tx, a, id).await?
     }
-    .ok_or_else(ApiError::not_found)?;
+    .ok_or_else(Error::not_found)?;
     let (facts, rel) = facts_and_relation(tx, a, &d).await?;
-    let o = rules::decide(&facts, a.role, &rel, cmd.step(), ctx.now, &ctx.policy)
-        .map_err(refusal_error)?;
+    let o = rules::decide(&facts, a.role, &rel, cmd.step(), ctx.now, &ctx.policy)?;
     let now = ctx.now;
     let up = Update::new(&o, now);
     let note: String;
@@ -205,24 +201,20 @@ pub async fn act(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> ApiResult
             let category = category
                 .clone()
                 .or(d.category.clone())
-                .ok_or_else(|| ApiError::required("category"))?;
+                .ok_or_else(|| Error::required("category"))?;
             let dl: Deadlines = store::category_deadlines(tx, Some(&category))
                 .await?
                 .ok_or_else(super::intake::unknown_category)?;
             let grid = grid_id
                 .or(d.grid_id)
-                .ok_or_else(|| ApiError::required("grid_id"))?;
+                .ok_or_else(|| Error::required("grid_id"))?;
             let in_community = Q::new("SELECT community_id FROM grids WHERE id = $1")
                 .bind(grid)
                 .fetch_optional::<(i64,)>(tx)
                 .await?
                 .is_some_and(|c| c.0 == d.community_id);
             if !in_community {
-                return Err(ApiError::invalid(
-                    "grid_id",
-                    "unknown_grid",
-                    tr!("demand.unknown_grid"),
-                ));
+                return Err(Error::invalid("grid_id", Code::UnknownGrid));
             }
             let (accept_due, feedback_due) = dl.due(d.created_at);
             let urgency = urgency
@@ -408,21 +400,15 @@ pub async fn act(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> ApiResult
     .await?;
     let after = store::find_in(tx, d.community_id, d.id)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(Error::not_found)?;
     crate::measures::rollups::apply(tx, Some(&d), Some(&after)).await?;
     Ok(after)
 }
 
 /// Merges a duplicate into the demand it repeats: the duplicate is closed as merged and the
 /// other's "me too" count grows by the duplicate and everyone who already joined it.
-async fn merge(tx: &mut Tx, ctx: &Ctx<'_>, d: &DemandRow, into: i64, up: Update) -> ApiResult<()> {
-    let bad_target = || {
-        ApiError::invalid(
-            "into",
-            "invalid_merge_target",
-            tr!("demand.invalid_merge_target"),
-        )
-    };
+async fn merge(tx: &mut Tx, ctx: &Ctx<'_>, d: &DemandRow, into: i64, up: Update) -> Result<()> {
+    let bad_target = || Error::invalid("into", Code::InvalidMergeTarget);
     if into == d.id {
         return Err(bad_target());
     }
@@ -480,10 +466,10 @@ async fn report(
     d: &DemandRow,
     which: &str,
     note: Option<&str>,
-) -> ApiResult<i64> {
+) -> Result<i64> {
     let s = own_summons(tx, ctx.actor, d)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(Error::not_found)?;
     let note_column = if which == "reported_in" {
         "in_note"
     } else {

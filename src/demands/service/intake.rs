@@ -2,10 +2,9 @@
 
 use crate::auth::Role;
 use crate::db::{Exec, Q, Tx};
+use crate::error::{Code, Error, Result};
 use crate::roster::ids::Phone;
 use crate::roster::store::{self as roster, Place};
-use crate::tr;
-use crate::web::error::{ApiError, ApiResult};
 
 use super::super::model::{Action, Channel, Level, MAX_TITLE, Status, Urgency};
 use super::super::store::{self, DemandRow, NewEvent};
@@ -46,21 +45,19 @@ struct Origin {
     phone: Option<String>,
 }
 
-fn unknown(field: &str, what: &str) -> ApiError {
-    ApiError::invalid(
-        field,
-        match field {
-            "resident_id" => "unknown_resident",
-            "household_id" => "unknown_household",
-            "building_id" => "unknown_building",
-            _ => "unknown_community",
-        },
-        tr!("demand.unknown_place", what = tr!(what)),
-    )
+/// A place named at intake that does not exist, or not within the caller's reach.
+fn unknown(field: &str) -> Error {
+    let code = match field {
+        "resident_id" => Code::UnknownResident,
+        "household_id" => Code::UnknownHousehold,
+        "building_id" => Code::UnknownBuilding,
+        _ => Code::UnknownCommunity,
+    };
+    Error::invalid(field, code)
 }
 
 /// Records a new demand and its first timeline event.
-pub async fn intake(tx: &mut Tx, ctx: &Ctx<'_>, n: NewDemand) -> ApiResult<DemandRow> {
+pub async fn intake(tx: &mut Tx, ctx: &Ctx<'_>, n: NewDemand) -> Result<DemandRow> {
     let p = prepare(tx, ctx, n).await?;
     record(tx, ctx, p).await
 }
@@ -80,21 +77,17 @@ pub struct Prepared {
 /// Everything intake reads and checks, before anything is written: it may run on a
 /// reader, outside the write transaction, so writers spend their turn only writing. What
 /// it found is checked again by the database's foreign keys when the row is written.
-pub async fn prepare(ex: &mut impl Exec, ctx: &Ctx<'_>, n: NewDemand) -> ApiResult<Prepared> {
+pub async fn prepare(ex: &mut impl Exec, ctx: &Ctx<'_>, n: NewDemand) -> Result<Prepared> {
     let a = ctx.actor;
     if a.role == Role::Unit {
-        return Err(ApiError::forbidden());
+        return Err(Error::forbidden());
     }
     let channel = n.channel.unwrap_or(match a.role {
         Role::Resident => Channel::Online,
         _ => Channel::WalkIn,
     });
     if a.role == Role::Resident && !matches!(channel, Channel::Online | Channel::Wechat) {
-        return Err(ApiError::invalid(
-            "channel",
-            "invalid_channel",
-            tr!("demand.resident_channel"),
-        ));
+        return Err(Error::invalid("channel", Code::ResidentChannel));
     }
     let (o, with_place) = origin(ex, ctx, &n).await?;
     let deadlines = match with_place {
@@ -110,13 +103,7 @@ pub async fn prepare(ex: &mut impl Exec, ctx: &Ctx<'_>, n: NewDemand) -> ApiResu
     let reporter_phone = match n.reporter_phone.as_deref() {
         Some(p) => Some(
             Phone::parse(p)
-                .ok_or_else(|| {
-                    ApiError::invalid(
-                        "reporter_phone",
-                        "invalid_phone",
-                        tr!("error.invalid_phone"),
-                    )
-                })?
+                .ok_or_else(|| Error::invalid("reporter_phone", Code::InvalidPhone))?
                 .into_string(),
         ),
         None => o.phone.clone(),
@@ -127,7 +114,7 @@ pub async fn prepare(ex: &mut impl Exec, ctx: &Ctx<'_>, n: NewDemand) -> ApiResu
         .or(o.name.clone())
         .unwrap_or_default();
     if title.chars().count() > MAX_TITLE {
-        return Err(ApiError::too_long("title", MAX_TITLE));
+        return Err(Error::too_long("title", MAX_TITLE));
     }
     Ok(Prepared {
         o,
@@ -142,7 +129,7 @@ pub async fn prepare(ex: &mut impl Exec, ctx: &Ctx<'_>, n: NewDemand) -> ApiResu
 }
 
 /// Writes a prepared demand, its share of the rollups and its first timeline event.
-pub async fn record(tx: &mut Tx, ctx: &Ctx<'_>, p: Prepared) -> ApiResult<DemandRow> {
+pub async fn record(tx: &mut Tx, ctx: &Ctx<'_>, p: Prepared) -> Result<DemandRow> {
     let (pre, channel) = pre_row(ctx, p);
     if let Tx::Sqlite(..) = tx {
         let args = sqlite_args(&pre, ctx, channel);
@@ -165,7 +152,7 @@ pub async fn submit(
     writer: &crate::db::batch::Writer,
     ctx: &Ctx<'_>,
     p: Prepared,
-) -> ApiResult<DemandRow> {
+) -> Result<DemandRow> {
     if writer.engine() == crate::db::Engine::Postgres {
         let (actor, now, policy) = (ctx.actor.clone(), ctx.now, ctx.policy);
         return writer
@@ -303,12 +290,8 @@ fn event<'a>(demand: &'a DemandRow, ctx: &'a Ctx<'_>, channel: Channel) -> NewEv
     }
 }
 
-pub fn unknown_category() -> ApiError {
-    ApiError::invalid(
-        "category",
-        "unknown_category",
-        tr!("demand.unknown_category"),
-    )
+pub fn unknown_category() -> Error {
+    Error::invalid("category", Code::UnknownCategory)
 }
 
 /// A household's place, with a category's deadlines (none when it is unknown or not in
@@ -327,19 +310,19 @@ type Found = Option<Option<super::super::deadlines::Deadlines>>;
 
 /// Resolves the demand's place from what was given, within the caller's reach; with
 /// it, when both were read together, the deadlines of its category.
-async fn origin(tx: &mut impl Exec, ctx: &Ctx<'_>, n: &NewDemand) -> ApiResult<(Origin, Found)> {
+async fn origin(tx: &mut impl Exec, ctx: &Ctx<'_>, n: &NewDemand) -> Result<(Origin, Found)> {
     let a = ctx.actor;
     let mut o = Origin::default();
     // A resident raises demands for themselves and their household only.
     if a.role == Role::Resident {
         if n.household_id.is_some_and(|h| Some(h) != a.household_id) {
-            return Err(unknown("household_id", "demand.place.household"));
+            return Err(unknown("household_id"));
         }
         if n.resident_id.is_some_and(|r| Some(r) != a.resident_id) {
-            return Err(unknown("resident_id", "demand.place.resident"));
+            return Err(unknown("resident_id"));
         }
         if n.building_id.is_some() {
-            return Err(unknown("building_id", "demand.place.building"));
+            return Err(unknown("building_id"));
         }
     }
     let resident_id = if a.role == Role::Resident {
@@ -361,7 +344,7 @@ async fn origin(tx: &mut impl Exec, ctx: &Ctx<'_>, n: &NewDemand) -> ApiResult<(
     if let Some(rid) = resident_id {
         let r = roster::resident_contact(tx, rid)
             .await?
-            .ok_or_else(|| unknown("resident_id", "demand.place.resident"))?;
+            .ok_or_else(|| unknown("resident_id"))?;
         community_id = Some(r.community_id);
         household_id = household_id.or(r.household_id);
         o.resident_id = Some(rid);
@@ -397,14 +380,14 @@ async fn origin(tx: &mut impl Exec, ctx: &Ctx<'_>, n: &NewDemand) -> ApiResult<(
             }
             None => roster::household_place(tx, hid).await?,
         }
-        .ok_or_else(|| unknown("household_id", "demand.place.household"))?;
+        .ok_or_else(|| unknown("household_id"))?;
         if community_id.is_some_and(|c| c != h.community_id) {
-            return Err(unknown("household_id", "demand.place.household"));
+            return Err(unknown("household_id"));
         }
         community_id = Some(h.community_id);
         o.household_id = Some(hid);
         if building_id.is_some_and(|b| b != h.building_id) {
-            return Err(unknown("building_id", "demand.place.building"));
+            return Err(unknown("building_id"));
         }
         // The household's building and grid came with it.
         building_id = None;
@@ -418,9 +401,9 @@ async fn origin(tx: &mut impl Exec, ctx: &Ctx<'_>, n: &NewDemand) -> ApiResult<(
     if let Some(bid) = building_id {
         let b = roster::building_place(tx, bid)
             .await?
-            .ok_or_else(|| unknown("building_id", "demand.place.building"))?;
+            .ok_or_else(|| unknown("building_id"))?;
         if community_id.is_some_and(|c| c != b.community_id) {
-            return Err(unknown("building_id", "demand.place.building"));
+            return Err(unknown("building_id"));
         }
         community_id = Some(b.community_id);
         o.building_id = Some(bid);
@@ -445,15 +428,15 @@ async fn origin(tx: &mut impl Exec, ctx: &Ctx<'_>, n: &NewDemand) -> ApiResult<(
         (Some(c), _) => roster::community_place(tx, c).await?,
         (None, _) => None,
     }
-    .ok_or_else(|| unknown("community_id", "demand.place.community"))?;
+    .ok_or_else(|| unknown("community_id"))?;
     if a.role == Role::Street && a.street_id != Some(place.street_id) {
-        return Err(unknown("community_id", "demand.place.community"));
+        return Err(unknown("community_id"));
     }
     // A grid worker keeps to their grid; what they record without a place is theirs.
     if a.role == Role::GridWorker {
         match o.grid_id {
             Some(g) if !a.grid_ids.contains(&g) => {
-                return Err(unknown("building_id", "demand.place.building"));
+                return Err(unknown("building_id"));
             }
             None => o.grid_id = a.grid_ids.first().copied(),
             _ => {}

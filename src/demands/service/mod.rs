@@ -10,15 +10,24 @@ mod targets;
 use crate::auth::Actor;
 use crate::clock::Millis;
 use crate::db::{Exec, Q};
-use crate::tr;
-use crate::web::error::{ApiError, ApiResult};
+use crate::error::Result;
 
-use super::rules::{Facts, Policy, Refusal, Relation, SummonState};
+use super::rules::{Facts, Policy, Relation, SummonState};
 use super::store::DemandRow;
 
 pub use act::{Command, act};
 pub use intake::{NewDemand, intake};
 pub use targets::{SummonTarget, Target};
+
+impl crate::state::AppState {
+    /// The windows of the demand lifecycle, from the settings.
+    pub fn policy(&self) -> Policy {
+        Policy {
+            rating_window: self.settings.rating_window_days * crate::clock::DAY,
+            reopen_window: self.settings.reopen_window_days * crate::clock::DAY,
+        }
+    }
+}
 
 /// Who acts, and when.
 #[derive(Clone, Copy, Debug)]
@@ -33,7 +42,7 @@ pub async fn facts_and_relation(
     ex: &mut impl Exec,
     actor: &Actor,
     d: &DemandRow,
-) -> ApiResult<(Facts, Relation)> {
+) -> Result<(Facts, Relation)> {
     let pending = Q::new(
         "SELECT COUNT(*) FROM demand_summons WHERE community_id = $1 AND demand_id = $2 \
          AND reported_back_at IS NULL",
@@ -94,7 +103,7 @@ pub async fn own_summons(
     ex: &mut impl Exec,
     a: &Actor,
     d: &DemandRow,
-) -> ApiResult<Option<OwnSummons>> {
+) -> Result<Option<OwnSummons>> {
     // The one furthest from done first: a person summoned twice reports on the open one.
     Ok(Q::new(
         "SELECT id, reported_in_at, reported_back_at FROM demand_summons \
@@ -108,35 +117,4 @@ pub async fn own_summons(
     .bind(d.community_id)
     .fetch_optional(ex)
     .await?)
-}
-
-/// The API error for a refusal of the rules, in the caller's language.
-pub fn refusal_error(r: Refusal) -> ApiError {
-    use axum::http::StatusCode;
-    let (status, message) = match r {
-        Refusal::IllegalTransition { from, step } => (
-            StatusCode::CONFLICT,
-            tr!(
-                "demand.illegal_transition",
-                step = crate::web::i18n::text(&format!("demand.action.{step}")),
-                status = crate::web::i18n::text(&format!("demand.status.{from}"))
-            ),
-        ),
-        Refusal::NotAllowed { step } => (
-            StatusCode::FORBIDDEN,
-            tr!(
-                "demand.not_allowed",
-                step = crate::web::i18n::text(&format!("demand.action.{step}"))
-            ),
-        ),
-        Refusal::SummonsPending { pending } => (
-            StatusCode::CONFLICT,
-            tr!("demand.summons_pending", count = pending),
-        ),
-        Refusal::RatingWindowOpen => (StatusCode::CONFLICT, tr!("demand.rating_window_open")),
-        Refusal::ReopenWindowPassed => (StatusCode::CONFLICT, tr!("demand.reopen_window_passed")),
-        Refusal::TopLevel => (StatusCode::CONFLICT, tr!("demand.top_level")),
-        Refusal::ReportOrder => (StatusCode::CONFLICT, tr!("demand.report_order")),
-    };
-    ApiError::new(status, r.code(), message)
 }

@@ -5,8 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::db::{Exec, Q};
-use crate::tr;
-use crate::web::error::{ApiError, ApiResult};
+use crate::error::{Code, Error, Result};
 
 use super::super::model::TargetKind;
 use super::super::store::DemandRow;
@@ -31,7 +30,7 @@ pub struct SummonTarget {
 ///
 /// People must be grid workers, volunteers or office staff of the demand's community;
 /// teams must belong to the community; units to its street.
-pub async fn check_target(ex: &mut impl Exec, d: &DemandRow, t: Target) -> ApiResult<String> {
+pub async fn check_target(ex: &mut impl Exec, d: &DemandRow, t: Target) -> Result<String> {
     let name = match t.kind {
         TargetKind::User => Q::new(
             "SELECT display_name FROM users WHERE id = $1 AND active = TRUE \
@@ -50,11 +49,11 @@ pub async fn check_target(ex: &mut impl Exec, d: &DemandRow, t: Target) -> ApiRe
     .fetch_optional::<(String,)>(ex)
     .await?;
     name.map(|n| n.0)
-        .ok_or_else(|| ApiError::invalid("to", "unknown_assignee", tr!("demand.unknown_assignee")))
+        .ok_or_else(|| Error::invalid("to", Code::UnknownAssignee))
 }
 
 /// Checks a whistle target: a unit of the street, or a person of the community.
-pub async fn check_summon(ex: &mut impl Exec, d: &DemandRow, t: SummonTarget) -> ApiResult<String> {
+pub async fn check_summon(ex: &mut impl Exec, d: &DemandRow, t: SummonTarget) -> Result<String> {
     let q = match t.kind {
         TargetKind::Unit => Q::new("SELECT name FROM units WHERE id = $1 AND street_id = $2")
             .bind(t.id)
@@ -67,17 +66,11 @@ pub async fn check_summon(ex: &mut impl Exec, d: &DemandRow, t: SummonTarget) ->
         .bind(t.id)
         .bind(d.community_id),
         TargetKind::Team => {
-            return Err(ApiError::invalid(
-                "units",
-                "unknown_summoned",
-                tr!("demand.unknown_summoned"),
-            ));
+            return Err(Error::invalid("summon", Code::UnknownSummoned));
         }
     };
     q.fetch_optional::<(String,)>(ex)
         .await?
         .map(|n| n.0)
-        .ok_or_else(|| {
-            ApiError::invalid("units", "unknown_summoned", tr!("demand.unknown_summoned"))
-        })
+        .ok_or_else(|| Error::invalid("summon", Code::UnknownSummoned))
 }

@@ -14,13 +14,14 @@ use super::{
     check_user, community_for_new, count_in_community, delete_row, distinct, duplicate, fetch_page,
     filter_contains, filter_eq, take_children, unknown,
 };
-use crate::app::AppState;
 use crate::auth::Actor;
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
+use crate::error::{Error, Result};
 use crate::roster::model::{NAME_MAX, as_rfc3339, nullable};
 use crate::roster::store::{self, Place};
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::web::error::ErrorBody;
 use crate::web::json::{ApiJson, ApiPath, ApiQuery};
 use crate::web::validate;
 
@@ -138,7 +139,7 @@ async fn branch(ex: &mut impl Exec, row: BranchRow) -> DbResult<PartyBranch> {
 }
 
 /// Grid ids without repeats, all of the community.
-async fn check_grids(ex: &mut impl Exec, grid_ids: &[i64], at: Place) -> ApiResult<Vec<i64>> {
+async fn check_grids(ex: &mut impl Exec, grid_ids: &[i64], at: Place) -> Result<Vec<i64>> {
     let ids = distinct("grid_ids", grid_ids)?;
     if count_in_community(ex, "grids", &ids, at.community_id).await? != ids.len() {
         return Err(unknown("grid_ids"));
@@ -154,7 +155,7 @@ pub async fn list_branches(
     State(st): State<AppState>,
     actor: Actor,
     ApiQuery(f): ApiQuery<BranchQuery>,
-) -> ApiResult<Json<Page<PartyBranch>>> {
+) -> Result<Json<Page<PartyBranch>>> {
     let scope = Scope::of(&st, &actor).await?;
     let paging = Paging::new(f.limit, f.cursor)?;
     let mut q = Q::new(format!("{SELECT} WHERE 1 = 1"));
@@ -192,10 +193,10 @@ pub async fn get_branch(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<PartyBranch>> {
+) -> Result<Json<PartyBranch>> {
     let scope = Scope::of(&st, &actor).await?;
     let mut conn = st.db.conn().await?;
-    let row = find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+    let row = find(&mut conn, id).await?.ok_or_else(Error::not_found)?;
     scope.check_read(Kind::Branch, Loc::at(row.place()))?;
     Ok(Json(branch(&mut conn, row).await?))
 }
@@ -209,7 +210,7 @@ pub async fn create_branch(
     State(st): State<AppState>,
     actor: Actor,
     ApiJson(req): ApiJson<NewBranch>,
-) -> ApiResult<(StatusCode, Json<PartyBranch>)> {
+) -> Result<(StatusCode, Json<PartyBranch>)> {
     let scope = Scope::of(&st, &actor).await?;
     scope.check_create(Kind::Branch)?;
     let name = validate::required("name", req.name.as_deref(), NAME_MAX)?;
@@ -228,7 +229,7 @@ pub async fn create_branch(
     )
     .await
     .map_err(duplicate)?;
-    let row = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let row = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     let b = branch(&mut tx, row).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(b)))
@@ -245,14 +246,14 @@ pub async fn patch_branch(
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<BranchPatch>,
-) -> ApiResult<Json<PartyBranch>> {
+) -> Result<Json<PartyBranch>> {
     let scope = Scope::of(&st, &actor).await?;
     let name = match req.name.as_deref() {
         Some(n) => Some(validate::required("name", Some(n), NAME_MAX)?),
         None => None,
     };
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     let at = old.place();
     scope.check_write(Kind::Branch, Loc::at(at))?;
     check_user(
@@ -283,7 +284,7 @@ pub async fn patch_branch(
                 .await?;
         }
     }
-    let row = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let row = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     let b = branch(&mut tx, row).await?;
     tx.commit().await?;
     Ok(Json(b))
@@ -298,10 +299,10 @@ pub async fn delete_branch(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<StatusCode> {
+) -> Result<StatusCode> {
     let scope = Scope::of(&st, &actor).await?;
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Branch, Loc::at(old.place()))?;
     Q::new("DELETE FROM branch_grids WHERE branch_id = $1")
         .bind(id)

@@ -14,14 +14,14 @@ use super::{
     compounds, delete_row, duplicate, fetch_page, filter_contains, filter_eq, refuse_if_used,
     unknown,
 };
-use crate::app::AppState;
 use crate::auth::Actor;
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
+use crate::error::{Code, Error, Result};
 use crate::roster::model::{NAME_MAX, as_rfc3339, nullable};
 use crate::roster::store::{self, NewBuilding, Place};
-use crate::tr;
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::web::error::ErrorBody;
 use crate::web::json::{ApiJson, ApiPath, ApiQuery};
 use crate::web::validate;
 
@@ -117,13 +117,11 @@ async fn find(ex: &mut impl Exec, id: i64) -> DbResult<Option<Building>> {
         .await
 }
 
-fn check_floors(floors: Option<i64>) -> ApiResult<()> {
+fn check_floors(floors: Option<i64>) -> Result<()> {
     match floors {
-        Some(f) if !(1..=FLOORS_MAX).contains(&f) => Err(ApiError::invalid(
-            "floors",
-            "invalid_floors",
-            tr!("roster.invalid_floors", max = FLOORS_MAX),
-        )),
+        Some(f) if !(1..=FLOORS_MAX).contains(&f) => {
+            Err(Error::invalid("floors", Code::InvalidFloors).with("max", FLOORS_MAX))
+        }
         _ => Ok(()),
     }
 }
@@ -134,7 +132,7 @@ async fn check_compound(
     scope: &Scope,
     compound_id: i64,
     community: Option<i64>,
-) -> ApiResult<Place> {
+) -> Result<Place> {
     match compounds::find(ex, compound_id).await? {
         Some(c)
             if scope.may_read(Kind::Compound, Loc::at(place_of(&c)))
@@ -159,7 +157,7 @@ async fn check_refs(
     at: Place,
     grid_id: Option<i64>,
     head_resident_id: Option<i64>,
-) -> ApiResult<()> {
+) -> Result<()> {
     if let Some(g) = grid_id
         && store::grid_place(ex, g).await? != Some(at)
     {
@@ -184,7 +182,7 @@ pub async fn list_buildings(
     State(st): State<AppState>,
     actor: Actor,
     ApiQuery(f): ApiQuery<BuildingQuery>,
-) -> ApiResult<Json<Page<Building>>> {
+) -> Result<Json<Page<Building>>> {
     let scope = Scope::of(&st, &actor).await?;
     let paging = Paging::new(f.limit, f.cursor)?;
     let mut q = Q::new(format!("{SELECT} WHERE 1 = 1"));
@@ -207,10 +205,10 @@ pub async fn get_building(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Building>> {
+) -> Result<Json<Building>> {
     let scope = Scope::of(&st, &actor).await?;
     let mut conn = st.db.conn().await?;
-    let b = find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+    let b = find(&mut conn, id).await?.ok_or_else(Error::not_found)?;
     scope.check_read(Kind::Building, b.loc())?;
     Ok(Json(b))
 }
@@ -224,12 +222,12 @@ pub async fn create_building(
     State(st): State<AppState>,
     actor: Actor,
     ApiJson(req): ApiJson<NewBuildingRequest>,
-) -> ApiResult<(StatusCode, Json<Building>)> {
+) -> Result<(StatusCode, Json<Building>)> {
     let scope = Scope::of(&st, &actor).await?;
     scope.check_create(Kind::Building)?;
     let compound_id = req
         .compound_id
-        .ok_or_else(|| ApiError::required("compound_id"))?;
+        .ok_or_else(|| Error::required("compound_id"))?;
     let name = validate::required("name", req.name.as_deref(), NAME_MAX)?;
     check_floors(req.floors)?;
     let mut tx = st.db.begin().await?;
@@ -248,7 +246,7 @@ pub async fn create_building(
     if req.head_resident_id.is_some() {
         store::set_building_head(&mut tx, id, req.head_resident_id).await?;
     }
-    let b = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let b = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(b)))
 }
@@ -264,7 +262,7 @@ pub async fn patch_building(
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<BuildingPatch>,
-) -> ApiResult<Json<Building>> {
+) -> Result<Json<Building>> {
     let scope = Scope::of(&st, &actor).await?;
     let name = match req.name.as_deref() {
         Some(n) => Some(validate::required("name", Some(n), NAME_MAX)?),
@@ -272,7 +270,7 @@ pub async fn patch_building(
     };
     check_floors(req.floors.flatten())?;
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Building, old.loc())?;
     let at = old.place();
     if let Some(c) = req.compound_id {
@@ -300,7 +298,7 @@ pub async fn patch_building(
     .execute(&mut tx)
     .await
     .map_err(duplicate)?;
-    let b = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let b = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     tx.commit().await?;
     Ok(Json(b))
 }
@@ -315,10 +313,10 @@ pub async fn delete_building(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<StatusCode> {
+) -> Result<StatusCode> {
     let scope = Scope::of(&st, &actor).await?;
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Building, old.loc())?;
     refuse_if_used(
         &mut tx,

@@ -14,13 +14,14 @@ use super::scope::{Kind, Loc, Scope};
 use super::{
     delete_row, duplicate, fetch_page, filter_contains, filter_eq, keep, refuse_if_used, unknown,
 };
-use crate::app::AppState;
 use crate::auth::Actor;
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
+use crate::error::{Error, Result};
 use crate::roster::model::{ADDRESS_MAX, NAME_MAX, as_rfc3339};
 use crate::roster::store::{self, Place};
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::web::error::ErrorBody;
 use crate::web::json::{ApiJson, ApiPath, ApiQuery};
 use crate::web::validate;
 
@@ -95,7 +96,7 @@ pub async fn list_communities(
     State(st): State<AppState>,
     actor: Actor,
     ApiQuery(f): ApiQuery<CommunityQuery>,
-) -> ApiResult<Json<Page<Community>>> {
+) -> Result<Json<Page<Community>>> {
     let scope = Scope::of(&st, &actor).await?;
     let paging = Paging::new(f.limit, f.cursor)?;
     let mut q = Q::new(format!("{SELECT} WHERE 1 = 1"));
@@ -116,10 +117,10 @@ pub async fn get_community(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Community>> {
+) -> Result<Json<Community>> {
     let scope = Scope::of(&st, &actor).await?;
     let mut conn = st.db.conn().await?;
-    let c = find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+    let c = find(&mut conn, id).await?.ok_or_else(Error::not_found)?;
     scope.check_read(Kind::Community, c.loc())?;
     Ok(Json(c))
 }
@@ -133,12 +134,10 @@ pub async fn create_community(
     State(st): State<AppState>,
     actor: Actor,
     ApiJson(req): ApiJson<NewCommunity>,
-) -> ApiResult<(StatusCode, Json<Community>)> {
+) -> Result<(StatusCode, Json<Community>)> {
     let scope = Scope::of(&st, &actor).await?;
     scope.check_create(Kind::Community)?;
-    let street_id = req
-        .street_id
-        .ok_or_else(|| ApiError::required("street_id"))?;
+    let street_id = req.street_id.ok_or_else(|| Error::required("street_id"))?;
     let name = validate::required("name", req.name.as_deref(), NAME_MAX)?;
     let address = validate::optional("address", req.address.as_deref(), ADDRESS_MAX)?;
     let mut tx = st.db.begin().await?;
@@ -159,7 +158,7 @@ pub async fn create_community(
     )
     .await
     .map_err(duplicate)?;
-    let c = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let c = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
@@ -175,7 +174,7 @@ pub async fn patch_community(
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<CommunityPatch>,
-) -> ApiResult<Json<Community>> {
+) -> Result<Json<Community>> {
     let scope = Scope::of(&st, &actor).await?;
     let name = match req.name.as_deref() {
         Some(n) => Some(validate::required("name", Some(n), NAME_MAX)?),
@@ -183,7 +182,7 @@ pub async fn patch_community(
     };
     let address = validate::optional("address", req.address.as_deref(), ADDRESS_MAX)?;
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Community, old.loc())?;
     Q::new("UPDATE communities SET name = $1, address = $2 WHERE id = $3")
         .bind(name.unwrap_or(old.name))
@@ -192,7 +191,7 @@ pub async fn patch_community(
         .execute(&mut tx)
         .await
         .map_err(duplicate)?;
-    let c = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let c = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     tx.commit().await?;
     Ok(Json(c))
 }
@@ -207,10 +206,10 @@ pub async fn delete_community(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<StatusCode> {
+) -> Result<StatusCode> {
     let scope = Scope::of(&st, &actor).await?;
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Community, old.loc())?;
     refuse_if_used(
         &mut tx,

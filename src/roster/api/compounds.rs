@@ -14,13 +14,14 @@ use super::{
     community_for_new, delete_row, duplicate, fetch_page, filter_contains, filter_eq, keep,
     refuse_if_used,
 };
-use crate::app::AppState;
 use crate::auth::Actor;
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
+use crate::error::{Error, Result};
 use crate::roster::model::{ADDRESS_MAX, NAME_MAX, as_rfc3339};
 use crate::roster::store::{self, Place};
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::web::error::ErrorBody;
 use crate::web::json::{ApiJson, ApiPath, ApiQuery};
 use crate::web::validate;
 
@@ -98,7 +99,7 @@ pub async fn list_compounds(
     State(st): State<AppState>,
     actor: Actor,
     ApiQuery(f): ApiQuery<CompoundQuery>,
-) -> ApiResult<Json<Page<Compound>>> {
+) -> Result<Json<Page<Compound>>> {
     let scope = Scope::of(&st, &actor).await?;
     let paging = Paging::new(f.limit, f.cursor)?;
     let mut q = Q::new(format!("{SELECT} WHERE 1 = 1"));
@@ -119,10 +120,10 @@ pub async fn get_compound(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Compound>> {
+) -> Result<Json<Compound>> {
     let scope = Scope::of(&st, &actor).await?;
     let mut conn = st.db.conn().await?;
-    let c = find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+    let c = find(&mut conn, id).await?.ok_or_else(Error::not_found)?;
     scope.check_read(Kind::Compound, c.loc())?;
     Ok(Json(c))
 }
@@ -136,7 +137,7 @@ pub async fn create_compound(
     State(st): State<AppState>,
     actor: Actor,
     ApiJson(req): ApiJson<NewCompound>,
-) -> ApiResult<(StatusCode, Json<Compound>)> {
+) -> Result<(StatusCode, Json<Compound>)> {
     let scope = Scope::of(&st, &actor).await?;
     scope.check_create(Kind::Compound)?;
     let name = validate::required("name", req.name.as_deref(), NAME_MAX)?;
@@ -153,7 +154,7 @@ pub async fn create_compound(
     )
     .await
     .map_err(duplicate)?;
-    let c = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let c = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
@@ -169,7 +170,7 @@ pub async fn patch_compound(
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<CompoundPatch>,
-) -> ApiResult<Json<Compound>> {
+) -> Result<Json<Compound>> {
     let scope = Scope::of(&st, &actor).await?;
     let name = match req.name.as_deref() {
         Some(n) => Some(validate::required("name", Some(n), NAME_MAX)?),
@@ -177,7 +178,7 @@ pub async fn patch_compound(
     };
     let address = validate::optional("address", req.address.as_deref(), ADDRESS_MAX)?;
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Compound, old.loc())?;
     Q::new("UPDATE compounds SET name = $1, address = $2 WHERE id = $3")
         .bind(name.unwrap_or(old.name))
@@ -186,7 +187,7 @@ pub async fn patch_compound(
         .execute(&mut tx)
         .await
         .map_err(duplicate)?;
-    let c = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let c = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     tx.commit().await?;
     Ok(Json(c))
 }
@@ -200,10 +201,10 @@ pub async fn delete_compound(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<StatusCode> {
+) -> Result<StatusCode> {
     let scope = Scope::of(&st, &actor).await?;
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Compound, old.loc())?;
     refuse_if_used(
         &mut tx,

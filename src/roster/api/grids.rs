@@ -14,13 +14,14 @@ use super::{
     community_for_new, count_in_community, delete_row, distinct, duplicate, fetch_page,
     filter_contains, filter_eq, refuse_if_used, take_children, unknown,
 };
-use crate::app::AppState;
 use crate::auth::Actor;
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
+use crate::error::{Error, Result};
 use crate::roster::model::{NAME_MAX, as_rfc3339, nullable};
 use crate::roster::store::{self, Place};
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::web::error::ErrorBody;
 use crate::web::json::{ApiJson, ApiPath, ApiQuery};
 use crate::web::validate;
 
@@ -156,7 +157,7 @@ async fn grid(ex: &mut impl Exec, row: GridRow) -> DbResult<Grid> {
 }
 
 /// The grid worker must be a `grid_worker` account of the grid's community.
-async fn check_worker(ex: &mut impl Exec, user_id: Option<i64>, at: Place) -> ApiResult<()> {
+async fn check_worker(ex: &mut impl Exec, user_id: Option<i64>, at: Place) -> Result<()> {
     let Some(user_id) = user_id else {
         return Ok(());
     };
@@ -177,7 +178,7 @@ async fn check_worker(ex: &mut impl Exec, user_id: Option<i64>, at: Place) -> Ap
 }
 
 /// Makes `building_ids` (all of the grid's community) the grid's buildings.
-async fn set_buildings(ex: &mut impl Exec, grid: &GridRow, building_ids: &[i64]) -> ApiResult<()> {
+async fn set_buildings(ex: &mut impl Exec, grid: &GridRow, building_ids: &[i64]) -> Result<()> {
     let ids = distinct("building_ids", building_ids)?;
     if count_in_community(ex, "buildings", &ids, grid.community_id).await? != ids.len() {
         return Err(unknown("building_ids"));
@@ -195,7 +196,7 @@ async fn set_buildings(ex: &mut impl Exec, grid: &GridRow, building_ids: &[i64])
     Ok(())
 }
 
-fn polygon(v: Option<&str>) -> ApiResult<Option<String>> {
+fn polygon(v: Option<&str>) -> Result<Option<String>> {
     validate::optional("polygon", v, POLYGON_MAX)
 }
 
@@ -207,7 +208,7 @@ pub async fn list_grids(
     State(st): State<AppState>,
     actor: Actor,
     ApiQuery(f): ApiQuery<GridQuery>,
-) -> ApiResult<Json<Page<Grid>>> {
+) -> Result<Json<Page<Grid>>> {
     let scope = Scope::of(&st, &actor).await?;
     let paging = Paging::new(f.limit, f.cursor)?;
     let mut q = Q::new(format!("{SELECT} WHERE 1 = 1"));
@@ -241,10 +242,10 @@ pub async fn get_grid(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Grid>> {
+) -> Result<Json<Grid>> {
     let scope = Scope::of(&st, &actor).await?;
     let mut conn = st.db.conn().await?;
-    let row = find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+    let row = find(&mut conn, id).await?.ok_or_else(Error::not_found)?;
     scope.check_read(Kind::Grid, Loc::at(row.place()))?;
     Ok(Json(grid(&mut conn, row).await?))
 }
@@ -258,7 +259,7 @@ pub async fn create_grid(
     State(st): State<AppState>,
     actor: Actor,
     ApiJson(req): ApiJson<NewGrid>,
-) -> ApiResult<(StatusCode, Json<Grid>)> {
+) -> Result<(StatusCode, Json<Grid>)> {
     let scope = Scope::of(&st, &actor).await?;
     scope.check_create(Kind::Grid)?;
     let name = validate::required("name", req.name.as_deref(), NAME_MAX)?;
@@ -277,7 +278,7 @@ pub async fn create_grid(
             .execute(&mut tx)
             .await?;
     }
-    let row = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let row = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     if let Some(b) = &req.building_ids {
         set_buildings(&mut tx, &row, b).await?;
     }
@@ -297,7 +298,7 @@ pub async fn patch_grid(
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<GridPatch>,
-) -> ApiResult<Json<Grid>> {
+) -> Result<Json<Grid>> {
     let scope = Scope::of(&st, &actor).await?;
     let name = match req.name.as_deref() {
         Some(n) => Some(validate::required("name", Some(n), NAME_MAX)?),
@@ -308,7 +309,7 @@ pub async fn patch_grid(
         None => None,
     };
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Grid, Loc::at(old.place()))?;
     check_worker(&mut tx, req.worker_user_id.flatten(), old.place()).await?;
     Q::new("UPDATE grids SET name = $1, worker_user_id = $2, polygon = $3 WHERE id = $4")
@@ -319,7 +320,7 @@ pub async fn patch_grid(
         .execute(&mut tx)
         .await
         .map_err(duplicate)?;
-    let row = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let row = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     let g = grid(&mut tx, row).await?;
     tx.commit().await?;
     Ok(Json(g))
@@ -338,10 +339,10 @@ pub async fn put_grid_buildings(
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<GridBuildings>,
-) -> ApiResult<Json<Grid>> {
+) -> Result<Json<Grid>> {
     let scope = Scope::of(&st, &actor).await?;
     let mut tx = st.db.begin().await?;
-    let row = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let row = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Grid, Loc::at(row.place()))?;
     set_buildings(&mut tx, &row, &req.building_ids).await?;
     let g = grid(&mut tx, row).await?;
@@ -359,10 +360,10 @@ pub async fn delete_grid(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<StatusCode> {
+) -> Result<StatusCode> {
     let scope = Scope::of(&st, &actor).await?;
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Grid, Loc::at(old.place()))?;
     refuse_if_used(
         &mut tx,

@@ -14,13 +14,14 @@ use super::scope::{Kind, Loc, Scope};
 use super::{
     delete_row, duplicate, fetch_page, filter_contains, filter_eq, keep, refuse_if_used, unknown,
 };
-use crate::app::AppState;
 use crate::auth::Actor;
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
+use crate::error::{Error, Result};
 use crate::roster::model::as_rfc3339;
 use crate::roster::store::{self, BuildingPlace, Place};
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::web::error::ErrorBody;
 use crate::web::json::{ApiJson, ApiPath, ApiQuery};
 use crate::web::validate;
 
@@ -109,7 +110,7 @@ async fn check_building(
     scope: &Scope,
     building_id: i64,
     community: Option<i64>,
-) -> ApiResult<BuildingPlace> {
+) -> Result<BuildingPlace> {
     match store::building_place(ex, building_id).await? {
         Some(b)
             if scope.may_read(Kind::Building, building_loc(b))
@@ -137,7 +138,7 @@ pub async fn list_households(
     State(st): State<AppState>,
     actor: Actor,
     ApiQuery(f): ApiQuery<HouseholdQuery>,
-) -> ApiResult<Json<Page<Household>>> {
+) -> Result<Json<Page<Household>>> {
     let scope = Scope::of(&st, &actor).await?;
     let paging = Paging::new(f.limit, f.cursor)?;
     let mut q = Q::new(format!("{SELECT} WHERE 1 = 1"));
@@ -161,10 +162,10 @@ pub async fn get_household(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Household>> {
+) -> Result<Json<Household>> {
     let scope = Scope::of(&st, &actor).await?;
     let mut conn = st.db.conn().await?;
-    let h = find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+    let h = find(&mut conn, id).await?.ok_or_else(Error::not_found)?;
     scope.check_read(Kind::Household, h.loc())?;
     Ok(Json(h))
 }
@@ -178,12 +179,12 @@ pub async fn create_household(
     State(st): State<AppState>,
     actor: Actor,
     ApiJson(req): ApiJson<NewHousehold>,
-) -> ApiResult<(StatusCode, Json<Household>)> {
+) -> Result<(StatusCode, Json<Household>)> {
     let scope = Scope::of(&st, &actor).await?;
     scope.check_create(Kind::Household)?;
     let building_id = req
         .building_id
-        .ok_or_else(|| ApiError::required("building_id"))?;
+        .ok_or_else(|| Error::required("building_id"))?;
     let unit_no = validate::optional("unit_no", req.unit_no.as_deref(), UNIT_NO_MAX)?;
     let room = validate::required("room", req.room.as_deref(), ROOM_MAX)?;
     let mut tx = st.db.begin().await?;
@@ -203,7 +204,7 @@ pub async fn create_household(
     )
     .await
     .map_err(duplicate)?;
-    let h = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let h = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(h)))
 }
@@ -219,7 +220,7 @@ pub async fn patch_household(
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<HouseholdPatch>,
-) -> ApiResult<Json<Household>> {
+) -> Result<Json<Household>> {
     let scope = Scope::of(&st, &actor).await?;
     let unit_no = validate::optional("unit_no", req.unit_no.as_deref(), UNIT_NO_MAX)?;
     let room = match req.room.as_deref() {
@@ -227,7 +228,7 @@ pub async fn patch_household(
         None => None,
     };
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Household, old.loc())?;
     if let Some(b) = req.building_id {
         let to = check_building(&mut tx, &scope, b, Some(old.community_id)).await?;
@@ -241,7 +242,7 @@ pub async fn patch_household(
         .execute(&mut tx)
         .await
         .map_err(duplicate)?;
-    let h = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let h = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     tx.commit().await?;
     Ok(Json(h))
 }
@@ -256,10 +257,10 @@ pub async fn delete_household(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<StatusCode> {
+) -> Result<StatusCode> {
     let scope = Scope::of(&st, &actor).await?;
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Household, old.loc())?;
     refuse_if_used(
         &mut tx,

@@ -22,11 +22,10 @@ pub mod units;
 
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::app::AppState;
 use crate::db::{DbError, Exec, FromBoth, Q};
+use crate::error::{Code, Error, Result};
 use crate::roster::store::{self, Place};
-use crate::tr;
-use crate::web::error::{ApiError, ApiResult};
+use crate::state::AppState;
 use page::{Page, Paging, contains_pattern};
 
 use scope::{Kind, Loc, Scope};
@@ -53,7 +52,7 @@ async fn fetch_page<T: FromBoth>(
     paging: Paging,
     ex: &mut impl Exec,
     id: impl Fn(&T) -> i64,
-) -> ApiResult<Page<T>> {
+) -> Result<Page<T>> {
     q.push(" AND x.id > ").push_bind(paging.after);
     q.push(" ORDER BY x.id LIMIT ").push_bind(paging.limit + 1);
     let rows = q.fetch_all::<T>(ex).await?;
@@ -79,27 +78,27 @@ fn filter_contains(q: &mut Q, column: &str, v: Option<&str>) {
 }
 
 /// A foreign id that names nothing the caller can see: 422 with the field named.
-fn unknown(field: &str) -> ApiError {
-    let (code, message) = match field {
-        "street_id" => ("unknown_street", tr!("roster.unknown_street")),
-        "community_id" => ("unknown_community", tr!("roster.unknown_community")),
-        "compound_id" => ("unknown_compound", tr!("roster.unknown_compound")),
-        "building_id" | "building_ids" => ("unknown_building", tr!("roster.unknown_building")),
-        "household_id" => ("unknown_household", tr!("roster.unknown_household")),
-        "grid_id" | "grid_ids" => ("unknown_grid", tr!("roster.unknown_grid")),
-        "head_resident_id" => ("unknown_resident", tr!("roster.unknown_resident")),
-        "worker_user_id" => ("unknown_worker", tr!("roster.unknown_worker")),
-        _ => ("unknown_user", tr!("roster.unknown_user")),
+fn unknown(field: &str) -> Error {
+    let code = match field {
+        "street_id" => Code::UnknownStreet,
+        "community_id" => Code::UnknownCommunity,
+        "compound_id" => Code::UnknownCompound,
+        "building_id" | "building_ids" => Code::UnknownBuilding,
+        "household_id" => Code::UnknownHousehold,
+        "grid_id" | "grid_ids" => Code::UnknownGrid,
+        "head_resident_id" => Code::UnknownResident,
+        "worker_user_id" => Code::UnknownWorker,
+        _ => Code::UnknownUser,
     };
-    ApiError::invalid(field, code, message)
+    Error::invalid(field, code)
 }
 
 /// A unique constraint refused the write: the same name (or ID number) is already there.
-fn duplicate(e: DbError) -> ApiError {
+fn duplicate(e: DbError) -> Error {
     match e {
-        DbError::Conflict(what) => {
+        DbError::Duplicate(what) => {
             tracing::info!(constraint = %what, "roster write refused as a duplicate");
-            ApiError::conflict("duplicate", tr!("roster.duplicate"))
+            Error::new(Code::Duplicate)
         }
         e => e.into(),
     }
@@ -107,7 +106,7 @@ fn duplicate(e: DbError) -> ApiError {
 
 /// Refuses to delete what other rows still point at. Each query takes the id as `$1` and
 /// answers a row when something refers to it.
-async fn refuse_if_used(ex: &mut impl Exec, refs: &[&'static str], id: i64) -> ApiResult<()> {
+async fn refuse_if_used(ex: &mut impl Exec, refs: &[&'static str], id: i64) -> Result<()> {
     for sql in refs {
         let used = Q::new(*sql)
             .bind(id)
@@ -121,17 +120,17 @@ async fn refuse_if_used(ex: &mut impl Exec, refs: &[&'static str], id: i64) -> A
     Ok(())
 }
 
-fn in_use() -> ApiError {
-    ApiError::conflict("in_use", tr!("roster.in_use"))
+fn in_use() -> Error {
+    Error::new(Code::InUse)
 }
 
 /// Deletes one row; a foreign key still pointing at it (from a table the checks above do
 /// not know yet) is `in_use` too.
-async fn delete_row(ex: &mut impl Exec, table: &'static str, id: i64) -> ApiResult<()> {
+async fn delete_row(ex: &mut impl Exec, table: &'static str, id: i64) -> Result<()> {
     let sql = format!("DELETE FROM {table} WHERE id = $1");
     match Q::new(sql).bind(id).execute(ex).await {
         Ok(_) => Ok(()),
-        Err(DbError::Conflict(_)) => Err(in_use()),
+        Err(DbError::Dangling(_)) => Err(in_use()),
         Err(e) => Err(e.into()),
     }
 }
@@ -142,11 +141,11 @@ async fn community_for_new(
     ex: &mut impl Exec,
     scope: &Scope,
     community_id: Option<i64>,
-) -> ApiResult<Place> {
+) -> Result<Place> {
     let Some(id) = community_id else {
         return scope
             .community()
-            .ok_or_else(|| ApiError::required("community_id"));
+            .ok_or_else(|| Error::required("community_id"));
     };
     match store::community_place(ex, id).await? {
         Some(p) if scope.may_read(Kind::Community, Loc::at(p)) => Ok(p),
@@ -161,7 +160,7 @@ async fn check_user(
     field: &'static str,
     user_id: Option<i64>,
     at: Place,
-) -> ApiResult<()> {
+) -> Result<()> {
     let Some(user_id) = user_id else {
         return Ok(());
     };
@@ -182,7 +181,7 @@ async fn check_user(
 const IDS_MAX: usize = 1000;
 
 /// A list of ids without repeats, at most [`IDS_MAX`] long.
-fn distinct(field: &str, ids: &[i64]) -> ApiResult<Vec<i64>> {
+fn distinct(field: &str, ids: &[i64]) -> Result<Vec<i64>> {
     let mut out: Vec<i64> = Vec::with_capacity(ids.len());
     for id in ids {
         if !out.contains(id) {
@@ -190,11 +189,7 @@ fn distinct(field: &str, ids: &[i64]) -> ApiResult<Vec<i64>> {
         }
     }
     if out.len() > IDS_MAX {
-        return Err(ApiError::invalid(
-            field,
-            "too_many_ids",
-            tr!("roster.too_many_ids", max = IDS_MAX),
-        ));
+        return Err(Error::invalid(field, Code::TooManyIds).with("max", IDS_MAX));
     }
     Ok(out)
 }
@@ -211,7 +206,7 @@ async fn count_in_community(
     table: &str,
     ids: &[i64],
     community_id: i64,
-) -> ApiResult<usize> {
+) -> Result<usize> {
     if ids.is_empty() {
         return Ok(0);
     }

@@ -3,8 +3,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::tr;
-use crate::web::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 
 /// Rows per page when `limit` is not given, and the most a page may hold.
 pub const DEFAULT_LIMIT: i64 = 50;
@@ -28,13 +27,10 @@ pub struct Paging {
 
 impl Paging {
     /// `limit` defaults to 50 and is capped at 500; below 1 is refused.
-    pub fn new(limit: Option<i64>, cursor: Option<i64>) -> ApiResult<Paging> {
+    pub fn new(limit: Option<i64>, cursor: Option<i64>) -> Result<Paging> {
         let limit = limit.unwrap_or(DEFAULT_LIMIT);
         if limit < 1 {
-            return Err(ApiError::bad_request(
-                "invalid_query",
-                tr!("roster.invalid_limit", max = MAX_LIMIT),
-            ));
+            return Err(Error::query("limit"));
         }
         Ok(Paging {
             limit: limit.min(MAX_LIMIT),

@@ -13,14 +13,15 @@ use utoipa_axum::routes;
 use super::page::{Page, Paging};
 use super::scope::{Kind, Loc, Scope, push_in};
 use super::{fetch_page, filter_contains, filter_eq, take_children};
-use crate::app::AppState;
 use crate::auth::{Actor, Role};
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
+use crate::error::{Error, Result};
 use crate::roster::ids::{mask_id_number, mask_phone};
 use crate::roster::model::{Gender, as_rfc3339};
 use crate::roster::store::Place;
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::web::error::ErrorBody;
 use crate::web::json::{ApiPath, ApiQuery};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -190,7 +191,7 @@ pub async fn list_residents(
     State(st): State<AppState>,
     actor: Actor,
     ApiQuery(f): ApiQuery<ResidentQuery>,
-) -> ApiResult<Json<Page<Resident>>> {
+) -> Result<Json<Page<Resident>>> {
     let scope = Scope::of(&st, &actor).await?;
     let paging = Paging::new(f.limit, f.cursor)?;
     let mut q = Q::new(format!("{SELECT} WHERE 1 = 1"));
@@ -236,11 +237,11 @@ pub async fn get_resident(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Resident>> {
+) -> Result<Json<Resident>> {
     let scope = Scope::of(&st, &actor).await?;
     let (row, tags) = {
         let mut conn = st.db.conn().await?;
-        let row = find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+        let row = find(&mut conn, id).await?.ok_or_else(Error::not_found)?;
         scope.check_read(Kind::Resident, row.loc())?;
         let tags = tags_of(&mut conn, &[id]).await?;
         (row, tags.into_iter().map(|(_, t)| t).collect())

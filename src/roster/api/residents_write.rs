@@ -14,15 +14,15 @@ use utoipa_axum::routes;
 use super::residents::{Pii, Resident, find, tags_of};
 use super::scope::{Kind, Loc, Scope};
 use super::{community_for_new, delete_row, duplicate, keep, refuse_if_used, unknown};
-use crate::app::AppState;
 use crate::auth::Actor;
 use crate::db::{Exec, Q, Tx};
+use crate::error::{Code, Error, Result};
 use crate::roster::model::{
     self, Gender, Identity, IdentityInput, NAME_MAX, nullable, patch_identity,
 };
 use crate::roster::store::{self, NewResident, Place};
-use crate::tr;
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::web::error::ErrorBody;
 use crate::web::json::{ApiJson, ApiPath};
 use crate::web::validate;
 
@@ -86,17 +86,17 @@ pub struct ResidentPatch {
     pub tags: Option<Vec<String>>,
 }
 
-fn gender(v: Option<&str>) -> ApiResult<Option<Gender>> {
+fn gender(v: Option<&str>) -> Result<Option<Gender>> {
     match v.map(str::trim).filter(|g| !g.is_empty()) {
         None => Ok(None),
-        Some(g) => Gender::parse(g).map(Some).ok_or_else(|| {
-            ApiError::invalid("gender", "invalid_gender", tr!("roster.invalid_gender"))
-        }),
+        Some(g) => Gender::parse(g)
+            .map(Some)
+            .ok_or_else(|| Error::invalid("gender", Code::InvalidGender)),
     }
 }
 
 /// Where a resident of this household lives: the household must be one the caller sees.
-async fn household_loc(ex: &mut impl Exec, scope: &Scope, household_id: i64) -> ApiResult<Loc> {
+async fn household_loc(ex: &mut impl Exec, scope: &Scope, household_id: i64) -> Result<Loc> {
     let loc = store::household_place(ex, household_id).await?.map(|h| {
         Loc::at(Place {
             street_id: h.street_id,
@@ -110,18 +110,18 @@ async fn household_loc(ex: &mut impl Exec, scope: &Scope, household_id: i64) -> 
     }
 }
 
-fn place_of(loc: Loc) -> ApiResult<Place> {
+fn place_of(loc: Loc) -> Result<Place> {
     loc.community_id
         .map(|community_id| Place {
             street_id: loc.street_id,
             community_id,
         })
-        .ok_or_else(|| ApiError::internal("a resident's place without a community"))
+        .ok_or_else(|| Error::internal("a resident's place without a community"))
 }
 
 /// The resident as the answer to a write: personal fields masked.
-async fn answer(tx: &mut Tx, id: i64) -> ApiResult<Resident> {
-    let row = find(tx, id).await?.ok_or_else(ApiError::not_found)?;
+async fn answer(tx: &mut Tx, id: i64) -> Result<Resident> {
+    let row = find(tx, id).await?.ok_or_else(Error::not_found)?;
     let tags = tags_of(tx, &[id])
         .await?
         .into_iter()
@@ -141,7 +141,7 @@ pub async fn create_resident(
     State(st): State<AppState>,
     actor: Actor,
     ApiJson(req): ApiJson<NewResidentRequest>,
-) -> ApiResult<(StatusCode, Json<Resident>)> {
+) -> Result<(StatusCode, Json<Resident>)> {
     let scope = Scope::of(&st, &actor).await?;
     scope.check_create(Kind::Resident)?;
     let name = validate::required("name", req.name.as_deref(), NAME_MAX)?;
@@ -172,7 +172,7 @@ pub async fn create_resident(
     };
     scope
         .check_write(Kind::Resident, loc)
-        .map_err(|_| ApiError::forbidden())?;
+        .map_err(|_| Error::forbidden())?;
     let tag_refs: Vec<&str> = tags.iter().map(String::as_str).collect();
     let new = NewResident {
         household_id: req.household_id,
@@ -206,7 +206,7 @@ pub async fn patch_resident(
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ResidentPatch>,
-) -> ApiResult<Json<Resident>> {
+) -> Result<Json<Resident>> {
     let scope = Scope::of(&st, &actor).await?;
     let name = match req.name.as_deref() {
         Some(n) => Some(validate::required("name", Some(n), NAME_MAX)?),
@@ -232,7 +232,7 @@ pub async fn patch_resident(
     let tags = req.tags.as_deref().map(model::tags).transpose()?;
 
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Resident, old.loc())?;
     let identity = patch_identity(
         IdentityInput {
@@ -250,17 +250,13 @@ pub async fn patch_resident(
         Some(Some(h)) => (Some(h), household_loc(&mut tx, &scope, h).await?),
     };
     if !scope.may_write(Kind::Resident, loc) {
-        return Err(ApiError::forbidden());
+        return Err(Error::forbidden());
     }
     let at = place_of(loc)?;
     // The community is a resident's partition key: someone who moves to another community
     // is registered there anew.
     if at.community_id != old.community_id {
-        return Err(ApiError::invalid(
-            "household_id",
-            "other_community",
-            tr!("roster.other_community"),
-        ));
+        return Err(Error::invalid("household_id", Code::OtherCommunity));
     }
     Q::new(
         "UPDATE residents SET street_id = $1, community_id = $2, household_id = $3, \
@@ -306,10 +302,10 @@ pub async fn delete_resident(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<StatusCode> {
+) -> Result<StatusCode> {
     let scope = Scope::of(&st, &actor).await?;
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Resident, old.loc())?;
     refuse_if_used(
         &mut tx,

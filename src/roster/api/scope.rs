@@ -7,11 +7,11 @@
 //! Objects out of reach answer 404 (their existence is not leaked); lists and creates the
 //! caller may not do answer 403.
 
-use crate::app::AppState;
 use crate::auth::{Actor, Role};
 use crate::db::Q;
+use crate::error::{Error, Result};
 use crate::roster::store::{self, Place};
-use crate::web::error::{ApiError, ApiResult};
+use crate::state::AppState;
 
 /// The kinds of roster objects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,7 +80,7 @@ pub struct Scope {
 
 impl Scope {
     /// Resolves the caller's place (an account may carry its community without its street).
-    pub async fn of(st: &AppState, actor: &Actor) -> ApiResult<Scope> {
+    pub async fn of(st: &AppState, actor: &Actor) -> Result<Scope> {
         let reach = match (actor.role, actor.street_id, actor.community_id) {
             (Role::Admin, _, _) => Reach::All,
             (Role::Street, Some(s), _) => Reach::Street(s),
@@ -169,38 +169,38 @@ impl Scope {
     }
 
     /// 404 unless the caller may see the object.
-    pub fn check_read(&self, kind: Kind, loc: Loc) -> ApiResult<()> {
+    pub fn check_read(&self, kind: Kind, loc: Loc) -> Result<()> {
         if self.may_read(kind, loc) {
             Ok(())
         } else {
-            Err(ApiError::not_found())
+            Err(Error::not_found())
         }
     }
 
     /// 404 when the caller may not see the object, 403 when they see it but may not change it.
-    pub fn check_write(&self, kind: Kind, loc: Loc) -> ApiResult<()> {
+    pub fn check_write(&self, kind: Kind, loc: Loc) -> Result<()> {
         self.check_read(kind, loc)?;
         if self.may_write(kind, loc) {
             Ok(())
         } else {
-            Err(ApiError::forbidden())
+            Err(Error::forbidden())
         }
     }
 
     /// 403 unless the caller may create objects of this kind.
-    pub fn check_create(&self, kind: Kind) -> ApiResult<()> {
+    pub fn check_create(&self, kind: Kind) -> Result<()> {
         if self.may_create(kind) {
             Ok(())
         } else {
-            Err(ApiError::forbidden())
+            Err(Error::forbidden())
         }
     }
 
     /// Appends to a list query (its table aliased `x`, after a `WHERE`) the conditions that
     /// keep it to what the caller may see; 403 when they may not list this kind at all.
-    pub fn restrict(&self, kind: Kind, q: &mut Q) -> ApiResult<()> {
+    pub fn restrict(&self, kind: Kind, q: &mut Q) -> Result<()> {
         if !self.may_list(kind) {
-            return Err(ApiError::forbidden());
+            return Err(Error::forbidden());
         }
         match (self.reach, kind) {
             (Reach::All, _) => {}

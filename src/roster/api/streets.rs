@@ -11,13 +11,14 @@ use utoipa_axum::routes;
 use super::page::{Page, Paging};
 use super::scope::{Kind, Loc, Scope};
 use super::{delete_row, duplicate, fetch_page, filter_contains, keep, refuse_if_used};
-use crate::app::AppState;
 use crate::auth::Actor;
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
+use crate::error::{Error, Result};
 use crate::roster::model::{NAME_MAX, as_rfc3339};
 use crate::roster::store;
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::web::error::ErrorBody;
 use crate::web::json::{ApiJson, ApiPath, ApiQuery};
 use crate::web::validate;
 
@@ -83,7 +84,7 @@ pub async fn list_streets(
     State(st): State<AppState>,
     actor: Actor,
     ApiQuery(f): ApiQuery<StreetQuery>,
-) -> ApiResult<Json<Page<Street>>> {
+) -> Result<Json<Page<Street>>> {
     let scope = Scope::of(&st, &actor).await?;
     let paging = Paging::new(f.limit, f.cursor)?;
     let mut q = Q::new(format!("{SELECT} WHERE 1 = 1"));
@@ -103,10 +104,10 @@ pub async fn get_street(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Street>> {
+) -> Result<Json<Street>> {
     let scope = Scope::of(&st, &actor).await?;
     let mut conn = st.db.conn().await?;
-    let s = find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+    let s = find(&mut conn, id).await?.ok_or_else(Error::not_found)?;
     scope.check_read(Kind::Street, Loc::street(s.id))?;
     Ok(Json(s))
 }
@@ -120,7 +121,7 @@ pub async fn create_street(
     State(st): State<AppState>,
     actor: Actor,
     ApiJson(req): ApiJson<NewStreet>,
-) -> ApiResult<(StatusCode, Json<Street>)> {
+) -> Result<(StatusCode, Json<Street>)> {
     let scope = Scope::of(&st, &actor).await?;
     scope.check_create(Kind::Street)?;
     let name = validate::required("name", req.name.as_deref(), NAME_MAX)?;
@@ -136,7 +137,7 @@ pub async fn create_street(
     )
     .await
     .map_err(duplicate)?;
-    let s = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let s = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(s)))
 }
@@ -152,7 +153,7 @@ pub async fn patch_street(
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<StreetPatch>,
-) -> ApiResult<Json<Street>> {
+) -> Result<Json<Street>> {
     let scope = Scope::of(&st, &actor).await?;
     let name = match req.name.as_deref() {
         Some(n) => Some(validate::required("name", Some(n), NAME_MAX)?),
@@ -161,7 +162,7 @@ pub async fn patch_street(
     let district = validate::optional("district", req.district.as_deref(), NAME_MAX)?;
     let city = validate::optional("city", req.city.as_deref(), NAME_MAX)?;
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Street, Loc::street(old.id))?;
     Q::new("UPDATE streets SET name = $1, district = $2, city = $3 WHERE id = $4")
         .bind(name.unwrap_or(old.name))
@@ -171,7 +172,7 @@ pub async fn patch_street(
         .execute(&mut tx)
         .await
         .map_err(duplicate)?;
-    let s = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let s = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     tx.commit().await?;
     Ok(Json(s))
 }
@@ -186,10 +187,10 @@ pub async fn delete_street(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<StatusCode> {
+) -> Result<StatusCode> {
     let scope = Scope::of(&st, &actor).await?;
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Street, Loc::street(old.id))?;
     refuse_if_used(
         &mut tx,

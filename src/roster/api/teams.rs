@@ -16,13 +16,14 @@ use super::{
     check_user, community_for_new, delete_row, distinct, duplicate, fetch_page, filter_contains,
     filter_eq, refuse_if_used, take_children, unknown,
 };
-use crate::app::AppState;
 use crate::auth::Actor;
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
+use crate::error::{Error, Result};
 use crate::roster::model::{self, NAME_MAX, TEAM_KINDS, as_rfc3339, nullable};
 use crate::roster::store::{self, Place};
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::web::error::ErrorBody;
 use crate::web::json::{ApiJson, ApiPath, ApiQuery};
 use crate::web::validate;
 
@@ -153,7 +154,7 @@ async fn team(ex: &mut impl Exec, row: TeamRow) -> DbResult<Team> {
 }
 
 /// Makes `user_ids` (accounts of the team's community or street units) the members.
-async fn set_members(ex: &mut impl Exec, team: &TeamRow, user_ids: &[i64]) -> ApiResult<()> {
+async fn set_members(ex: &mut impl Exec, team: &TeamRow, user_ids: &[i64]) -> Result<()> {
     let ids = distinct("user_ids", user_ids)?;
     if !ids.is_empty() {
         let mut q = Q::new("SELECT COUNT(*) FROM users WHERE active = TRUE AND (community_id = ");
@@ -185,7 +186,7 @@ pub async fn list_teams(
     State(st): State<AppState>,
     actor: Actor,
     ApiQuery(f): ApiQuery<TeamQuery>,
-) -> ApiResult<Json<Page<Team>>> {
+) -> Result<Json<Page<Team>>> {
     let scope = Scope::of(&st, &actor).await?;
     let paging = Paging::new(f.limit, f.cursor)?;
     let mut q = Q::new(format!("{SELECT} WHERE 1 = 1"));
@@ -226,10 +227,10 @@ pub async fn get_team(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Team>> {
+) -> Result<Json<Team>> {
     let scope = Scope::of(&st, &actor).await?;
     let mut conn = st.db.conn().await?;
-    let row = find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+    let row = find(&mut conn, id).await?.ok_or_else(Error::not_found)?;
     scope.check_read(Kind::Team, Loc::at(row.place()))?;
     Ok(Json(team(&mut conn, row).await?))
 }
@@ -243,7 +244,7 @@ pub async fn create_team(
     State(st): State<AppState>,
     actor: Actor,
     ApiJson(req): ApiJson<NewTeam>,
-) -> ApiResult<(StatusCode, Json<Team>)> {
+) -> Result<(StatusCode, Json<Team>)> {
     let scope = Scope::of(&st, &actor).await?;
     scope.check_create(Kind::Team)?;
     let kind = model::kind(req.kind.as_deref(), &TEAM_KINDS)?;
@@ -263,7 +264,7 @@ pub async fn create_team(
     )
     .await
     .map_err(duplicate)?;
-    let row = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let row = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     if let Some(m) = &req.member_user_ids {
         set_members(&mut tx, &row, m).await?;
     }
@@ -283,7 +284,7 @@ pub async fn patch_team(
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<TeamPatch>,
-) -> ApiResult<Json<Team>> {
+) -> Result<Json<Team>> {
     let scope = Scope::of(&st, &actor).await?;
     let kind = match req.kind.as_deref() {
         Some(k) => Some(model::kind(Some(k), &TEAM_KINDS)?),
@@ -294,7 +295,7 @@ pub async fn patch_team(
         None => None,
     };
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Team, Loc::at(old.place()))?;
     check_user(
         &mut tx,
@@ -311,7 +312,7 @@ pub async fn patch_team(
         .execute(&mut tx)
         .await
         .map_err(duplicate)?;
-    let row = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let row = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     let t = team(&mut tx, row).await?;
     tx.commit().await?;
     Ok(Json(t))
@@ -329,10 +330,10 @@ pub async fn put_team_members(
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<TeamMembers>,
-) -> ApiResult<Json<Team>> {
+) -> Result<Json<Team>> {
     let scope = Scope::of(&st, &actor).await?;
     let mut tx = st.db.begin().await?;
-    let row = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let row = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Team, Loc::at(row.place()))?;
     set_members(&mut tx, &row, &req.user_ids).await?;
     let t = team(&mut tx, row).await?;
@@ -349,10 +350,10 @@ pub async fn delete_team(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<StatusCode> {
+) -> Result<StatusCode> {
     let scope = Scope::of(&st, &actor).await?;
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Team, Loc::at(old.place()))?;
     refuse_if_used(
         &mut tx,

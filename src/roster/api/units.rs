@@ -16,13 +16,14 @@ use super::{
     community_for_new, delete_row, duplicate, fetch_page, filter_contains, filter_eq,
     refuse_if_used, unknown,
 };
-use crate::app::AppState;
 use crate::auth::Actor;
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
+use crate::error::{Error, Result};
 use crate::roster::model::{self, NAME_MAX, UNIT_KINDS, as_rfc3339, nullable};
 use crate::roster::store;
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::web::error::ErrorBody;
 use crate::web::json::{ApiJson, ApiPath, ApiQuery};
 use crate::web::validate;
 
@@ -110,7 +111,7 @@ async fn loc_for_new(
     scope: &Scope,
     street_id: Option<i64>,
     community_id: Option<i64>,
-) -> ApiResult<Loc> {
+) -> Result<Loc> {
     if community_id.is_some() || (street_id.is_none() && scope.community().is_some()) {
         let at = community_for_new(ex, scope, community_id).await?;
         if street_id.is_some_and(|s| s != at.street_id) {
@@ -121,7 +122,7 @@ async fn loc_for_new(
     let street_id = match (street_id, scope.reach) {
         (Some(s), _) => s,
         (None, Reach::Street(s)) => s,
-        (None, _) => return Err(ApiError::required("street_id")),
+        (None, _) => return Err(Error::required("street_id")),
     };
     let known = Q::new("SELECT id FROM streets WHERE id = $1")
         .bind(street_id)
@@ -142,7 +143,7 @@ pub async fn list_units(
     State(st): State<AppState>,
     actor: Actor,
     ApiQuery(f): ApiQuery<UnitQuery>,
-) -> ApiResult<Json<Page<Unit>>> {
+) -> Result<Json<Page<Unit>>> {
     let scope = Scope::of(&st, &actor).await?;
     let paging = Paging::new(f.limit, f.cursor)?;
     let mut q = Q::new(format!("{SELECT} WHERE 1 = 1"));
@@ -166,10 +167,10 @@ pub async fn get_unit(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Unit>> {
+) -> Result<Json<Unit>> {
     let scope = Scope::of(&st, &actor).await?;
     let mut conn = st.db.conn().await?;
-    let u = find(&mut conn, id).await?.ok_or_else(ApiError::not_found)?;
+    let u = find(&mut conn, id).await?.ok_or_else(Error::not_found)?;
     scope.check_read(Kind::Unit, u.loc())?;
     Ok(Json(u))
 }
@@ -183,7 +184,7 @@ pub async fn create_unit(
     State(st): State<AppState>,
     actor: Actor,
     ApiJson(req): ApiJson<NewUnit>,
-) -> ApiResult<(StatusCode, Json<Unit>)> {
+) -> Result<(StatusCode, Json<Unit>)> {
     let scope = Scope::of(&st, &actor).await?;
     scope.check_create(Kind::Unit)?;
     let kind = model::kind(req.kind.as_deref(), &UNIT_KINDS)?;
@@ -203,7 +204,7 @@ pub async fn create_unit(
     )
     .await
     .map_err(duplicate)?;
-    let u = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let u = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(u)))
 }
@@ -219,7 +220,7 @@ pub async fn patch_unit(
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UnitPatch>,
-) -> ApiResult<Json<Unit>> {
+) -> Result<Json<Unit>> {
     let scope = Scope::of(&st, &actor).await?;
     let kind = match req.kind.as_deref() {
         Some(k) => Some(model::kind(Some(k), &UNIT_KINDS)?),
@@ -234,7 +235,7 @@ pub async fn patch_unit(
         None => None,
     };
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Unit, old.loc())?;
     Q::new("UPDATE units SET kind = $1, name = $2, phone = $3 WHERE id = $4")
         .bind(kind.unwrap_or(old.kind))
@@ -244,7 +245,7 @@ pub async fn patch_unit(
         .execute(&mut tx)
         .await
         .map_err(duplicate)?;
-    let u = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let u = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     tx.commit().await?;
     Ok(Json(u))
 }
@@ -259,10 +260,10 @@ pub async fn delete_unit(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<StatusCode> {
+) -> Result<StatusCode> {
     let scope = Scope::of(&st, &actor).await?;
     let mut tx = st.db.begin().await?;
-    let old = find(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    let old = find(&mut tx, id).await?.ok_or_else(Error::not_found)?;
     scope.check_write(Kind::Unit, old.loc())?;
     refuse_if_used(
         &mut tx,

@@ -9,9 +9,9 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
-use linli::app::AppState;
 use linli::config::Settings;
 use linli::db::{ConnectOptions, Db, Q};
+use linli::state::AppState;
 use serde_json::Value;
 use tower::ServiceExt;
 

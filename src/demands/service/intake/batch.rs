@@ -5,7 +5,7 @@
 
 use crate::db::batch::{Answer, BoxFuture, Grouped};
 use crate::db::{Arg, DbError, DbResult, Q, Tx};
-use crate::web::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 
 use super::super::super::model::Channel;
 use super::super::super::store::{self, DemandRow};
@@ -147,13 +147,13 @@ pub(super) async fn submit(
     ctx: &Ctx<'_>,
     pre: DemandRow,
     channel: Channel,
-) -> ApiResult<DemandRow> {
+) -> Result<DemandRow> {
     let args = sqlite_args(&pre, ctx, channel);
     let (reply, answer) = tokio::sync::oneshot::channel();
     writer.write_grouped(Pending { pre, args, reply }).await?;
     answer
         .await
-        .map_err(|_| ApiError::from(DbError::Other(sqlx::Error::WorkerCrashed)))?
+        .map_err(|_| Error::from(DbError::Other(sqlx::Error::WorkerCrashed)))?
 }
 
 /// An intake waiting for the writer on SQLite: its row, its statements' arguments and
@@ -163,7 +163,7 @@ pub(super) async fn submit(
 pub struct Pending {
     pre: DemandRow,
     args: RowArgs,
-    reply: tokio::sync::oneshot::Sender<ApiResult<DemandRow>>,
+    reply: tokio::sync::oneshot::Sender<Result<DemandRow>>,
 }
 
 impl Grouped for Pending {
@@ -195,7 +195,7 @@ impl Grouped for Pending {
                     }
                     Err(e) => {
                         if let Some(p) = chunk.into_iter().next() {
-                            let _ = p.reply.send(Err(ApiError::from(e)));
+                            let _ = p.reply.send(Err(Error::from(e)));
                         }
                     }
                 }
