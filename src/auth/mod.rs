@@ -2,7 +2,7 @@
 
 pub mod api;
 pub mod password;
-mod role;
+pub mod role;
 pub mod store;
 pub mod tokens;
 

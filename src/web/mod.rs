@@ -4,6 +4,7 @@ pub mod charts;
 pub mod error;
 pub mod i18n;
 pub mod json;
+pub mod login;
 pub mod pages;
 pub mod routes;
 pub mod session;
@@ -11,7 +12,7 @@ pub mod validate;
 
 /// What every page shares: login, logout, the language switch, the stylesheet.
 pub fn router() -> routes::Routes {
-    routes::Routes::pages(pages::routes())
+    routes::Routes::pages(login::routes())
 }
 
 /// Escapes text for HTML.

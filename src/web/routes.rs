@@ -14,7 +14,7 @@ use axum::routing::{MethodRouter, get, post};
 use axum::{Extension, Router};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::auth::Role;
+use crate::auth::role::Role;
 use crate::state::AppState;
 
 /// The roles a page is for, carried by its route to the `PageUser` extractor.

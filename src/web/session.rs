@@ -14,6 +14,7 @@ use crate::db::Q;
 use crate::state::AppState;
 
 use super::i18n::{self, Lang};
+use super::pages::{Page, url_escape};
 use super::routes::Allowed;
 
 pub const COOKIE: &str = "linli_session";
@@ -60,18 +61,6 @@ fn to_login(parts: &Parts) -> Response {
         .unwrap_or("/");
     let next: String = url_escape(next);
     Redirect::to(&format!("/login?next={next}")).into_response()
-}
-
-/// Percent-encodes a path for a query parameter.
-pub fn url_escape(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 impl FromRequestParts<AppState> for PageUser {
@@ -132,6 +121,13 @@ fn refuse(role: crate::auth::Role) -> Response {
         return Redirect::to(super::pages::home_of(role)).into_response();
     }
     super::pages::error_page(crate::error::Error::forbidden())
+}
+
+impl Page {
+    /// The frame for the signed-in person of a page request, on `path`.
+    pub fn for_user(u: &PageUser, title: String, path: &str) -> Page {
+        Page::signed_in(&u.actor, u.csrf.clone(), u.lang, title, path)
+    }
 }
 
 impl PageUser {

@@ -181,7 +181,7 @@ fn query_string(f: &ListQuery) -> String {
     let mut parts = Vec::new();
     let mut add = |k: &str, v: Option<String>| {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
-            parts.push(format!("{k}={}", crate::web::session::url_escape(&v)));
+            parts.push(format!("{k}={}", crate::web::pages::url_escape(&v)));
         }
     };
     add("status", f.status.clone());

@@ -1,0 +1,235 @@
+//! Signing in and out, the language switch, and the stylesheet and script every page loads.
+
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+use crate::auth::{Role, store, tokens};
+use crate::clock::{HOUR, MINUTE};
+use crate::state::AppState;
+
+use super::i18n;
+use super::pages::{Page, home_of, render};
+use super::routes::{ANYONE, PageRoutes};
+use super::session::{self, COOKIE, PageUser, session_cookie};
+
+/// Login and logout, the language switch, the stylesheet and script.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new().post("/logout", ANYONE, logout).public(
+        Router::new()
+            .route("/", get(home))
+            .route("/login", get(login_form).post(login))
+            .route("/lang/{code}", get(switch_language))
+            .route("/static/app.css", get(stylesheet))
+            .route("/static/app.js", get(script)),
+    )
+}
+
+/// `/`: the person's own start page, or the login page.
+async fn home(st: State<AppState>, headers: HeaderMap) -> Response {
+    let logged_in = match session::cookie(&headers, COOKIE) {
+        Some(t) => {
+            let now = st.clock.now();
+            let idle = now - st.settings.session_idle_minutes * MINUTE;
+            match st.db.conn().await {
+                Ok(mut c) => store::actor_for_web_session(&mut c, &tokens::digest(t), now, idle)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|(a, _)| a),
+                Err(_) => None,
+            }
+        }
+        None => None,
+    };
+    match logged_in {
+        Some(a) => Redirect::to(home_of(a.role)).into_response(),
+        None => Redirect::to("/login").into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    page: Page,
+    error: Option<String>,
+    next: String,
+    username: String,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    pub next: Option<String>,
+}
+
+/// Only paths of this site: never send someone elsewhere after login.
+fn safe_next(next: Option<&str>) -> Option<String> {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .map(str::to_string)
+}
+
+/// The login form. Before there is a session, the form's CSRF token is a random value
+/// also set as a cookie (double submit).
+async fn login_form(Query(q): Query<NextQuery>) -> Response {
+    let pre = tokens::generate().1[..32].to_string();
+    let page = LoginPage {
+        page: Page::anonymous(i18n::text("web.login.title"), "/login", pre.clone()),
+        error: None,
+        next: safe_next(q.next.as_deref()).unwrap_or_default(),
+        username: String::new(),
+    };
+    let mut res = render(&page);
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "linli_pre={pre}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600"
+    )) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    pub username: String,
+    pub password: String,
+    #[serde(default)]
+    pub next: String,
+    #[serde(default)]
+    pub csrf: String,
+}
+
+async fn login(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let again = |error: String, status: StatusCode| {
+        let pre = tokens::generate().1[..32].to_string();
+        let page = LoginPage {
+            page: Page::anonymous(i18n::text("web.login.title"), "/login", pre.clone()),
+            error: Some(error),
+            next: safe_next(Some(&f.next)).unwrap_or_default(),
+            username: f.username.clone(),
+        };
+        let mut res = (status, render(&page)).into_response();
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "linli_pre={pre}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600"
+        )) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+        res
+    };
+    if session::cookie(&headers, "linli_pre").is_none_or(|c| c != f.csrf) {
+        return again(i18n::text("web.error.csrf"), StatusCode::FORBIDDEN);
+    }
+    match crate::auth::api::authenticate(&st, f.username.trim(), &f.password).await {
+        Ok(user) => {
+            let now = st.clock.now();
+            let hours = st.settings.session_hours;
+            let issued = async {
+                let mut tx = st.db.begin().await?;
+                let t = tokens::issue(
+                    &mut tx,
+                    user.id,
+                    "web",
+                    "page",
+                    now,
+                    Some(now + hours * HOUR),
+                )
+                .await?;
+                tx.commit().await?;
+                Ok::<_, crate::db::DbError>(t)
+            }
+            .await;
+            let token = match issued {
+                Ok(t) => t,
+                Err(e) => return crate::error::Error::from(e).into_response(),
+            };
+            let role = Role::parse(&user.role).unwrap_or(Role::Resident);
+            let to = safe_next(Some(&f.next)).unwrap_or_else(|| home_of(role).to_string());
+            let mut res = Redirect::to(&to).into_response();
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                session_cookie(&token, hours * 3600, st.settings.secure_cookies),
+            );
+            res
+        }
+        Err(e) => again(super::error::message(&e), super::error::status(e.class())),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+async fn logout(
+    State(st): State<AppState>,
+    user: PageUser,
+    headers: HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if let Err(r) = user.check_csrf(&f.csrf) {
+        return r.into_response();
+    }
+    if let Some(token) = session::cookie(&headers, COOKIE) {
+        let revoke = async {
+            let mut tx = st.db.begin().await?;
+            tokens::revoke(&mut tx, token, st.clock.now()).await?;
+            tx.commit().await
+        };
+        if let Err(e) = revoke.await {
+            return crate::error::Error::from(e).into_response();
+        }
+    }
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        session_cookie("", 0, st.settings.secure_cookies),
+    );
+    res
+}
+
+/// Remembers the language in a cookie (a year) and goes back.
+async fn switch_language(Path(code): Path<String>, Query(q): Query<NextQuery>) -> Response {
+    let lang = if code.starts_with("en") {
+        "en"
+    } else {
+        "zh-CN"
+    };
+    let to = safe_next(q.next.as_deref()).unwrap_or_else(|| "/".into());
+    let mut res = Redirect::to(&to).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "lang={lang}; Path=/; SameSite=Lax; Max-Age=31536000"
+    )) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.js"),
+    )
+        .into_response()
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
