@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", get(healthz))
         .fallback(error::fallback)
+        .layer(middleware::from_fn(crate::web::json::refuse_nul))
         .layer(middleware::from_fn(i18n::detect))
         .layer(DefaultBodyLimit::max(body_limit))
         // Inside the trace layer, so a panic is logged with its request; no input may

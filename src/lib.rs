@@ -13,6 +13,8 @@ pub mod config;
 pub mod db;
 pub mod demands;
 pub mod demo;
+#[cfg(test)]
+mod edge_tests;
 pub mod error;
 pub mod measures;
 pub mod openapi;

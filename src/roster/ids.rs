@@ -18,6 +18,11 @@ impl Phone {
             .or_else(|| s.strip_prefix("0086"))
             .unwrap_or(&s)
             .trim_start_matches('-');
+        // Every form below is ASCII; anything else is not a phone number (and slicing by
+        // byte positions below is only safe on ASCII).
+        if !s.is_ascii() {
+            return None;
+        }
         let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
         let b = s.as_bytes();
         if b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && digits(s) {
@@ -147,6 +152,10 @@ mod tests {
             "010-87654321"
         );
         for bad in [
+            "02中",
+            "010中文字",
+            "0中",
+            "１３８１２３４５６７８",
             "12812345678",
             "1381234567",
             "138123456789",

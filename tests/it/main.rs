@@ -1,9 +1,11 @@
 //! Integration tests: the real router, a fresh database per test.
 
 mod api_contract;
+mod api_fuzz;
 mod backup;
 mod bad_input;
 mod batch;
+mod built;
 mod cli;
 mod common;
 mod demands_loop;

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod builders;
 pub mod pages;
 
 use axum::Router;
@@ -18,6 +19,8 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub state: AppState,
     pub router: Router,
+    /// What the builders (`builders.rs`) made.
+    pub world: builders::World,
     _db: TestDb,
 }
 
@@ -118,7 +121,24 @@ impl TestApp {
         .await
     }
 
-    pub async fn with_settings(mut settings: Settings) -> TestApp {
+    pub async fn with_settings(settings: Settings) -> TestApp {
+        let app = TestApp::empty_with(settings).await;
+        linli::demo::seed(&app.state, linli::demo::Size::Small)
+            .await
+            .expect("seed the small demo community");
+        app
+    }
+
+    /// A fresh, migrated database with nothing in it (see `builders.rs`).
+    pub async fn empty() -> TestApp {
+        TestApp::empty_with(Settings {
+            session_hours: 60 * 24,
+            ..Settings::default()
+        })
+        .await
+    }
+
+    async fn empty_with(mut settings: Settings) -> TestApp {
         let (test_db, url) = TestDb::create().await;
         settings.database = url;
         settings.jobs = false;
@@ -131,13 +151,11 @@ impl TestApp {
         .expect("open database");
         linli::db::migrate::run(&db).await.expect("migrate");
         let state = AppState::new(db, settings);
-        linli::demo::seed(&state, linli::demo::Size::Small)
-            .await
-            .expect("seed the small demo community");
         let router = linli::app::router(state.clone());
         TestApp {
             state,
             router,
+            world: builders::World::default(),
             _db: test_db,
         }
     }
