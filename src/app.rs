@@ -47,8 +47,8 @@ pub fn router(state: AppState) -> Router {
     let Routes { api, pages } = routes();
     let (api, doc) = api.split_for_parts();
     let doc = Arc::new(crate::openapi::complete(doc));
-    let body_limit = state.settings.max_body_bytes;
-    api.merge(pages.into_router())
+    let routes = api
+        .merge(pages.into_router())
         .route(
             "/api/openapi.json",
             get(move || {
@@ -57,15 +57,21 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/healthz", get(healthz))
-        .fallback(error::fallback)
+        .fallback(error::fallback);
+    with_layers(routes, state.settings.max_body_bytes).with_state(state)
+}
+
+/// The layers every request passes, outermost last.
+pub fn with_layers(routes: Router<AppState>, body_limit: usize) -> Router<AppState> {
+    routes
         .layer(middleware::from_fn(crate::web::json::refuse_nul))
+        // No input may drop a connection: a panic is a 500 with the error body, in the
+        // request's language (inside the language layer) and logged with its request
+        // (inside the trace layer).
+        .layer(CatchPanicLayer::custom(error::panicked))
         .layer(middleware::from_fn(i18n::detect))
         .layer(DefaultBodyLimit::max(body_limit))
-        // Inside the trace layer, so a panic is logged with its request; no input may
-        // drop a connection: a panic is a 500 with the error body.
-        .layer(CatchPanicLayer::custom(error::panicked))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
 }
 
 /// 200 when the database answers, 503 when it does not.

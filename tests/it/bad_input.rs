@@ -259,3 +259,30 @@ async fn attachments_take_photos_and_refuse_other_files() {
     let grid02 = app.login("grid02").await;
     assert_eq!(grid02.get(&url).await.status, 404);
 }
+
+#[tokio::test]
+async fn a_handler_that_panics_answers_500_with_the_error_body_in_the_users_language() {
+    let app = TestApp::new().await;
+    let routes = axum::Router::new().route(
+        "/boom",
+        axum::routing::get(|| async {
+            let digits: Vec<u8> = Vec::new();
+            // An out-of-bounds index, as a careless parser would make.
+            digits[3].to_string()
+        }),
+    );
+    let router = linli::app::with_layers(routes, 1024).with_state(app.state.clone());
+    let req = Request::get("/boom?lang=en").body(Body::empty()).unwrap();
+    let res = tower::ServiceExt::oneshot(router, req).await.unwrap();
+    assert_eq!(res.status(), 500);
+    let bytes = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(body["error"]["code"], "internal");
+    assert_eq!(
+        body["error"]["message"],
+        "Internal server error; please try again later"
+    );
+}
