@@ -4,6 +4,7 @@
 pub mod api;
 pub mod deadlines;
 pub mod export;
+pub mod figures;
 pub mod jobs;
 pub mod model;
 pub mod pages;

@@ -2,9 +2,12 @@
 //! per grid, community, street, category or channel over a period.
 
 pub mod api;
+pub mod model;
 pub mod pages;
 pub mod rates;
 pub mod rollups;
+pub mod rules;
+pub mod service;
 pub mod store;
 
 /// The measures' API and the dashboard.

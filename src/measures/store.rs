@@ -1,11 +1,14 @@
 //! Counting demands for the measures: one scoped `GROUP BY` over the demands received in
 //! the period.
 
-use crate::auth::Actor;
+use crate::auth::{Actor, Role};
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
+use crate::demands::figures::Counted;
+use crate::demands::model::Status;
 use crate::demands::store::push_scope;
 
+use super::model::GridLoad;
 use super::rates::Counts;
 
 /// What to group by.
@@ -65,27 +68,37 @@ pub struct GroupRow {
     pub counts: Counts,
 }
 
-const COUNTS: &str = "\
-    CAST(COALESCE(SUM(CASE WHEN d.status <> 'merged' THEN 1 ELSE 0 END), 0) AS BIGINT) AS received, \
-    CAST(COALESCE(SUM(CASE WHEN d.status <> 'merged' AND (d.responded_at IS NOT NULL OR d.accept_due_at < $1) THEN 1 ELSE 0 END), 0) AS BIGINT) AS due_for_response, \
-    CAST(COALESCE(SUM(CASE WHEN d.status <> 'merged' AND d.responded_at <= d.accept_due_at THEN 1 ELSE 0 END), 0) AS BIGINT) AS responded_on_time, \
-    CAST(COALESCE(SUM(CASE WHEN d.rating_solved IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS rated, \
-    CAST(COALESCE(SUM(CASE WHEN d.rating_solved = TRUE THEN 1 ELSE 0 END), 0) AS BIGINT) AS solved, \
-    CAST(COALESCE(SUM(CASE WHEN d.rating_solved IS NOT NULL AND d.rating_satisfaction = 'satisfied' THEN 1 ELSE 0 END), 0) AS BIGINT) AS satisfied, \
-    CAST(COALESCE(SUM(CASE WHEN d.rating_solved IS NOT NULL AND d.rating_satisfaction = 'basically' THEN 1 ELSE 0 END), 0) AS BIGINT) AS basically_satisfied, \
-    CAST(COALESCE(SUM(CASE WHEN d.rating_solved IS NOT NULL AND d.rating_satisfaction = 'unsatisfied' THEN 1 ELSE 0 END), 0) AS BIGINT) AS unsatisfied, \
-    CAST(COALESCE(SUM(CASE WHEN d.status NOT IN ('merged', 'declined') AND (d.first_feedback_at IS NOT NULL OR d.feedback_due_at < $1) THEN 1 ELSE 0 END), 0) AS BIGINT) AS due_for_feedback, \
-    CAST(COALESCE(SUM(CASE WHEN d.status NOT IN ('merged', 'declined') AND d.first_feedback_at <= d.feedback_due_at THEN 1 ELSE 0 END), 0) AS BIGINT) AS fed_back_on_time, \
-    CAST(COALESCE(SUM(CASE WHEN d.close_kind = 'unrated' THEN 1 ELSE 0 END), 0) AS BIGINT) AS closed_unrated, \
-    CAST(COALESCE(SUM(CASE WHEN d.status = 'submitted' THEN 1 ELSE 0 END), 0) AS BIGINT) AS submitted, \
-    CAST(COALESCE(SUM(CASE WHEN d.status = 'accepted' THEN 1 ELSE 0 END), 0) AS BIGINT) AS accepted, \
-    CAST(COALESCE(SUM(CASE WHEN d.status = 'dispatched' THEN 1 ELSE 0 END), 0) AS BIGINT) AS dispatched, \
-    CAST(COALESCE(SUM(CASE WHEN d.status = 'in_progress' THEN 1 ELSE 0 END), 0) AS BIGINT) AS in_progress, \
-    CAST(COALESCE(SUM(CASE WHEN d.status = 'resolved' THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolved, \
-    CAST(COALESCE(SUM(CASE WHEN d.status = 'feedback_given' THEN 1 ELSE 0 END), 0) AS BIGINT) AS feedback_given, \
-    CAST(COALESCE(SUM(CASE WHEN d.status = 'closed' THEN 1 ELSE 0 END), 0) AS BIGINT) AS closed, \
-    CAST(COALESCE(SUM(CASE WHEN d.status = 'declined' THEN 1 ELSE 0 END), 0) AS BIGINT) AS declined, \
-    CAST(COALESCE(SUM(CASE WHEN d.status = 'merged' THEN 1 ELSE 0 END), 0) AS BIGINT) AS merged";
+/// The aggregates of [`Counts`]: the parts of the rates from their one definition
+/// ([`Counted`]), then the demands in each status. `$1` is the moment of counting.
+fn counts_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let parts = [
+            Counted::Received,
+            Counted::DueForResponse,
+            Counted::RespondedOnTime,
+            Counted::Rated,
+            Counted::Solved,
+            Counted::Satisfied,
+            Counted::BasicallySatisfied,
+            Counted::Unsatisfied,
+            Counted::DueForFeedback,
+            Counted::FedBackOnTime,
+            Counted::ClosedUnrated,
+        ]
+        .map(|c| c.sum("$1"));
+        let statuses = Status::ALL.iter().map(|s| {
+            format!(
+                "CAST(COALESCE(SUM(CASE WHEN d.status = '{s}' THEN 1 ELSE 0 END), 0) AS BIGINT) AS {s}"
+            )
+        });
+        parts
+            .into_iter()
+            .chain(statuses)
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
 
 /// Counts of the demands received in `[from, to)` the actor can see, per group (or one
 /// group with a null key when `group_by` is `None`): from the rollups where they can
@@ -113,7 +126,7 @@ pub async fn count_live(
     group_by: Option<GroupBy>,
     f: &Filter,
 ) -> DbResult<Vec<GroupRow>> {
-    select(actor, now, from, to, group_by, f, COUNTS, None)
+    select(actor, now, from, to, group_by, f, counts_sql(), None)
         .fetch_all(ex)
         .await
 }
@@ -190,4 +203,58 @@ fn select(
     }
     q.push(") t ORDER BY t.k");
     q
+}
+
+/// Open and overdue demands per grid (and of those not placed in a grid yet).
+pub async fn open_by_grid(c: &mut impl Exec, a: &Actor, now: Millis) -> DbResult<Vec<GridLoad>> {
+    // Overdue work, from the few overdue demands.
+    let mut lq = Q::new("SELECT d.grid_id, COUNT(*) AS n FROM demands d WHERE 1 = 1");
+    push_scope(&mut lq, a);
+    crate::demands::api::list::push_overdue(&mut lq, now, a);
+    lq.push(" GROUP BY d.grid_id");
+    let late: Vec<(Option<i64>, i64)> = lq.fetch_all(c).await?;
+    let late_of = |g: Option<i64>| late.iter().find(|l| l.0 == g).map_or(0, |l| l.1);
+    // Open work: where the caller's scope is whole communities, the rollups hold every
+    // demand's current status by grid; otherwise count the open demands themselves.
+    let whole = matches!(
+        a.role,
+        Role::Staff | Role::Secretary | Role::Street | Role::Admin
+    );
+    let open: Vec<(Option<i64>, Option<String>, i64)> = if whole {
+        let mut q = Q::new(
+            "SELECT t.g, (SELECT g.name FROM grids g WHERE g.id = t.g) AS name, t.n FROM \
+                 (SELECT CAST(NULLIF(r.k, '') AS BIGINT) AS g, CAST(SUM(r.submitted + \
+                 r.accepted + r.dispatched + r.in_progress + r.resolved) AS BIGINT) AS n \
+                 FROM demand_rollups r WHERE r.grain = 'month' AND r.dim = 'grid'",
+        );
+        match a.role {
+            Role::Street => {
+                q.push(" AND r.street_id = ").push_bind(a.street_id);
+            }
+            Role::Admin => {}
+            _ => {
+                q.push(" AND r.community_id = ").push_bind(a.community_id);
+            }
+        }
+        q.push(" GROUP BY r.k) t WHERE t.n > 0 ORDER BY t.g");
+        q.fetch_all(c).await?
+    } else {
+        let mut q = Q::new(
+            "SELECT d.grid_id, (SELECT g.name FROM grids g WHERE g.id = d.grid_id) AS name, \
+                 COUNT(*) AS n FROM demands d WHERE d.status IN ('submitted', 'accepted', \
+                 'dispatched', 'in_progress', 'resolved')",
+        );
+        push_scope(&mut q, a);
+        q.push(" GROUP BY d.grid_id ORDER BY d.grid_id");
+        q.fetch_all(c).await?
+    };
+    Ok(open
+        .into_iter()
+        .map(|(grid_id, name, open)| GridLoad {
+            grid_id,
+            name,
+            open,
+            overdue: late_of(grid_id),
+        })
+        .collect())
 }
