@@ -30,6 +30,7 @@ pub struct MeasuresQuery {
     /// End of the period (received before). Default: now.
     pub to: Option<String>,
     /// grid, community, street, category or channel. Without it, only the total.
+    #[param(inline)]
     pub group_by: Option<GroupBy>,
     pub street_id: Option<i64>,
     pub community_id: Option<i64>,

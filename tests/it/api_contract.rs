@@ -29,6 +29,41 @@ async fn the_openapi_document_is_served_and_matches_the_snapshot() {
     insta::assert_json_snapshot!("openapi", doc);
 }
 
+/// Every `$ref` in the document, with where it stands.
+fn refs<'a>(v: &'a serde_json::Value, at: String, out: &mut Vec<(String, &'a str)>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x.as_str()) {
+                    ("$ref", Some(r)) => out.push((at.clone(), r)),
+                    _ => refs(x, format!("{at}/{k}"), out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                refs(x, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_reference_of_the_document_resolves() {
+    let doc = serde_json::to_value(linli::app::openapi()).unwrap();
+    let mut all = Vec::new();
+    refs(&doc, String::new(), &mut all);
+    assert!(!all.is_empty());
+    for (at, r) in all {
+        let name = r.strip_prefix("#/components/schemas/").unwrap_or(r);
+        assert!(
+            doc["components"]["schemas"].get(name).is_some(),
+            "{at} refers to {r}, which the document does not hold"
+        );
+    }
+}
+
 #[tokio::test]
 async fn health_answers_when_the_database_does() {
     let app = TestApp::new().await;
