@@ -85,7 +85,7 @@ pub async fn run(settings: Settings, c: AdminCommand) -> Result<(), String> {
 
 async fn rebuild_rollups(mut settings: Settings, database: Option<String>) -> Result<(), String> {
     if let Some(d) = database {
-        settings.database = d;
+        settings.database = d.into();
     }
     let db = super::open(&settings, false).await?;
     let e = |e: crate::db::DbError| format!("cannot rebuild the rollups: {e}");
@@ -110,7 +110,7 @@ async fn accounts(mut settings: Settings, c: AccountCommand) -> Result<(), Strin
         | AccountCommand::IssueToken { database, .. } => database.clone(),
     };
     if let Some(d) = database {
-        settings.database = d;
+        settings.database = d.into();
     }
     let db = super::open(&settings, false).await?;
     let now = system_now();
