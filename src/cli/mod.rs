@@ -5,6 +5,7 @@ mod backup;
 mod bench;
 mod demo;
 mod serve;
+mod tokens;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
