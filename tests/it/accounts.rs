@@ -5,6 +5,7 @@
 mod lockout;
 mod login_page;
 mod tokens;
+mod upgrade;
 
 use std::net::SocketAddr;
 
