@@ -196,3 +196,23 @@ async fn x_forwarded_for_is_believed_from_trusted_proxies_only() {
         "address=10.0.0.5"
     );
 }
+
+#[tokio::test]
+async fn a_running_server_knows_the_address_of_each_connection() {
+    let app = TestApp::new().await;
+    let url = app.state.settings.database.expose().to_string();
+    let (child, base) = crate::common::spawn_serve(&url, &[("LINLI_JOBS", "false")]);
+    let body = json!({"username": "staff", "password": DEMO});
+    let (status, _) = tokio::task::spawn_blocking(move || {
+        crate::common::http(&base, "POST", "/api/v1/login", None, Some(&body))
+    })
+    .await
+    .unwrap();
+    crate::common::stop_serve(child);
+    assert_eq!(status, 200);
+    let (user, detail) = audited(&app, "sign_in").await.pop().unwrap();
+    assert_eq!(
+        (user, detail.as_str()),
+        (Some(app.user_id("staff").await), "address=127.0.0.1")
+    );
+}
