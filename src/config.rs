@@ -1,6 +1,14 @@
 //! Settings: defaults, then a TOML file, then `LINLI_*` environment variables, then flags.
+//! Secrets among them are wrapped ([`Secret`]) so that nothing that shows the settings
+//! shows them; addresses are parsed as they are read ([`Network`]).
+
+mod networks;
+mod secret;
 
 use serde::{Deserialize, Serialize};
+
+pub use networks::{Network, canonical};
+pub use secret::{DatabaseUrl, HIDDEN, Redact, Secret, UrlPassword, Whole};
 
 /// Everything an operator can set. Each field can be set in the file under its own name or
 /// by the environment variable `LINLI_<NAME>` (upper case), e.g. `LINLI_DATABASE`.
@@ -9,8 +17,8 @@ use serde::{Deserialize, Serialize};
 pub struct Settings {
     /// Address to listen on.
     pub listen: String,
-    /// `sqlite://path/to/linli.db` or `postgres://user@host/db`.
-    pub database: String,
+    /// `sqlite://path/to/linli.db` or `postgres://user@host/db`. Shown without its password.
+    pub database: DatabaseUrl,
     /// Connections in the read pool (SQLite) or the pool (PostgreSQL).
     pub max_connections: u32,
     /// Start even though accounts still use the published demo password.
@@ -32,10 +40,28 @@ pub struct Settings {
     /// Mark the session cookie `Secure` (sent over HTTPS only; browsers also accept it on
     /// http://localhost). Turn off only for a plain-HTTP intranet.
     pub secure_cookies: bool,
-    /// Failed logins in a row that lock an account.
+    /// Failed logins in a row that lock an account (for every address it has not signed
+    /// in from before: see `known_address_days`).
     pub lockout_failures: i64,
     /// Minutes an account stays locked.
     pub lockout_minutes: i64,
+    /// Failed logins from one client address, within `address_window_minutes`, that lock
+    /// the address: it may not try any account until `address_lockout_minutes` have passed.
+    pub address_lockout_failures: i64,
+    /// Minutes over which the failures of one address are counted.
+    pub address_window_minutes: i64,
+    /// Minutes a client address stays locked.
+    pub address_lockout_minutes: i64,
+    /// Days an address an account signed in from stays known to it: from a known address a
+    /// locked account can still sign in, so that nobody can lock anybody out by failing on
+    /// purpose.
+    pub known_address_days: i64,
+    /// Proxies (addresses or networks such as `10.0.0.0/8`) whose `X-Forwarded-For` is
+    /// believed; from anyone else it is ignored. Empty by default. In the environment,
+    /// separated by commas.
+    pub trusted_proxies: Vec<Network>,
+    /// Days an API token lasts when `linli admin issue-token` is not given `--days`.
+    pub api_token_days: i64,
     /// Largest request body accepted, in bytes (photos included).
     pub max_body_bytes: usize,
     /// Log filter, e.g. `info` or `linli=debug,tower_http=info`.
@@ -46,7 +72,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             listen: "127.0.0.1:8080".into(),
-            database: "sqlite://linli.db".into(),
+            database: DatabaseUrl::from("sqlite://linli.db"),
             max_connections: 8,
             allow_demo_passwords: false,
             jobs: true,
@@ -59,6 +85,12 @@ impl Default for Settings {
             secure_cookies: true,
             lockout_failures: 5,
             lockout_minutes: 15,
+            address_lockout_failures: 20,
+            address_window_minutes: 15,
+            address_lockout_minutes: 15,
+            known_address_days: 30,
+            trusted_proxies: Vec::new(),
+            api_token_days: 90,
             max_body_bytes: 10 * 1024 * 1024,
             log: "info".into(),
         }
@@ -71,17 +103,21 @@ impl Settings {
         file: Option<&std::path::Path>,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Settings, String> {
-        let mut table = toml::Table::try_from(Settings::default()).map_err(|e| e.to_string())?;
+        // The names and types of the settings; the values given are read into a table of
+        // their own, and what is not given takes its default as `Settings` is read from it
+        // (defaults never pass through the redacting serialisation).
+        let known = toml::Table::try_from(Settings::default()).map_err(|e| e.to_string())?;
+        let mut given = toml::Table::new();
         if let Some(path) = file {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let from_file: toml::Table =
                 toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
             for (k, v) in from_file {
-                if !table.contains_key(&k) {
+                if !known.contains_key(&k) {
                     return Err(format!("{}: unknown setting `{k}`", path.display()));
                 }
-                table.insert(k, v);
+                given.insert(k, v);
             }
         }
         for (k, v) in env {
@@ -92,30 +128,41 @@ impl Settings {
             if name == "config" {
                 continue;
             }
-            let Some(old) = table.get(&name) else {
+            let Some(default) = known.get(&name) else {
                 return Err(format!("unknown setting in environment variable {k}"));
             };
-            let new = match old {
-                toml::Value::Integer(_) => v
-                    .parse::<i64>()
-                    .map(toml::Value::Integer)
-                    .map_err(|_| format!("{k} must be a whole number"))?,
-                toml::Value::Boolean(_) => match v.as_str() {
-                    "1" | "true" | "yes" | "on" => toml::Value::Boolean(true),
-                    "0" | "false" | "no" | "off" => toml::Value::Boolean(false),
-                    _ => return Err(format!("{k} must be true or false")),
-                },
-                _ => toml::Value::String(v),
-            };
-            table.insert(name, new);
+            given.insert(name, from_env(&k, &v, default)?);
         }
-        table.try_into().map_err(|e: toml::de::Error| e.to_string())
+        given.try_into().map_err(|e: toml::de::Error| e.to_string())
     }
 
-    /// The settings as TOML (for `linli config print`).
+    /// The settings as TOML (for `linli config print`), secrets redacted.
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()
     }
+}
+
+/// The value of environment variable `k` as the type of its setting's `default`.
+fn from_env(k: &str, v: &str, default: &toml::Value) -> Result<toml::Value, String> {
+    Ok(match default {
+        toml::Value::Integer(_) => v
+            .parse::<i64>()
+            .map(toml::Value::Integer)
+            .map_err(|_| format!("{k} must be a whole number"))?,
+        toml::Value::Boolean(_) => match v {
+            "1" | "true" | "yes" | "on" => toml::Value::Boolean(true),
+            "0" | "false" | "no" | "off" => toml::Value::Boolean(false),
+            _ => return Err(format!("{k} must be true or false")),
+        },
+        toml::Value::Array(_) => toml::Value::Array(
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| toml::Value::String(s.to_string()))
+                .collect(),
+        ),
+        _ => toml::Value::String(v.to_string()),
+    })
 }
 
 #[cfg(test)]
@@ -140,6 +187,49 @@ mod tests {
         assert_eq!(s.rating_window_days, 10);
         assert!(!s.jobs);
         assert_eq!(s.database, Settings::default().database);
+    }
+
+    #[test]
+    fn secrets_are_hidden_when_shown_and_whole_when_used() {
+        let s = Settings::load(
+            None,
+            [(
+                "LINLI_DATABASE".to_string(),
+                "postgres://linli:s3cret@db/linli".to_string(),
+            )],
+        )
+        .unwrap();
+        assert_eq!(s.database.expose(), "postgres://linli:s3cret@db/linli");
+        assert!(!format!("{s:?}").contains("s3cret"), "{s:?}");
+        let printed = s.to_toml();
+        assert!(!printed.contains("s3cret"), "{printed}");
+        assert!(
+            printed.contains("postgres://linli:***@db/linli"),
+            "{printed}"
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_are_networks_from_a_file_or_a_list() {
+        let s = Settings::load(
+            None,
+            [(
+                "LINLI_TRUSTED_PROXIES".to_string(),
+                "10.0.0.1, 172.16.0.0/12".to_string(),
+            )],
+        )
+        .unwrap();
+        assert_eq!(s.trusted_proxies.len(), 2);
+        assert!(s.trusted_proxies[1].contains("172.20.1.1".parse().unwrap()));
+        assert!(Settings::default().trusted_proxies.is_empty());
+        let bad = Settings::load(
+            None,
+            [(
+                "LINLI_TRUSTED_PROXIES".to_string(),
+                "proxy.internal".to_string(),
+            )],
+        );
+        assert!(bad.unwrap_err().contains("proxy.internal"));
     }
 
     #[test]

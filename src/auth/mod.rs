@@ -1,14 +1,20 @@
-//! Accounts, passwords, tokens, and the caller of each request.
+//! Accounts, passwords, tokens, and the caller of each request. Signing in and the
+//! tokens a person holds go through `service`, which the API and the login page
+//! (`web::login`) both call.
 
 pub mod api;
+pub mod lockout;
+pub mod model;
 pub mod password;
 pub mod role;
+pub mod rules;
+pub mod service;
 pub mod store;
 pub mod tokens;
 
 pub use role::{Actor, Role};
 
-/// Login, logout and the caller.
+/// Login, logout, the caller and their tokens.
 pub fn router() -> crate::web::routes::Routes {
     crate::web::routes::Routes::api(api::router())
 }

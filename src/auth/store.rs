@@ -115,13 +115,18 @@ pub async fn record_failure(
     Ok(())
 }
 
-pub async fn record_success(ex: &mut impl Exec, user_id: i64) -> DbResult<()> {
+/// A sign-in that succeeded: the failures in a row start again from none. A lock that
+/// still holds stays (the owner signed in from a known address; whoever failed elsewhere
+/// stays locked out until it ends).
+pub async fn record_success(ex: &mut impl Exec, user_id: i64, now: Millis) -> DbResult<()> {
     // Only when there is something to clear: most logins write nothing here.
     Q::new(
         "UPDATE users SET failed_logins = 0, locked_until = NULL \
-         WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)",
+         WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL) \
+         AND (locked_until IS NULL OR locked_until <= $2)",
     )
     .bind(user_id)
+    .bind(now)
     .execute(ex)
     .await?;
     Ok(())
@@ -178,24 +183,62 @@ fn actor_from_rows(rows: Vec<LinkedUserRow>) -> Option<Actor> {
         .map(|r| actor_from(r.user, household, grids, teams))
 }
 
+#[derive(sqlx::FromRow)]
+struct TokenUserRow {
+    #[sqlx(flatten)]
+    linked: LinkedUserRow,
+    token_id: i64,
+    last_seen_at: Millis,
+}
+
+/// The caller behind a live token, with the token's id and when it was last used.
+#[derive(Clone, Debug)]
+pub struct TokenCaller {
+    pub actor: Actor,
+    pub token_id: i64,
+    pub last_seen_at: Millis,
+}
+
 /// The caller behind a token hash, if the token is live and the account active: account,
-/// household, grids and teams in one query (every API request asks it).
-pub async fn actor_for_token(
+/// household, grids and teams in one query (every API request asks it), with the token's
+/// id and when it was last used.
+pub async fn caller_for_token(
     ex: &mut impl Exec,
     token_hash: &str,
     now: Millis,
-) -> DbResult<Option<Actor>> {
-    let rows: Vec<LinkedUserRow> = Q::new(format!(
-        "SELECT {}, {LINKS} FROM users u JOIN tokens t ON t.user_id = u.id {LINK_JOINS} \
+) -> DbResult<Option<TokenCaller>> {
+    let rows: Vec<TokenUserRow> = Q::new(format!(
+        "SELECT {}, {LINKS}, t.id AS token_id, COALESCE(t.last_seen_at, t.created_at) \
+         AS last_seen_at FROM users u JOIN tokens t ON t.user_id = u.id {LINK_JOINS} \
          WHERE t.token_hash = $1 AND t.kind <> 'web' AND t.revoked_at IS NULL \
-         AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.active = TRUE",
+         AND t.expires_at > $2 AND u.active = TRUE",
         user_columns()
     ))
     .bind(token_hash)
     .bind(now)
     .fetch_all(ex)
     .await?;
-    Ok(actor_from_rows(rows))
+    let Some((token_id, last_seen_at)) = rows.first().map(|r| (r.token_id, r.last_seen_at)) else {
+        return Ok(None);
+    };
+    Ok(
+        actor_from_rows(rows.into_iter().map(|r| r.linked).collect()).map(|actor| TokenCaller {
+            actor,
+            token_id,
+            last_seen_at,
+        }),
+    )
+}
+
+/// The caller behind a token hash (see [`caller_for_token`]).
+pub async fn actor_for_token(
+    ex: &mut impl Exec,
+    token_hash: &str,
+    now: Millis,
+) -> DbResult<Option<Actor>> {
+    Ok(caller_for_token(ex, token_hash, now)
+        .await?
+        .map(|c| c.actor))
 }
 
 #[derive(sqlx::FromRow)]

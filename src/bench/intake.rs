@@ -33,9 +33,16 @@ pub async fn run(st: &AppState, clients: usize, total: usize) -> Result<Vec<Row>
     };
     let token = {
         let mut tx = st.db.begin().await.map_err(db)?;
-        let t = tokens::issue(&mut tx, staff_id, "api", "bench", now, Some(now + HOUR))
-            .await
-            .map_err(db)?;
+        let t = tokens::issue(
+            &mut tx,
+            staff_id,
+            crate::auth::model::TokenKind::Api,
+            "bench",
+            now,
+            now + HOUR,
+        )
+        .await
+        .map_err(db)?;
         tx.commit().await.map_err(db)?;
         t
     };

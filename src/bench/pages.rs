@@ -44,9 +44,16 @@ pub async fn run(
     let community = community_id.ok_or("the user has no community")?;
     let token = {
         let mut tx = st.db.begin().await.map_err(e)?;
-        let t = tokens::issue(&mut tx, user_id, "web", "bench", now, Some(now + HOUR))
-            .await
-            .map_err(e)?;
+        let t = tokens::issue(
+            &mut tx,
+            user_id,
+            crate::auth::model::TokenKind::Web,
+            "bench",
+            now,
+            now + HOUR,
+        )
+        .await
+        .map_err(e)?;
         tx.commit().await.map_err(e)?;
         t
     };

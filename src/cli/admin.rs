@@ -1,12 +1,14 @@
-//! `linli admin`: accounts and API tokens from the command line.
+//! `linli admin`: accounts and API tokens from the command line (tokens: `cli::tokens`).
 
 use std::io::Read;
 
 use clap::Subcommand;
 
 use crate::auth::{Role, password, store, tokens};
-use crate::clock::{DAY, system_now};
+use crate::clock::system_now;
 use crate::config::Settings;
+use crate::db::Db;
+use crate::state::AppState;
 
 #[derive(Subcommand, Debug)]
 pub enum AdminCommand {
@@ -66,9 +68,24 @@ pub enum AccountCommand {
         /// What the token is for, e.g. "12345 hotline bridge".
         #[arg(long, default_value = "api")]
         label: String,
-        /// Days until it expires; without it, it lasts until revoked.
+        /// Days until it expires (1-3650); without it, the `api_token_days` setting (90).
         #[arg(long)]
         days: Option<i64>,
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// List the live tokens of an account (API tokens and sessions), newest first: id,
+    /// kind, label, created, expires, last used. Never the tokens themselves.
+    ListTokens {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// Revoke a token by its id (from list-tokens): it stops working at once.
+    RevokeToken {
+        #[arg(long)]
+        id: i64,
         #[arg(long)]
         database: Option<String>,
     },
@@ -85,7 +102,7 @@ pub async fn run(settings: Settings, c: AdminCommand) -> Result<(), String> {
 
 async fn rebuild_rollups(mut settings: Settings, database: Option<String>) -> Result<(), String> {
     if let Some(d) = database {
-        settings.database = d;
+        settings.database = d.into();
     }
     let db = super::open(&settings, false).await?;
     let e = |e: crate::db::DbError| format!("cannot rebuild the rollups: {e}");
@@ -107,15 +124,15 @@ async fn accounts(mut settings: Settings, c: AccountCommand) -> Result<(), Strin
     let database = match &c {
         AccountCommand::CreateUser { database, .. }
         | AccountCommand::ResetPassword { database, .. }
-        | AccountCommand::IssueToken { database, .. } => database.clone(),
+        | AccountCommand::IssueToken { database, .. }
+        | AccountCommand::ListTokens { database, .. }
+        | AccountCommand::RevokeToken { database, .. } => database.clone(),
     };
     if let Some(d) = database {
-        settings.database = d;
+        settings.database = d.into();
     }
     let db = super::open(&settings, false).await?;
-    let now = system_now();
-    let e = |e: crate::db::DbError| e.to_string();
-    match c {
+    let result = match c {
         AccountCommand::CreateUser {
             username,
             role,
@@ -127,98 +144,128 @@ async fn accounts(mut settings: Settings, c: AccountCommand) -> Result<(), Strin
             password_stdin,
             ..
         } => {
-            let role = Role::parse(&role).ok_or_else(|| {
-                format!(
-                    "unknown role {role:?}; one of: {}",
-                    Role::ALL.map(Role::as_str).join(", ")
-                )
-            })?;
-            let (pw, generated) = new_password(password_stdin)?;
-            let hash = password::hash(&pw)?;
-            let mut tx = db.begin().await.map_err(e)?;
-            // Street and community follow from the community when only it is given.
-            let street_id = match (street_id, community_id) {
-                (Some(s), _) => Some(s),
-                (None, Some(c)) => {
-                    crate::db::Q::new("SELECT street_id FROM communities WHERE id = $1")
-                        .bind(c)
-                        .fetch_optional::<(i64,)>(&mut tx)
-                        .await
-                        .map_err(e)?
-                        .map(|r| r.0)
-                }
-                _ => None,
+            let link = Link {
+                street_id,
+                community_id,
+                unit_id,
+                resident_id,
             };
-            let id = store::insert(
-                &mut tx,
-                &store::NewUser {
-                    username: &username,
-                    display_name: display_name.as_deref().unwrap_or(&username),
-                    role,
-                    password_hash: &hash,
-                    password_is_demo: false,
-                    street_id,
-                    community_id,
-                    unit_id,
-                    resident_id,
-                    phone: None,
-                },
-                now,
-            )
-            .await
-            .map_err(|err| match err {
-                crate::db::DbError::Duplicate(_) | crate::db::DbError::Dangling(_) => {
-                    format!("username {username:?} is taken, or a referenced id does not exist")
-                }
-                other => other.to_string(),
-            })?;
-            tx.commit().await.map_err(e)?;
-            println!("created user {username} (id {id}, role {})", role.as_str());
-            if generated {
-                println!("password: {pw}");
-            }
+            create_user(&db, &username, &role, display_name, link, password_stdin).await
         }
         AccountCommand::ResetPassword {
             username,
             password_stdin,
             ..
-        } => {
-            let (pw, generated) = new_password(password_stdin)?;
-            let hash = password::hash(&pw)?;
-            let mut tx = db.begin().await.map_err(e)?;
-            let user = store::find_by_username(&mut tx, &username)
-                .await
-                .map_err(e)?
-                .ok_or_else(|| format!("no user {username:?}"))?;
-            store::set_password(&mut tx, user.id, &hash, now)
-                .await
-                .map_err(e)?;
-            tx.commit().await.map_err(e)?;
-            println!("password of {username} reset; the account is unlocked");
-            if generated {
-                println!("password: {pw}");
-            }
-        }
+        } => reset_password(&db, &username, password_stdin).await,
         AccountCommand::IssueToken {
             username,
             label,
             days,
             ..
         } => {
-            let mut tx = db.begin().await.map_err(e)?;
-            let user = store::find_by_username(&mut tx, &username)
-                .await
-                .map_err(e)?
-                .ok_or_else(|| format!("no user {username:?}"))?;
-            let expires = days.map(|d| now + d * DAY);
-            let token = tokens::issue(&mut tx, user.id, "api", &label, now, expires)
-                .await
-                .map_err(e)?;
-            tx.commit().await.map_err(e)?;
-            println!("{token}");
+            let st = AppState::new(db.clone(), settings);
+            super::tokens::issue(&st, &username, &label, days).await
         }
-    }
+        AccountCommand::ListTokens { username, .. } => {
+            let st = AppState::new(db.clone(), settings);
+            super::tokens::list(&st, &username).await
+        }
+        AccountCommand::RevokeToken { id, .. } => {
+            let st = AppState::new(db.clone(), settings);
+            super::tokens::revoke(&st, id).await
+        }
+    };
     db.close().await;
+    result
+}
+
+/// What a new account is attached to.
+struct Link {
+    street_id: Option<i64>,
+    community_id: Option<i64>,
+    unit_id: Option<i64>,
+    resident_id: Option<i64>,
+}
+
+fn db_error(e: crate::db::DbError) -> String {
+    e.to_string()
+}
+
+async fn create_user(
+    db: &Db,
+    username: &str,
+    role: &str,
+    display_name: Option<String>,
+    link: Link,
+    password_stdin: bool,
+) -> Result<(), String> {
+    let role = Role::parse(role).ok_or_else(|| {
+        format!(
+            "unknown role {role:?}; one of: {}",
+            Role::ALL.map(Role::as_str).join(", ")
+        )
+    })?;
+    let (pw, generated) = new_password(password_stdin)?;
+    let hash = password::hash(&pw)?;
+    let mut tx = db.begin().await.map_err(db_error)?;
+    // Street and community follow from the community when only it is given.
+    let street_id = match (link.street_id, link.community_id) {
+        (Some(s), _) => Some(s),
+        (None, Some(c)) => crate::db::Q::new("SELECT street_id FROM communities WHERE id = $1")
+            .bind(c)
+            .fetch_optional::<(i64,)>(&mut tx)
+            .await
+            .map_err(db_error)?
+            .map(|r| r.0),
+        _ => None,
+    };
+    let id = store::insert(
+        &mut tx,
+        &store::NewUser {
+            username,
+            display_name: display_name.as_deref().unwrap_or(username),
+            role,
+            password_hash: &hash,
+            password_is_demo: false,
+            street_id,
+            community_id: link.community_id,
+            unit_id: link.unit_id,
+            resident_id: link.resident_id,
+            phone: None,
+        },
+        system_now(),
+    )
+    .await
+    .map_err(|err| match err {
+        crate::db::DbError::Duplicate(_) | crate::db::DbError::Dangling(_) => {
+            format!("username {username:?} is taken, or a referenced id does not exist")
+        }
+        other => other.to_string(),
+    })?;
+    tx.commit().await.map_err(db_error)?;
+    println!("created user {username} (id {id}, role {})", role.as_str());
+    if generated {
+        println!("password: {pw}");
+    }
+    Ok(())
+}
+
+async fn reset_password(db: &Db, username: &str, password_stdin: bool) -> Result<(), String> {
+    let (pw, generated) = new_password(password_stdin)?;
+    let hash = password::hash(&pw)?;
+    let mut tx = db.begin().await.map_err(db_error)?;
+    let user = store::find_by_username(&mut tx, username)
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| format!("no user {username:?}"))?;
+    store::set_password(&mut tx, user.id, &hash, system_now())
+        .await
+        .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    println!("password of {username} reset; the account is unlocked");
+    if generated {
+        println!("password: {pw}");
+    }
     Ok(())
 }
 

@@ -18,7 +18,7 @@ pub struct BackupArgs {
 
 pub async fn run(mut settings: Settings, a: BackupArgs) -> Result<(), String> {
     if let Some(d) = a.database {
-        settings.database = d;
+        settings.database = d.into();
     }
     if a.to.exists() {
         return Err(format!(
@@ -26,7 +26,7 @@ pub async fn run(mut settings: Settings, a: BackupArgs) -> Result<(), String> {
             a.to.display()
         ));
     }
-    let url = settings.database.clone();
+    let url = settings.database.expose().to_string();
     match engine_of(&url)? {
         Engine::Sqlite => {
             let db = Db::connect(&ConnectOptions {

@@ -110,7 +110,7 @@ fn progress(label: &'static str) -> impl FnMut(usize, usize) {
 
 pub async fn generate(mut settings: Settings, a: GenerateArgs) -> Result<(), String> {
     if let Some(d) = a.database {
-        settings.database = d;
+        settings.database = d.into();
     }
     let db = super::open(&settings, false).await?;
     let now = crate::clock::system_now();
@@ -177,7 +177,7 @@ async fn prepare(
     residents: usize,
     demands: usize,
 ) -> Result<Prepared, String> {
-    settings.database = database.to_string();
+    settings.database = database.into();
     settings.jobs = false;
     let db = super::open(&settings, true).await?;
     let state = AppState::new(db, settings);

@@ -24,7 +24,7 @@ pub struct DemoArgs {
 }
 
 pub async fn run(mut settings: Settings, a: DemoArgs) -> Result<(), String> {
-    settings.database = a.database.clone();
+    settings.database = a.database.clone().into();
     settings.listen = a.listen.clone();
     settings.allow_demo_passwords = true;
     match crate::db::engine_of(&a.database)? {
@@ -57,7 +57,10 @@ pub async fn run(mut settings: Settings, a: DemoArgs) -> Result<(), String> {
     println!("Linli demo: {} is serving", summary.community);
     println!("  URL:       http://{addr}/");
     println!("  API docs:  http://{addr}/api/openapi.json");
-    println!("  Database:  {}", a.database);
+    println!(
+        "  Database:  {}",
+        crate::config::DatabaseUrl::from(a.database.as_str())
+    );
     println!("  Logins (password {DEMO_PASSWORD}):");
     for (user, what) in crate::demo::LOGINS {
         println!("    {user:<10} {what}");
@@ -69,7 +72,7 @@ pub async fn run(mut settings: Settings, a: DemoArgs) -> Result<(), String> {
 /// Drops everything in the PostgreSQL database's public schema.
 async fn reset_postgres(settings: &Settings) -> Result<(), String> {
     let db = crate::db::Db::connect(&crate::db::ConnectOptions {
-        url: settings.database.clone(),
+        url: settings.database.expose().to_string(),
         create: false,
         max_connections: 1,
     })

@@ -5,6 +5,7 @@ mod backup;
 mod bench;
 mod demo;
 mod serve;
+mod tokens;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -112,7 +113,7 @@ fn init_tracing(filter: &str) {
 /// Opens the database in `settings` (or the one given) and migrates it.
 pub async fn open(settings: &Settings, create: bool) -> Result<crate::db::Db, String> {
     let db = crate::db::Db::connect(&crate::db::ConnectOptions {
-        url: settings.database.clone(),
+        url: settings.database.expose().to_string(),
         create,
         max_connections: settings.max_connections,
     })
@@ -123,10 +124,10 @@ pub async fn open(settings: &Settings, create: bool) -> Result<crate::db::Db, St
 
 async fn migrate(mut settings: Settings, a: DbArgs) -> Result<(), String> {
     if let Some(d) = a.database {
-        settings.database = d;
+        settings.database = d.into();
     }
     let db = crate::db::Db::connect(&crate::db::ConnectOptions {
-        url: settings.database.clone(),
+        url: settings.database.expose().to_string(),
         create: true,
         max_connections: 2,
     })

@@ -20,7 +20,7 @@ pub struct ServeArgs {
 
 pub async fn run(mut settings: Settings, a: ServeArgs) -> Result<(), String> {
     if let Some(d) = a.database {
-        settings.database = d;
+        settings.database = d.into();
     }
     if let Some(l) = a.listen {
         settings.listen = l;
@@ -44,7 +44,7 @@ pub async fn run(mut settings: Settings, a: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!(%addr, database = %redact(&settings.database), "serving");
+    tracing::info!(%addr, database = %settings.database, "serving");
     println!("Linli is serving on http://{addr}/");
     serve_until_signal(listener, AppState::new(db, settings)).await
 }
@@ -79,18 +79,4 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
-}
-
-/// A database URL without its password, for logs.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
 }

@@ -14,12 +14,12 @@ use super::{Size, seed, seed_with};
 async fn fresh() -> (tempfile::TempDir, AppState) {
     let dir = tempfile::tempdir().unwrap();
     let settings = Settings {
-        database: format!("sqlite://{}", dir.path().join("demo.db").display()),
+        database: format!("sqlite://{}", dir.path().join("demo.db").display()).into(),
         jobs: false,
         ..Settings::default()
     };
     let db = Db::connect(&ConnectOptions {
-        url: settings.database.clone(),
+        url: settings.database.expose().to_string(),
         create: true,
         max_connections: 4,
     })

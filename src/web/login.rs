@@ -9,10 +9,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
-use crate::auth::{Role, store, tokens};
-use crate::clock::{HOUR, MINUTE};
+use crate::auth::model::{Credentials, TokenKind};
+use crate::auth::{service, store, tokens};
+use crate::clock::MINUTE;
 use crate::state::AppState;
 
+use super::client::ClientAddr;
 use super::i18n;
 use super::pages::{Page, home_of, render};
 use super::routes::{ANYONE, PageRoutes};
@@ -102,8 +104,11 @@ pub struct LoginForm {
     pub csrf: String,
 }
 
+/// Signs in through the same door as `POST /api/v1/login` (`auth::service::sign_in`),
+/// with a page session for a token.
 async fn login(
     State(st): State<AppState>,
+    ClientAddr(from): ClientAddr,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
@@ -126,35 +131,19 @@ async fn login(
     if session::cookie(&headers, "linli_pre").is_none_or(|c| c != f.csrf) {
         return again(i18n::text("web.error.csrf"), StatusCode::FORBIDDEN);
     }
-    match crate::auth::api::authenticate(&st, f.username.trim(), &f.password).await {
-        Ok(user) => {
-            let now = st.clock.now();
-            let hours = st.settings.session_hours;
-            let issued = async {
-                let mut tx = st.db.begin().await?;
-                let t = tokens::issue(
-                    &mut tx,
-                    user.id,
-                    "web",
-                    "page",
-                    now,
-                    Some(now + hours * HOUR),
-                )
-                .await?;
-                tx.commit().await?;
-                Ok::<_, crate::db::DbError>(t)
-            }
-            .await;
-            let token = match issued {
-                Ok(t) => t,
-                Err(e) => return crate::error::Error::from(e).into_response(),
-            };
-            let role = Role::parse(&user.role).unwrap_or(Role::Resident);
+    let credentials = Credentials {
+        username: f.username.trim(),
+        password: &f.password,
+    };
+    match service::sign_in(&st, credentials, &from, TokenKind::Web).await {
+        Ok(signed_in) => {
+            let role = signed_in.actor.role;
             let to = safe_next(Some(&f.next)).unwrap_or_else(|| home_of(role).to_string());
+            let max_age = st.settings.session_hours * 3600;
             let mut res = Redirect::to(&to).into_response();
             res.headers_mut().append(
                 header::SET_COOKIE,
-                session_cookie(&token, hours * 3600, st.settings.secure_cookies),
+                session_cookie(&signed_in.token, max_age, st.settings.secure_cookies),
             );
             res
         }

@@ -1,6 +1,7 @@
 //! What every capability's HTTP side shares: language, JSON in and out, errors.
 
 pub mod charts;
+pub mod client;
 pub mod error;
 pub mod i18n;
 pub mod json;

@@ -40,12 +40,12 @@ impl Server {
         }
         let dir = tempfile::tempdir().unwrap();
         let settings = Settings {
-            database: format!("sqlite://{}", dir.path().join("linli.db").display()),
+            database: format!("sqlite://{}", dir.path().join("linli.db").display()).into(),
             jobs: false,
             ..Settings::default()
         };
         let db = Db::connect(&ConnectOptions {
-            url: settings.database.clone(),
+            url: settings.database.expose().to_string(),
             create: true,
             max_connections: 4,
         })

@@ -26,7 +26,7 @@ async fn a_backup_taken_while_serving_restores_to_that_moment() {
     let staff = app.login("staff").await;
     let hh = app.household_in_grid(1).await;
     record(&staff, hh, "water", "备份之前的诉求").await;
-    let url = app.state.settings.database.clone();
+    let url = app.state.settings.database.expose().to_string();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("linli-backup");
     assert!(backup(&url, &file).contains("backup written"));

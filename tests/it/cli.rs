@@ -25,7 +25,7 @@ fn run(args: &[&str]) -> (bool, String, String) {
 #[tokio::test]
 async fn serve_refuses_demo_passwords_until_they_are_changed_or_allowed() {
     let app = TestApp::new().await;
-    let url = app.state.settings.database.clone();
+    let url = app.state.settings.database.expose().to_string();
     app.state.db.close().await;
 
     let (ok, _, err) = run(&["serve", "--database", &url, "--listen", "127.0.0.1:0"]);
@@ -45,7 +45,7 @@ async fn serve_refuses_demo_passwords_until_they_are_changed_or_allowed() {
 #[tokio::test]
 async fn admin_commands_manage_accounts_and_tokens() {
     let app = TestApp::new().await;
-    let url = app.state.settings.database.clone();
+    let url = app.state.settings.database.expose().to_string();
 
     let (ok, out, err) = run(&[
         "admin",
@@ -187,4 +187,30 @@ fn migrate_and_config_print() {
     assert!(!bad.status.success());
     let (ok, _, err) = run(&["serve", "--database", "mysql://nope"]);
     assert!(!ok && err.contains("unsupported database URL"), "{err}");
+}
+
+#[test]
+fn config_print_and_debug_hide_the_database_password() {
+    let out = linli()
+        .args(["config", "print"])
+        .env("LINLI_DATABASE", "postgres://u:secret@h/db")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("secret"), "{text}");
+    assert!(text.contains("postgres://u:***@h/db"), "{text}");
+
+    let settings = Settings::load(
+        None,
+        [(
+            "LINLI_DATABASE".to_string(),
+            "postgres://u:secret@h/db".to_string(),
+        )],
+    )
+    .unwrap();
+    let debug = format!("{settings:?}");
+    assert!(!debug.contains("secret"), "{debug}");
+    // The server still connects with the password.
+    assert_eq!(settings.database.expose(), "postgres://u:secret@h/db");
 }

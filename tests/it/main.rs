@@ -1,5 +1,6 @@
 //! Integration tests: the real router, a fresh database per test.
 
+mod accounts;
 mod api_contract;
 mod api_fuzz;
 mod backup;

@@ -8,7 +8,7 @@ use crate::common::{TestApp, http, record, spawn_serve, stop_serve};
 #[tokio::test]
 async fn two_nodes_share_data_sessions_and_run_each_reminder_once() {
     let app = TestApp::new().await;
-    let url = app.state.settings.database.clone();
+    let url = app.state.settings.database.expose().to_string();
     // Six demands received two days ago that nobody accepted: overdue for both nodes.
     app.advance_hours(-49);
     let staff = app.login("staff").await;

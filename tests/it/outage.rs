@@ -64,6 +64,7 @@ async fn a_server_that_goes_away_and_comes_back_is_reported_then_recovered() {
         .state
         .settings
         .database
+        .expose()
         .rsplit('/')
         .next()
         .unwrap()

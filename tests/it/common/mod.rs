@@ -140,10 +140,10 @@ impl TestApp {
 
     async fn empty_with(mut settings: Settings) -> TestApp {
         let (test_db, url) = TestDb::create().await;
-        settings.database = url;
+        settings.database = url.into();
         settings.jobs = false;
         let db = Db::connect(&ConnectOptions {
-            url: settings.database.clone(),
+            url: settings.database.expose().to_string(),
             create: true,
             max_connections: 4,
         })

@@ -1,7 +1,5 @@
 //! `POST /api/v1/login`, `POST /api/v1/logout`, `GET /api/v1/me`.
 
-use std::sync::LazyLock;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -11,13 +9,15 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::clock::{HOUR, MINUTE, rfc3339};
-use crate::error::{Code, Error, Result};
+use crate::clock::rfc3339;
+use crate::error::Result;
 use crate::state::AppState;
+use crate::web::client::ClientAddr;
 use crate::web::error::ErrorBody;
 use crate::web::json::ApiJson;
 
-use super::{Actor, Role, password, store, tokens};
+use super::super::model::{Credentials, TokenKind};
+use super::super::{Actor, Role, service, tokens};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -72,78 +72,35 @@ impl From<&Actor> for Me {
     }
 }
 
-/// A hash to verify against when the username is unknown, so that the answer takes as
-/// long as for a known one.
-static DUMMY_HASH: LazyLock<String> =
-    LazyLock::new(|| password::hash("no such user here").unwrap_or_default());
-
-fn bad_credentials() -> Error {
-    Error::new(Code::BadCredentials)
-}
-
 /// Log in with a username and password; answers a bearer token.
 ///
-/// Five failures in a row lock the account for fifteen minutes (both configurable).
+/// Five failures in a row lock the account for fifteen minutes, except from addresses it
+/// signed in from in the last 30 days; twenty failures within fifteen minutes from one
+/// client address lock the address for fifteen minutes, for every account (all
+/// configurable).
 #[utoipa::path(post, path = "/api/v1/login", tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = LoginResponse),
-        (status = 401, description = "Wrong username or password", body = ErrorBody),
-        (status = 423, description = "Account locked after repeated failures", body = ErrorBody),
+        (status = 401, description = "Wrong username or password (`bad_credentials`)", body = ErrorBody),
+        (status = 423, description = "The account is locked after repeated failures and this address is not one it signed in from before (`account_locked`)", body = ErrorBody),
+        (status = 429, description = "Too many failures from this address; no password is checked from it for a while (`address_locked`)", body = ErrorBody),
     ))]
 pub async fn login(
     State(st): State<AppState>,
+    ClientAddr(from): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>> {
-    let user = authenticate(&st, req.username.trim(), &req.password).await?;
-    let now = st.clock.now();
-    let mut tx = st.db.begin().await?;
-    let expires_at = now + st.settings.session_hours * HOUR;
-    let token = tokens::issue(&mut tx, user.id, "session", "login", now, Some(expires_at)).await?;
-    let actor = store::actor_of(&mut tx, user).await?;
-    tx.commit().await?;
-    tracing::info!(user_id = actor.user_id, "logged in");
+    let credentials = Credentials {
+        username: req.username.trim(),
+        password: &req.password,
+    };
+    let signed_in = service::sign_in(&st, credentials, &from, TokenKind::Session).await?;
     Ok(Json(LoginResponse {
-        token,
-        expires_at: rfc3339(expires_at),
-        user: Me::from(&actor),
+        token: signed_in.token,
+        expires_at: rfc3339(signed_in.expires_at),
+        user: Me::from(&signed_in.actor),
     }))
-}
-
-/// Checks a username and password, counting failures and locking the account after too
-/// many; shared by the API and the login page.
-pub async fn authenticate(st: &AppState, username: &str, password: &str) -> Result<store::UserRow> {
-    let now = st.clock.now();
-    let user = {
-        let mut c = st.db.conn().await?;
-        store::find_by_username(&mut c, username).await?
-    };
-    let Some(user) = user.filter(|u| u.active) else {
-        password::verify_async(password.to_string(), DUMMY_HASH.clone()).await;
-        return Err(bad_credentials());
-    };
-    if let Some(until) = user.locked_until.filter(|&t| t > now) {
-        let minutes = ((until - now) + MINUTE - 1) / MINUTE;
-        return Err(Error::new(Code::AccountLocked).with("minutes", minutes));
-    }
-    let ok = password::verify_async(password.to_string(), user.password_hash.clone()).await;
-    let mut tx = st.db.begin().await?;
-    if !ok {
-        let s = &st.settings;
-        store::record_failure(
-            &mut tx,
-            user.id,
-            s.lockout_failures,
-            now + s.lockout_minutes * MINUTE,
-        )
-        .await?;
-        tx.commit().await?;
-        tracing::info!(user_id = user.id, "login failed");
-        return Err(bad_credentials());
-    }
-    store::record_success(&mut tx, user.id).await?;
-    tx.commit().await?;
-    Ok(user)
 }
 
 /// Ends the session: the token stops working at once.
