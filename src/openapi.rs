@@ -41,6 +41,8 @@ impl Modify for Bearer {
 pub fn complete(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     use utoipa::openapi::path::ParameterIn;
     use utoipa::openapi::{RefOr, Required};
+    let described = doc.info.description.take().unwrap_or_default();
+    doc.info.description = Some(format!("{described}\n{}", codes_table()));
     for (path, item) in doc.paths.paths.iter_mut() {
         let ops = [
             item.get.as_mut(),
@@ -117,4 +119,26 @@ fn error_response(what: &str) -> utoipa::openapi::RefOr<utoipa::openapi::respons
         )
         .build()
         .into()
+}
+
+/// Every error code of the catalogue with its status and its English message: the table
+/// in the document's description, made from `crate::error::Code` so it cannot drift.
+fn codes_table() -> String {
+    let mut t = String::from(
+        "## Error codes\n\nEvery refusal carries one of these codes (`%{name}` stands for a \
+         value the message fills in).\n\n| code | status | message (en) |\n|---|---|---|\n",
+    );
+    for c in crate::error::Code::ALL {
+        let message = crate::web::i18n::text_in(
+            crate::web::i18n::Lang::En,
+            &format!("error.{}", c.as_str()),
+        );
+        t.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            c.as_str(),
+            c.status().as_u16(),
+            message.replace('|', "\\|")
+        ));
+    }
+    t
 }
