@@ -1,7 +1,8 @@
 //! Reading a form that carries a photo (the demand page's, the portal's intake). The body
-//! limit of these routes is ours to keep: text fields are bounded, and a photo larger than
-//! the attachment limit stops the reading with `file_too_large` while the fields read so
-//! far (the forms put the photo last) are kept, so the page can say why and keep the text.
+//! limit of these routes is ours to keep: text fields are bounded in size and number, and
+//! a photo larger than the attachment limit stops the reading with `file_too_large` while
+//! the fields read so far (the forms put the photo last) are kept, so the page can say why
+//! and keep the text.
 
 use axum::extract::Multipart;
 use axum::extract::multipart::{Field, MultipartError};
@@ -12,8 +13,9 @@ use crate::error::{Code, Error, Result};
 
 use super::form::Fields;
 
-/// The longest text field read, in bytes.
+/// The longest text field read, in bytes, and the most fields read.
 const MAX_FIELD: usize = 64 * 1024;
+const MAX_FIELDS: usize = 64;
 
 /// A posted form: its text fields, and the file if one was chosen (or why it was refused).
 pub struct Posted {
@@ -30,6 +32,9 @@ pub async fn read(mut form: Multipart, file_field: &str, max: usize) -> Result<P
     while let Some(part) = form.next_field().await.map_err(unreadable)? {
         let name = part.name().unwrap_or("").to_string();
         if name != file_field {
+            if posted.fields.len() == MAX_FIELDS {
+                return Err(Error::new(Code::BodyTooLarge));
+            }
             let bytes = capped(part, MAX_FIELD)
                 .await?
                 .ok_or_else(|| Error::too_long(&name, MAX_FIELD))?;

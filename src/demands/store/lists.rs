@@ -14,7 +14,25 @@ use super::{ASSIGNEE_NAME, COLUMNS, DemandRow, push_scope};
 /// kept to the caller's community or street so it stays on one shard (a grid worker's: to
 /// the grids they keep).
 pub fn push_overdue(q: &mut Q, now: Millis, a: &Actor) {
-    let place = |q: &mut Q| match a.role {
+    q.push(
+        " AND d.id IN (SELECT o.id FROM demands o WHERE o.status IN ('submitted', 'accepted', \
+         'dispatched', 'in_progress', 'resolved') AND o.feedback_due_at < ",
+    )
+    .push_bind(now);
+    push_place(q, a);
+    q.push(
+        " UNION ALL SELECT o.id FROM demands o WHERE o.status = 'submitted' AND o.accept_due_at < ",
+    )
+    .push_bind(now);
+    push_place(q, a);
+    q.push(")");
+}
+
+/// Appends ` AND …` keeping the demands `o` of a subquery to the caller's community or
+/// street (a grid worker's: to the grids they keep), so it stays on one shard and reads
+/// the index of that place.
+fn push_place(q: &mut Q, a: &Actor) {
+    match a.role {
         // A grid worker's overdue work is that of their grids.
         Role::GridWorker => {
             q.push(" AND o.grid_id IN (SELECT g.id FROM grids g WHERE g.worker_user_id = ")
@@ -28,19 +46,7 @@ pub fn push_overdue(q: &mut Q, now: Millis, a: &Actor) {
             q.push(" AND o.street_id = ").push_bind(a.street_id);
         }
         _ => {}
-    };
-    q.push(
-        " AND d.id IN (SELECT o.id FROM demands o WHERE o.status IN ('submitted', 'accepted', \
-         'dispatched', 'in_progress', 'resolved') AND o.feedback_due_at < ",
-    )
-    .push_bind(now);
-    place(q);
-    q.push(
-        " UNION ALL SELECT o.id FROM demands o WHERE o.status = 'submitted' AND o.accept_due_at < ",
-    )
-    .push_bind(now);
-    place(q);
-    q.push(")");
+    }
 }
 
 /// Appends ` AND …`: open orders given to the caller, a team they are in, or their unit.
@@ -229,13 +235,25 @@ pub async fn reminders(
         Reminded::ToRate => {
             q.push("d.status = 'feedback_given'");
         }
+        // Like the overdue list: from the few flagged open demands, never the history.
         Reminded::Flagged | Reminded::FlaggedOrders => {
             q.push(
-                "((d.status = 'submitted' AND d.accept_overdue_at IS NOT NULL) \
-                 OR (d.status IN ('submitted', 'accepted', 'dispatched', 'in_progress', 'resolved') \
-                 AND d.feedback_overdue_at IS NOT NULL) \
-                 OR (d.status = 'feedback_given' AND d.rating_reminded_at IS NOT NULL))",
+                "d.id IN (SELECT o.id FROM demands o WHERE o.status = 'submitted' \
+                 AND o.accept_overdue_at IS NOT NULL",
             );
+            push_place(&mut q, actor);
+            q.push(
+                " UNION ALL SELECT o.id FROM demands o WHERE o.status IN ('submitted', \
+                 'accepted', 'dispatched', 'in_progress', 'resolved') \
+                 AND o.feedback_overdue_at IS NOT NULL",
+            );
+            push_place(&mut q, actor);
+            q.push(
+                " UNION ALL SELECT o.id FROM demands o WHERE o.status = 'feedback_given' \
+                 AND o.rating_reminded_at IS NOT NULL",
+            );
+            push_place(&mut q, actor);
+            q.push(")");
         }
     }
     push_scope(&mut q, actor);
