@@ -129,10 +129,8 @@ fn codes_table() -> String {
          value the message fills in).\n\n| code | status | message (en) |\n|---|---|---|\n",
     );
     for c in crate::error::Code::ALL {
-        let message = crate::web::i18n::text_in(
-            crate::web::i18n::Lang::En,
-            &format!("error.{}", c.as_str()),
-        );
+        let message =
+            crate::web::i18n::text_in(crate::web::i18n::Lang::En, &format!("error.{}", c.as_str()));
         t.push_str(&format!(
             "| `{}` | {} | {} |\n",
             c.as_str(),

@@ -6,8 +6,9 @@
 //! blocking writer that turns it into CSV or spreadsheet rows and lets it go. Phones are
 //! masked as in the list; ID numbers are not exported.
 //!
-//! [`export_to`] writes to any [`Write`](std::io::Write) (a file, for the benchmark); the
-//! HTTP handler in `api/export.rs` streams the same output to the client.
+//! [`export_to`] writes to any [`Write`](std::io::Write) (a file, for the benchmark);
+//! `demands::download` streams the same output to the client, for the API and the list page.
+//! Files are for staff: volunteers, units and residents read the list on the page.
 
 mod csv;
 mod xlsx;
@@ -27,15 +28,25 @@ use crate::roster::ids::mask_phone;
 use crate::state::AppState;
 use crate::web::i18n::{Lang, text_in};
 
-use super::api::list::{ListQuery, push_filters};
 use super::deadlines;
-use super::model::{Channel, Satisfaction, Status, Urgency};
+use super::model::{Channel, ListQuery, Satisfaction, Status, Urgency};
+use super::rules::audience::Audience;
+use super::store::lists::push_filters;
 
 /// Rows per database query.
 pub const BATCH: i64 = 5_000;
 
 /// Batches waiting for the writer: the reader stays at most this far ahead.
 const QUEUED_BATCHES: usize = 2;
+
+/// The format asked for, as a query parameter (the API and the list page's links).
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `csv` (UTF-8 with a byte-order mark) or `xlsx`.
+    #[param(inline)]
+    pub format: Format,
+}
 
 /// The file format of an export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
@@ -260,7 +271,7 @@ pub struct Export {
 }
 
 impl Export {
-    /// Checks the filters and builds the query; nothing is read yet.
+    /// Checks the caller and the filters and builds the query; nothing is read yet.
     pub fn prepare(
         st: &AppState,
         actor: &Actor,
@@ -268,6 +279,10 @@ impl Export {
         format: Format,
         lang: Lang,
     ) -> Result<Export> {
+        if !Audience::of(actor.role).may_export() {
+            return Err(Error::new(crate::error::Code::StaffOnly));
+        }
+        let filters = f.unpaged().parse()?;
         let now = st.clock.now();
         // A fixed column name per language, never user input.
         let category_name = match lang {
@@ -283,13 +298,17 @@ impl Export {
              d.reporter_name, d.reporter_phone, d.accept_due_at, d.feedback_due_at, \
              d.rating_solved, d.rating_satisfaction FROM demands d WHERE 1 = 1"
         ));
-        push_filters(&mut base, actor, f, now)?;
+        push_filters(&mut base, actor, &filters, now);
         Ok(Export {
             rows: Rows(base),
             now,
             format,
             labels: Labels::new(lang),
         })
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
     }
 
     /// `demands-20261125.xlsx`: the day of the export in China.

@@ -18,8 +18,8 @@ use crate::db::{DbError, DbResult, Q, Tx};
 use crate::state::AppState;
 use crate::tr;
 
-use super::model::{Action, Status};
-use super::service::{self, Command, Ctx};
+use super::model::{Action, Command, Status};
+use super::service::{self, Ctx};
 use super::store::{self, NewEvent};
 
 /// Demands handled per batch (one transaction each).
@@ -262,7 +262,7 @@ async fn auto_close(st: &AppState, now: Millis) -> DbResult<usize> {
         .await?;
         let mut closed = 0;
         for (id,) in &ids {
-            match service::act(&mut tx, &ctx, *id, Command::AutoClose).await {
+            match service::act_in(&mut tx, &ctx, *id, Command::AutoClose).await {
                 Ok(_) => closed += 1,
                 // A storage failure: give up this batch (the transaction rolls back).
                 Err(e)

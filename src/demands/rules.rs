@@ -1,5 +1,8 @@
 //! The lifecycle of a demand as one explicit state machine: which step is legal from which
 //! status, who may take it, and what must hold first. Pure: no database, no clock.
+//! (What each viewer may read of a demand is decided beside it, in [`audience`].)
+
+pub mod audience;
 
 use crate::auth::Role;
 use crate::clock::Millis;
@@ -30,6 +33,9 @@ pub enum Step {
     Whistle,
     ReportIn,
     ReportBack,
+    /// Adding a photo or a document: a step like the others, on an open demand, by someone
+    /// who works on it (or the household that raised it), not by someone who only reads it.
+    Attach,
 }
 
 impl Step {
@@ -49,6 +55,7 @@ impl Step {
             Step::Whistle => "whistle",
             Step::ReportIn => "report_in",
             Step::ReportBack => "report_back",
+            Step::Attach => "attach",
         }
     }
 }
@@ -196,6 +203,7 @@ pub fn next_status(from: Status, step: Step, has_assignee: bool) -> Option<Statu
         (Accepted | Dispatched | InProgress, Step::Whistle | Step::ReportIn | Step::ReportBack) => {
             Some(from)
         }
+        (s, Step::Attach) if s.is_open() => Some(s),
         _ => None,
     }
 }
@@ -287,6 +295,16 @@ fn allowed(role: Role, rel: &Relation, step: Step, from: Status, level: Level) -
         },
         Step::Whistle => role == Secretary || role == Street,
         Step::ReportIn | Step::ReportBack => rel.summons.is_some(),
+        // Whoever works on it now, or the household that raised it; not the street below
+        // its level, admin, a unit it was taken from, or another grid's worker.
+        Step::Attach => {
+            office
+                || grid_owner
+                || street_level
+                || rel.assignee
+                || rel.summons.is_some()
+                || rel.reporter
+        }
     }
 }
 

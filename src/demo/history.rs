@@ -11,8 +11,9 @@ use crate::auth::Actor;
 use crate::auth::store as users;
 use crate::clock::{MINUTE, Millis};
 use crate::db::Tx;
+use crate::demands::model::Command;
 use crate::demands::rules::Policy;
-use crate::demands::service::{self, Command, Ctx};
+use crate::demands::service::{self, Ctx};
 
 use super::accounts::Accounts;
 use super::reports;
@@ -91,12 +92,14 @@ async fn replay(
         let missing = || format!("demo history: demand {i} acted on before its intake");
         match &step.op {
             Op::Intake(n) => {
-                let row = service::intake(tx, &ctx, n.clone()).await.map_err(fail)?;
+                let row = service::intake::intake(tx, &ctx, n.clone())
+                    .await
+                    .map_err(fail)?;
                 ids[i] = Some(row.id);
             }
             Op::Act(cmd) => {
                 let id = id.ok_or_else(missing)?;
-                service::act(tx, &ctx, id, cmd.clone())
+                service::act_in(tx, &ctx, id, cmd.clone())
                     .await
                     .map_err(fail)?;
             }
@@ -107,7 +110,7 @@ async fn replay(
                     into,
                     note: Some("同一问题已有居民反映，合并办理。".into()),
                 };
-                service::act(tx, &ctx, id, cmd).await.map_err(fail)?;
+                service::act_in(tx, &ctx, id, cmd).await.map_err(fail)?;
             }
         }
     }

@@ -6,8 +6,9 @@ use rand::Rng;
 use rand::seq::IndexedRandom;
 
 use crate::clock::{DAY, HOUR, MINUTE};
-use crate::demands::model::{Satisfaction, TargetKind, Urgency};
-use crate::demands::service::{Command, SummonTarget, Target};
+use crate::demands::model::{
+    Command, FeedbackMethod, Satisfaction, SummonTarget, Summons, Target, TargetKind, Urgency,
+};
 
 use super::accounts::RED_DETACHMENT;
 use super::script::{Op, Pen, Step, Who, World};
@@ -263,7 +264,8 @@ fn whistle(w: &World, pen: &mut Pen) {
         kind: TargetKind::User,
         id: w.accounts.user("louzhang"),
     };
-    let summon = vec![unit("property"), unit("owners_committee"), head];
+    let summon = Summons::parse(vec![unit("property"), unit("owners_committee"), head])
+        .expect("three parties are within a whistle's limit");
     let n = note("召集党员、楼长、业委会和物业到现场，共同研究维修方案。");
     pen.step(
         HOUR,
@@ -300,16 +302,15 @@ fn feedback(pen: &mut Pen, gw: &'static str, text: &str) {
     } else {
         pen.staff()
     };
-    let method = *[
-        ("phone", 50),
-        ("visit", 20),
-        ("wechat", 20),
-        ("in_person", 7),
-        ("sms", 3),
+    let method = [
+        (FeedbackMethod::Phone, 50),
+        (FeedbackMethod::Visit, 20),
+        (FeedbackMethod::Wechat, 20),
+        (FeedbackMethod::InPerson, 7),
+        (FeedbackMethod::Sms, 3),
     ]
     .choose_weighted(pen.rng, |m| m.1)
-    .map(|m| &m.0)
-    .unwrap_or(&"phone");
+    .map_or(FeedbackMethod::Phone, |m| m.0);
     let (min, max) = if pen.rng.random_bool(0.06) {
         let late = pen.start + 15 * DAY - pen.at;
         (late.max(HOUR), late.max(HOUR) + 4 * DAY)
@@ -317,7 +318,7 @@ fn feedback(pen: &mut Pen, gw: &'static str, text: &str) {
         (HOUR, DAY)
     };
     let cmd = Command::Feedback {
-        method: method.into(),
+        method,
         note: text.into(),
     };
     pen.step(min, max, who, cmd);

@@ -7,7 +7,8 @@ use rand::seq::IndexedRandom;
 
 use crate::clock::{DAY, HOUR, MINUTE, Millis};
 use crate::demands::model::Channel;
-use crate::demands::service::{Command, NewDemand};
+use crate::demands::model::Command;
+use crate::demands::service::NewDemand;
 
 use super::accounts::GRID_USERNAMES;
 use super::families::Person;

@@ -210,7 +210,7 @@ pub async fn open_by_grid(c: &mut impl Exec, a: &Actor, now: Millis) -> DbResult
     // Overdue work, from the few overdue demands.
     let mut lq = Q::new("SELECT d.grid_id, COUNT(*) AS n FROM demands d WHERE 1 = 1");
     push_scope(&mut lq, a);
-    crate::demands::api::list::push_overdue(&mut lq, now, a);
+    crate::demands::store::lists::push_overdue(&mut lq, now, a);
     lq.push(" GROUP BY d.grid_id");
     let late: Vec<(Option<i64>, i64)> = lq.fetch_all(c).await?;
     let late_of = |g: Option<i64>| late.iter().find(|l| l.0 == g).map_or(0, |l| l.1);

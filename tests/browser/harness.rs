@@ -101,7 +101,7 @@ impl Server {
             now: self.state.clock.now(),
             policy: self.state.policy(),
         };
-        let row = linli::demands::service::intake(
+        let row = linli::demands::service::intake::intake(
             &mut tx,
             &ctx,
             linli::demands::service::NewDemand {

@@ -130,8 +130,16 @@ async fn not_solved_reopens_the_demand_to_its_assignee() {
     assert_eq!(d["household_id"], hh);
     assert_eq!(
         d["reporter_phone"].as_str().map(|p| p.contains('*')),
+        Some(true),
+        "the intake's answer masks the number, as lists do"
+    );
+    let detail = staff.fetch(&format!("/api/v1/demands/{id}")).await;
+    assert_eq!(
+        detail["demand"]["reporter_phone"]
+            .as_str()
+            .map(|p| p.contains('*')),
         Some(false),
-        "staff see the number to call back"
+        "staff see the number to call back in the demand's detail"
     );
 
     step(&staff, id, "accept", json!({})).await;

@@ -68,9 +68,36 @@ async fn a_grid_worker_cannot_read_list_or_change_another_grids_demand() {
         );
     }
     assert_eq!(app.demand_footprint().await, before);
-    // Attachments and the overdue summary keep to scope too.
-    let r = grid01.get("/api/v1/demands/overdue").await;
-    assert_eq!(r.status, 200);
+    // The overdue summary keeps to scope too: once both are late, each grid worker's
+    // summary holds their own grid's row only; the office's holds both.
+    app.advance_hours(25);
+    let grid_of = |id| app.scalar_with("SELECT grid_id FROM demands WHERE id = $1", id);
+    let (g1, g2) = (grid_of(in_grid1).await, grid_of(in_grid2).await);
+    let rows = |v: serde_json::Value| -> Vec<(i64, i64)> {
+        v["grids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| {
+                (
+                    g["grid_id"].as_i64().unwrap(),
+                    g["accept_overdue"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let mine = grid01.fetch("/api/v1/demands/overdue").await;
+    assert_eq!(rows(mine.clone()), [(g1, 1)]);
+    assert_eq!(mine["accept_overdue"], 1);
+    assert_eq!(
+        rows(grid02.fetch("/api/v1/demands/overdue").await),
+        [(g2, 1)]
+    );
+    let mut all = rows(staff.fetch("/api/v1/demands/overdue").await);
+    all.sort();
+    let mut both = vec![(g1, 1), (g2, 1)];
+    both.sort();
+    assert_eq!(all, both);
 }
 
 #[tokio::test]

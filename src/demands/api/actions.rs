@@ -1,4 +1,5 @@
-//! `POST /api/v1/demands/{id}/<action>`: one endpoint per lifecycle step.
+//! `POST /api/v1/demands/{id}/<action>`: one endpoint per lifecycle step. Each body becomes
+//! a `Command`; the service takes the step.
 
 use axum::Json;
 use axum::extract::State;
@@ -10,13 +11,14 @@ use utoipa_axum::routes;
 use crate::auth::Actor;
 use crate::state::AppState;
 
-use crate::error::{Code, Error, Result};
+use crate::error::Result;
 use crate::web::error::ErrorBody;
 use crate::web::json::{ApiJson, ApiPath};
 
-use super::super::model::{Satisfaction, Urgency};
-use super::super::service::{self, Command, Ctx, SummonTarget, Target};
-use super::view::{DemandView, assignee_name, sees_phone, view};
+use super::super::model::{
+    Command, DemandView, FeedbackMethod, Satisfaction, SummonTarget, Summons, Target, Urgency,
+};
+use super::super::service;
 use super::{note, reason};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -35,21 +37,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(whistle))
         .routes(routes!(report_in))
         .routes(routes!(report_back))
-}
-
-/// Runs one step in its own transaction; nothing is written when it is refused.
-async fn run(st: &AppState, actor: &Actor, id: i64, cmd: Command) -> Result<Json<DemandView>> {
-    let now = st.clock.now();
-    let mut tx = st.db.begin().await?;
-    let ctx = Ctx {
-        actor,
-        now,
-        policy: st.policy(),
-    };
-    let row = service::act(&mut tx, &ctx, id, cmd).await?;
-    let name = assignee_name(&mut tx, &row).await?;
-    tx.commit().await?;
-    Ok(Json(view(&row, name, sees_phone(actor, &row), now)))
 }
 
 /// A step that needs nothing but an optional note.
@@ -101,28 +88,6 @@ pub struct ResolveRequest {
     pub result: Option<String>,
 }
 
-#[derive(Deserialize, ToSchema, Clone, Copy, Debug)]
-#[serde(rename_all = "snake_case")]
-pub enum FeedbackMethod {
-    Phone,
-    Visit,
-    Wechat,
-    Sms,
-    InPerson,
-}
-
-impl FeedbackMethod {
-    fn as_str(self) -> &'static str {
-        match self {
-            FeedbackMethod::Phone => "phone",
-            FeedbackMethod::Visit => "visit",
-            FeedbackMethod::Wechat => "wechat",
-            FeedbackMethod::Sms => "sms",
-            FeedbackMethod::InPerson => "in_person",
-        }
-    }
-}
-
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct FeedbackRequest {
@@ -165,7 +130,7 @@ macro_rules! step_doc {
             params(("id" = i64, Path, description = "Demand id")),
             request_body = $body,
             responses(
-                (status = 200, description = "Done; the demand as it now is", body = DemandView),
+                (status = 200, description = "Done; the demand as it now is (the phone masked)", body = DemandView),
                 (status = 403, description = "Not yours to do (`not_allowed`)", body = ErrorBody),
                 (status = 404, description = "No such demand in your scope", body = ErrorBody),
                 (status = 409, description = "Not from this status (`illegal_transition`) or a precondition fails", body = ErrorBody),
@@ -178,7 +143,7 @@ macro_rules! step_doc {
             ApiJson($req): ApiJson<$body>,
         ) -> Result<Json<DemandView>> {
             let cmd: Command = $cmd;
-            run(&st, &actor, id, cmd).await
+            Ok(Json(service::act(&st, &actor, id, cmd).await?))
         }
     };
 }
@@ -234,7 +199,7 @@ step_doc!(
 step_doc!(
     /// Feed the result back (反馈) to the resident.
     feedback, "/api/v1/demands/{id}/feedback", FeedbackRequest, |r| Command::Feedback {
-        method: r.method.unwrap_or(FeedbackMethod::Phone).as_str().to_string(),
+        method: r.method.unwrap_or(FeedbackMethod::Phone),
         note: reason("note", r.note.as_deref())?,
     }
 );
@@ -274,17 +239,9 @@ step_doc!(
 step_doc!(
     /// Whistle (吹哨): summon several units or people; each must report in and report back
     /// before the demand can be resolved.
-    whistle, "/api/v1/demands/{id}/whistle", WhistleRequest, |r| {
-        if r.summon.is_empty() {
-            return Err(Error::required("summon"));
-        }
-        if r.summon.len() > 20 {
-            return Err(Error::invalid("summon", Code::TooManySummoned).with("max", 20));
-        }
-        Command::Whistle {
-            summon: r.summon,
-            note: note("note", r.note.as_deref())?,
-        }
+    whistle, "/api/v1/demands/{id}/whistle", WhistleRequest, |r| Command::Whistle {
+        summon: Summons::parse(r.summon)?,
+        note: note("note", r.note.as_deref())?,
     }
 );
 

@@ -1,39 +1,37 @@
-//! `/api/v1/demands`: intake, lists, the demand page's data, and every lifecycle step.
+//! `/api/v1/demands`: the JSON adapter of the demand loop. Each handler extracts the
+//! request, parses it into the service's input, calls the service (`demands::service`, the
+//! only door) and serializes what it gives back. Nothing here decides a rule.
 
 mod actions;
-pub mod attachments;
+mod attachments;
 mod categories;
-pub mod export;
-pub mod list;
-pub mod view;
+mod export;
+mod list;
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::Actor;
-use crate::clock::rfc3339;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::state::AppState;
 use crate::web::error::ErrorBody;
 use crate::web::json::{ApiJson, ApiPath};
 use crate::web::validate;
 
-use super::model::{Channel, MAX_NOTE, MAX_TEXT, MAX_TITLE, Satisfaction, Urgency};
-use super::rules::{self, Step};
-use super::service::{self, Ctx, NewDemand};
-use super::store;
-use view::{DemandView, assignee_name, sees_phone, view};
+use super::model::{Channel, DemandDetail, DemandView, MAX_NOTE, MAX_TEXT, MAX_TITLE, Urgency};
+use super::service::{self, NewDemand};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list::list_demands, create_demand))
         .routes(routes!(get_demand))
         .routes(routes!(list::overdue_summary))
+        .routes(routes!(list::reminders))
         .routes(routes!(export::export_demands))
         .merge(actions::router())
         .merge(attachments::router())
@@ -95,7 +93,7 @@ impl IntakeRequest {
     security(("bearer" = [])),
     request_body = IntakeRequest,
     responses(
-        (status = 201, description = "Recorded; status `submitted`", body = DemandView),
+        (status = 201, description = "Recorded; status `submitted` (the phone masked)", body = DemandView),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 422, description = "Missing or invalid field", body = ErrorBody),
     ))]
@@ -104,89 +102,14 @@ pub async fn create_demand(
     actor: Actor,
     ApiJson(req): ApiJson<IntakeRequest>,
 ) -> Result<(StatusCode, Json<DemandView>)> {
-    let n = req.parse()?;
-    let now = st.clock.now();
-    let policy = st.policy();
-    // Checked on a reader; written by the writer, where many intakes share one durable
-    // commit and each is answered only after it (db::batch).
-    let prepared = {
-        let mut c = st.db.conn().await?;
-        let ctx = Ctx {
-            actor: &actor,
-            now,
-            policy,
-        };
-        service::intake::prepare(&mut c, &ctx, n).await?
-    };
-    let ctx = Ctx {
-        actor: &actor,
-        now,
-        policy,
-    };
-    let row = service::intake::submit(&st.writer, &ctx, prepared).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(view(&row, None, sees_phone(&actor, &row), now)),
-    ))
+    let d = service::intake(&st, &actor, req.parse()?).await?;
+    Ok((StatusCode::CREATED, Json(d)))
 }
 
-/// One entry of the timeline.
-#[derive(Serialize, ToSchema)]
-pub struct EventView {
-    pub id: i64,
-    pub at: String,
-    pub actor_id: Option<i64>,
-    pub actor_name: String,
-    pub actor_role: String,
-    /// intake, accept, decline, merge, me_too, dispatch, take, resolve, feedback, rate,
-    /// reopen, close, escalate, whistle, report_in, report_back, attach, remind.
-    pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
-    pub level: String,
-    pub note: String,
-    #[schema(value_type = Object)]
-    pub data: serde_json::Value,
-}
-
-/// A unit or person summoned by a whistle, and where their reports stand.
-#[derive(Serialize, ToSchema)]
-pub struct SummonView {
-    pub kind: String,
-    pub id: i64,
-    pub name: String,
-    pub summoned_at: String,
-    pub reported_in_at: Option<String>,
-    pub in_note: Option<String>,
-    pub reported_back_at: Option<String>,
-    pub back_note: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct AttachmentView {
-    pub id: i64,
-    pub file_name: String,
-    pub content_type: String,
-    pub size: i64,
-    pub sha256: String,
-    pub uploaded_at: String,
-    /// `GET` this to download the file.
-    pub url: String,
-}
-
-/// A demand with its whole story.
-#[derive(Serialize, ToSchema)]
-pub struct DemandDetail {
-    pub demand: DemandView,
-    /// Append-only, oldest first.
-    pub timeline: Vec<EventView>,
-    pub summons: Vec<SummonView>,
-    pub attachments: Vec<AttachmentView>,
-    /// The steps the caller may take now (each is `POST /api/v1/demands/{id}/<action>`).
-    pub next_actions: Vec<String>,
-}
-
-/// A demand with its timeline, summoned units, attachments and the caller's next steps.
+/// A demand with its timeline, summoned units, attachments and the caller's next steps,
+/// as the caller may read it: residents see what the portal shows (no staff names, no
+/// internal notes, no reminders); volunteers and units see no reminders. The reporter's
+/// number is whole for those who call back, and their reading it is audited.
 #[utoipa::path(get, path = "/api/v1/demands/{id}", tag = "demands",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Demand id")),
@@ -196,121 +119,8 @@ pub async fn get_demand(
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<DemandDetail>> {
-    Ok(Json(detail(&st, &actor, id).await?))
+    Ok(Json(service::detail(&st, &actor, id).await?))
 }
-
-/// A demand with everything the demand page shows (the API and the pages).
-pub async fn detail(st: &AppState, actor: &Actor, id: i64) -> Result<DemandDetail> {
-    let actor = actor.clone();
-    let now = st.clock.now();
-    let mut c = st.db.conn().await?;
-    let d = store::find_visible(&mut c, &actor, id)
-        .await?
-        .ok_or_else(Error::not_found)?;
-    let name = assignee_name(&mut c, &d).await?;
-    let (facts, rel) = service::facts_and_relation(&mut c, &actor, &d).await?;
-    let timeline = store::timeline(&mut c, &d).await?;
-    let summons = store::summons(&mut c, &d).await?;
-    let attachments = store::attachments(&mut c, &d).await?;
-    drop(c);
-    let whole = sees_phone(&actor, &d);
-    if whole && d.reporter_phone.is_some() && actor.role != crate::auth::Role::Resident {
-        let mut tx = st.db.begin().await?;
-        crate::audit::record(
-            &mut tx,
-            crate::audit::Entry {
-                at: now,
-                user_id: actor.user_id,
-                action: "view_pii",
-                object_kind: "demand",
-                object_id: d.id,
-                detail: "reporter_phone",
-                place: Some(crate::roster::store::Place {
-                    street_id: d.street_id,
-                    community_id: d.community_id,
-                }),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-    }
-    let policy = st.policy();
-    let next_actions = CANDIDATES
-        .iter()
-        .filter(|(_, step)| rules::decide(&facts, actor.role, &rel, *step, now, &policy).is_ok())
-        .map(|(name, _)| name.to_string())
-        .collect();
-    Ok(DemandDetail {
-        demand: view(&d, name, whole, now),
-        timeline: timeline
-            .into_iter()
-            .map(|e| EventView {
-                id: e.id,
-                at: rfc3339(e.at),
-                actor_id: e.actor_id,
-                actor_name: e.actor_name,
-                actor_role: e.actor_role,
-                action: e.action,
-                from_status: e.from_status,
-                to_status: e.to_status,
-                level: e.level,
-                note: e.note,
-                data: e.data.0,
-            })
-            .collect(),
-        summons: summons
-            .into_iter()
-            .map(|s| SummonView {
-                kind: s.target_kind,
-                id: s.target_id,
-                name: s.target_name,
-                summoned_at: rfc3339(s.summoned_at),
-                reported_in_at: s.reported_in_at.map(rfc3339),
-                in_note: s.in_note,
-                reported_back_at: s.reported_back_at.map(rfc3339),
-                back_note: s.back_note,
-            })
-            .collect(),
-        attachments: attachments
-            .into_iter()
-            .map(|a| AttachmentView {
-                url: format!("/api/v1/attachments/{}", a.id),
-                id: a.id,
-                file_name: a.file_name,
-                content_type: a.content_type,
-                size: a.size,
-                sha256: a.sha256,
-                uploaded_at: rfc3339(a.uploaded_at),
-            })
-            .collect(),
-        next_actions,
-    })
-}
-
-/// The steps a caller might take, by the name of their endpoint (a rating is legal for
-/// the caller when any rating is).
-const CANDIDATES: &[(&str, Step)] = &[
-    ("accept", Step::Accept),
-    ("decline", Step::Decline),
-    ("merge", Step::Merge),
-    ("dispatch", Step::Dispatch),
-    ("take", Step::Take),
-    ("resolve", Step::Resolve),
-    ("feedback", Step::Feedback),
-    (
-        "rate",
-        Step::Rate {
-            solved: true,
-            satisfaction: Satisfaction::Satisfied,
-        },
-    ),
-    ("reopen", Step::Reopen),
-    ("close", Step::Close),
-    ("escalate", Step::Escalate),
-    ("whistle", Step::Whistle),
-    ("report-in", Step::ReportIn),
-    ("report-back", Step::ReportBack),
-];
 
 /// A free-text note of a step, bounded.
 fn note(field: &str, v: Option<&str>) -> Result<Option<String>> {

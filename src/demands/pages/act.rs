@@ -1,12 +1,15 @@
-//! The demand page's forms: each posts one step, which goes through the same service as
-//! the API. A refused step shows the page again with the reason; nothing is written.
+//! The demand page's forms: each posts one step, read into the same `Command` the API
+//! builds and taken by the same service. A refused step shows the page again with the
+//! reason, under the refusal's status; nothing is written.
 
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::demands::model::{MAX_NOTE, MAX_TITLE, Satisfaction, TargetKind, Urgency};
-use crate::demands::service::{self, Command, Ctx, SummonTarget, Target};
+use crate::demands::model::{
+    Command, FeedbackMethod, Satisfaction, SummonTarget, Summons, Target, TargetKind, Urgency,
+};
+use crate::demands::service;
 use crate::error::{Code, Error, Result};
 use crate::state::AppState;
 use crate::web::error::{message, status};
@@ -15,21 +18,8 @@ use crate::web::session::PageUser;
 use crate::web::validate;
 
 use super::demand::{build, error_page};
-
-/// The form's fields, as sent (a key may repeat: `summon`).
-pub type Fields = Vec<(String, String)>;
-
-fn field<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
-    f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
-fn note(f: &Fields, name: &str) -> Result<Option<String>> {
-    validate::optional(name, field(f, name), MAX_NOTE)
-}
-
-fn required(f: &Fields, name: &str) -> Result<String> {
-    validate::required(name, field(f, name), MAX_NOTE)
-}
+use super::form::{Fields, choice, field, note, number, required};
+use super::upload;
 
 /// `unit:3` → a unit, `user:9` → a person, `team:2` → a team.
 fn target(v: &str, field_name: &str) -> Result<(TargetKind, i64)> {
@@ -38,23 +28,13 @@ fn target(v: &str, field_name: &str) -> Result<(TargetKind, i64)> {
         .ok_or_else(|| Error::invalid(field_name, Code::UnknownAssignee))
 }
 
-fn number(f: &Fields, name: &str) -> Result<Option<i64>> {
-    match field(f, name).map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| Error::invalid(name, Code::InvalidNumber)),
-    }
-}
-
 /// Turns a posted form into the step it asks for.
 pub fn command(action: &str, f: &Fields) -> Result<Command> {
     Ok(match action {
         "accept" => Command::Accept {
             category: validate::optional("category", field(f, "category"), 40)?,
             grid_id: number(f, "grid_id")?,
-            urgency: field(f, "urgency").and_then(Urgency::parse),
+            urgency: choice::<Urgency>(f, "urgency")?,
             note: note(f, "note")?,
         },
         "decline" => Command::Decline {
@@ -78,10 +58,8 @@ pub fn command(action: &str, f: &Fields) -> Result<Command> {
             result: required(f, "result")?,
         },
         "feedback" => Command::Feedback {
-            method: match field(f, "method") {
-                Some(m @ ("phone" | "visit" | "wechat" | "sms" | "in_person")) => m.to_string(),
-                _ => "phone".into(),
-            },
+            // As in the API: phone unless said otherwise; an unknown method is refused.
+            method: choice::<FeedbackMethod>(f, "method")?.unwrap_or(FeedbackMethod::Phone),
             note: required(f, "note")?,
         },
         "rate" => Command::Rate {
@@ -90,8 +68,7 @@ pub fn command(action: &str, f: &Fields) -> Result<Command> {
                 Some("false") => false,
                 _ => return Err(Error::required("solved")),
             },
-            satisfaction: field(f, "satisfaction")
-                .and_then(Satisfaction::parse)
+            satisfaction: choice::<Satisfaction>(f, "satisfaction")?
                 .ok_or_else(|| Error::required("satisfaction"))?,
             comment: note(f, "comment")?,
         },
@@ -110,11 +87,8 @@ pub fn command(action: &str, f: &Fields) -> Result<Command> {
                 .filter(|(k, _)| k == "summon")
                 .map(|(_, v)| target(v, "summon").map(|(kind, id)| SummonTarget { kind, id }))
                 .collect::<Result<Vec<_>>>()?;
-            if summon.is_empty() {
-                return Err(Error::required("summon"));
-            }
             Command::Whistle {
-                summon,
+                summon: Summons::parse(summon)?,
                 note: note(f, "note")?,
             }
         }
@@ -126,19 +100,6 @@ pub fn command(action: &str, f: &Fields) -> Result<Command> {
         },
         _ => return Err(Error::not_found()),
     })
-}
-
-/// Runs a step for the page's user in one transaction.
-pub async fn run(st: &AppState, u: &PageUser, id: i64, cmd: Command) -> Result<()> {
-    let mut tx = st.db.begin().await?;
-    let ctx = Ctx {
-        actor: &u.actor,
-        now: st.clock.now(),
-        policy: st.policy(),
-    };
-    service::act(&mut tx, &ctx, id, cmd).await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// The page again, with why the step was refused, under the refusal's status.
@@ -158,9 +119,8 @@ pub async fn act(
     if let Err(r) = u.check_csrf(field(&f, "csrf").unwrap_or("")) {
         return r.into_response();
     }
-    let done = command(&action, &f);
-    let result = match done {
-        Ok(cmd) => run(&st, &u, id, cmd).await,
+    let result = match command(&action, &f) {
+        Ok(cmd) => service::act(&st, &u.actor, id, cmd).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
@@ -175,33 +135,22 @@ pub async fn photo(
     State(st): State<AppState>,
     u: PageUser,
     Path(id): Path<i64>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Response {
-    let mut csrf = String::new();
-    let mut file: Option<(String, String, Vec<u8>)> = None;
-    while let Ok(Some(part)) = form.next_field().await {
-        match part.name() {
-            Some("csrf") => csrf = part.text().await.unwrap_or_default(),
-            Some("photo") => {
-                let name = part.file_name().unwrap_or("photo").to_string();
-                let ct = part.content_type().unwrap_or("").to_ascii_lowercase();
-                let bytes = part.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-                file = Some((name, ct, bytes));
-            }
-            _ => {}
-        }
-    }
-    if let Err(r) = u.check_csrf(&csrf) {
+    let posted = match upload::read(form, "photo", st.settings.max_body_bytes).await {
+        Ok(p) => p,
+        Err(e) => return refused(&st, &u, id, e).await,
+    };
+    if let Err(r) = u.check_csrf(field(&posted.fields, "csrf").unwrap_or("")) {
         return r.into_response();
     }
-    let Some((name, ct, bytes)) = file else {
-        return refused(&st, &u, id, Error::required("photo")).await;
+    let result = match posted.file {
+        None => Err(Error::required("photo")),
+        Some(Err(e)) => Err(e),
+        Some(Ok(file)) => service::attach(&st, &u.actor, id, file).await.map(|_| ()),
     };
-    let name: String = name.chars().take(MAX_TITLE).collect();
-    match crate::demands::api::attachments::attach(&st, &u.actor, id, &ct, Some(&name), &bytes)
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/work/demands/{id}?done=attach")).into_response(),
+    match result {
+        Ok(()) => Redirect::to(&format!("/work/demands/{id}?done=attach")).into_response(),
         Err(e) if e.code == Code::NotFound => error_page(e),
         Err(e) => refused(&st, &u, id, e).await,
     }

@@ -1,17 +1,18 @@
-//! The demand page: everything about one demand, its timeline, and a form for every step
-//! the viewer may take now (and only those).
+//! The demand page: everything about one demand its viewer may read (the service shapes it:
+//! volunteers and units see no reminders), its timeline, and a form for every step the
+//! viewer may take now, and only those (the photo form too).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::db::Q;
-use crate::demands::api::view::DemandView;
-use crate::demands::api::{AttachmentView, SummonView, detail};
+use crate::demands::download;
+use crate::demands::model::{AttachmentView, Choices, DemandDetail, DemandView, SummonView};
+use crate::demands::service;
 use crate::error::Error;
 use crate::state::AppState;
-use crate::web::i18n::text;
+use crate::web::i18n::{self, text};
 use crate::web::pages::{Page, render};
 use crate::web::session::PageUser;
 
@@ -34,12 +35,13 @@ pub struct Can {
     pub whistle: bool,
     pub report_in: bool,
     pub report_back: bool,
+    pub attach: bool,
     pub any: bool,
 }
 
 impl Can {
-    fn of(actions: &[String]) -> Can {
-        let has = |a: &str| actions.iter().any(|x| x == a);
+    fn of(d: &DemandDetail) -> Can {
+        let has = |a: &str| d.can(a);
         Can {
             accept: has("accept"),
             decline: has("decline"),
@@ -55,12 +57,13 @@ impl Can {
             whistle: has("whistle"),
             report_in: has("report-in"),
             report_back: has("report-back"),
-            any: !actions.is_empty(),
+            attach: has("attachments"),
+            any: d.next_actions.iter().any(|a| a != "attachments"),
         }
     }
 }
 
-/// The choices the forms offer: categories, grids, people, teams, units.
+/// The choices the forms offer, as the forms show them.
 #[derive(Default)]
 pub struct Options {
     pub categories: Vec<(String, String)>,
@@ -70,56 +73,23 @@ pub struct Options {
     pub units: Vec<(i64, String)>,
 }
 
-/// The active categories, named in the viewer's language.
-pub async fn categories(st: &AppState) -> Result<Vec<(String, String)>, Error> {
-    let mut c = st.db.conn().await?;
-    let english = crate::web::i18n::current() == crate::web::i18n::Lang::En;
-    let rows: Vec<(String, String, String)> = Q::new(
-        "SELECT code, name_zh, name_en FROM categories WHERE active = TRUE ORDER BY sort, code",
-    )
-    .fetch_all(&mut c)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(code, zh, en)| (code, if english { en } else { zh }))
-        .collect())
-}
-
-/// The choices for a demand of `community_id` in `street_id`.
-pub async fn options(st: &AppState, street_id: i64, community_id: i64) -> Result<Options, Error> {
-    let categories = categories(st).await?;
-    let mut c = st.db.conn().await?;
-    let people: Vec<(i64, String, String)> = Q::new(
-        "SELECT id, display_name, role FROM users WHERE community_id = $1 AND active = TRUE \
-         AND role IN ('grid_worker', 'volunteer', 'staff', 'secretary') ORDER BY role, id",
-    )
-    .bind(community_id)
-    .fetch_all(&mut c)
-    .await?;
-    Ok(Options {
-        categories,
-        grids: Q::new("SELECT id, name FROM grids WHERE community_id = $1 ORDER BY id")
-            .bind(community_id)
-            .fetch_all(&mut c)
-            .await?,
-        people: people
-            .into_iter()
-            .map(|(id, name, role)| {
-                (
-                    id,
-                    format!("{name}（{}）", text(&format!("web.role.{role}"))),
-                )
-            })
-            .collect(),
-        teams: Q::new("SELECT id, name FROM teams WHERE community_id = $1 ORDER BY id")
-            .bind(community_id)
-            .fetch_all(&mut c)
-            .await?,
-        units: Q::new("SELECT id, name FROM units WHERE street_id = $1 ORDER BY id")
-            .bind(street_id)
-            .fetch_all(&mut c)
-            .await?,
-    })
+impl Options {
+    fn of(c: Choices) -> Options {
+        Options {
+            categories: super::category_options(c.categories),
+            grids: c.grids,
+            people: c
+                .people
+                .into_iter()
+                .map(|(id, name, role)| {
+                    let role = text(&format!("web.role.{}", role.as_str()));
+                    (id, format!("{name}（{role}）"))
+                })
+                .collect(),
+            teams: c.teams,
+            units: c.units,
+        }
+    }
 }
 
 /// One line of the timeline as people read it.
@@ -164,6 +134,30 @@ pub struct PageQuery {
     pub done: Option<String>,
 }
 
+/// Photos as the pages link them (`base`: `/work/attachments` or `/me/attachments`).
+pub fn photos(all: Vec<AttachmentView>, base: &str) -> Vec<AttachmentView> {
+    all.into_iter()
+        .map(|a| AttachmentView {
+            url: format!("{base}/{}", a.id),
+            ..a
+        })
+        .collect()
+}
+
+/// The category's name in the page's language.
+async fn category_name(st: &AppState, u: &PageUser, d: &DemandView) -> Result<String, Error> {
+    let Some(code) = &d.category else {
+        return Ok(text("web.demand.uncategorised"));
+    };
+    let lang = i18n::current();
+    Ok(service::categories(st, &u.actor)
+        .await?
+        .into_iter()
+        .find(|c| &c.code == code)
+        .map(|c| c.name(lang).to_string())
+        .unwrap_or_else(|| code.clone()))
+}
+
 /// Builds the page (also after a refused step, with its error).
 pub async fn build(
     st: &AppState,
@@ -171,27 +165,14 @@ pub async fn build(
     id: i64,
     error: Option<String>,
 ) -> Result<DemandPage, Error> {
-    let det = detail(st, &u.actor, id).await?;
-    let d = det.demand;
-    let can = Can::of(&det.next_actions);
+    let det = service::detail(st, &u.actor, id).await?;
+    let can = Can::of(&det);
     let opts = if can.accept || can.dispatch || can.whistle {
-        options(st, d.street_id, d.community_id).await?
+        Options::of(service::choices(st, &u.actor, &det.demand).await?)
     } else {
         Options::default()
     };
-    let category = match &d.category {
-        Some(code) => {
-            let mut c = st.db.conn().await?;
-            let english = crate::web::i18n::current() == crate::web::i18n::Lang::En;
-            Q::new("SELECT name_zh, name_en FROM categories WHERE code = $1")
-                .bind(code.as_str())
-                .fetch_optional::<(String, String)>(&mut c)
-                .await?
-                .map(|(zh, en)| if english { en } else { zh })
-                .unwrap_or_else(|| code.clone())
-        }
-        None => text("web.demand.uncategorised"),
-    };
+    let category = category_name(st, u, &det.demand).await?;
     let timeline = det
         .timeline
         .iter()
@@ -202,20 +183,14 @@ pub async fn build(
             note: e.note.clone(),
         })
         .collect();
+    let d = det.demand;
     Ok(DemandPage {
         page: Page::for_user(u, format!("#{} {}", d.id, d.title), "/work/demands"),
         item: Item::of(&d),
         category,
         timeline,
         summons: det.summons,
-        photos: det
-            .attachments
-            .into_iter()
-            .map(|a| AttachmentView {
-                url: format!("/work/attachments/{}", a.id),
-                ..a
-            })
-            .collect(),
+        photos: photos(det.attachments, "/work/attachments"),
         can,
         opts,
         error,
@@ -265,8 +240,8 @@ pub use crate::web::pages::error_page;
 
 /// An attachment, for the pages (same scope as the API).
 pub async fn attachment(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>) -> Response {
-    match crate::demands::api::attachments::file(&st, &u.actor, id).await {
-        Ok(r) => r,
+    match service::file(&st, &u.actor, id).await {
+        Ok(f) => download::attachment(f),
         Err(e) => error_page(e),
     }
 }

@@ -1,5 +1,6 @@
 //! Recording a demand at the counter or on the phone: find the resident in a few
-//! keystrokes (name, the last digits of a phone, or the room), pick, describe, save.
+//! keystrokes (name, the last digits of a phone, or the room), pick, describe, save. Saved
+//! through the same door and write path as the API's intake.
 
 use askama::Template;
 use axum::Form;
@@ -8,12 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::auth::{Actor, Role};
-use crate::db::Q;
-use crate::demands::model::{Channel, MAX_TEXT, MAX_TITLE, Urgency};
-use crate::demands::service::{self, Ctx, NewDemand};
-use crate::error::{Code, Error, Result};
-use crate::roster::ids::mask_phone;
+use crate::demands::model::{Channel, MAX_TEXT, MAX_TITLE, ResidentMatch, Urgency};
+use crate::demands::service::{self, NewDemand};
+use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::web::error::{message, status};
 use crate::web::i18n::text;
@@ -21,84 +19,15 @@ use crate::web::pages::{Page, render};
 use crate::web::session::PageUser;
 use crate::web::validate;
 
-use super::act::Fields;
-use super::demand::categories;
-
-/// A resident found by the search.
-#[derive(sqlx::FromRow)]
-pub struct Found {
-    pub id: i64,
-    pub name: String,
-    pub phone: Option<String>,
-    pub compound: String,
-    pub building: String,
-    pub unit_no: String,
-    pub room: String,
-}
-
-impl Found {
-    pub fn address(&self) -> String {
-        format!(
-            "{} {} {} {}",
-            self.compound, self.building, self.unit_no, self.room
-        )
-    }
-    pub fn masked_phone(&self) -> String {
-        self.phone.as_deref().map(mask_phone).unwrap_or_default()
-    }
-}
-
-/// Residents in the caller's reach whose name, phone ending or room matches `q`.
-pub async fn find_residents(st: &AppState, a: &Actor, q: &str) -> Result<Vec<Found>> {
-    let q = q.trim();
-    if q.is_empty() {
-        return Ok(Vec::new());
-    }
-    let escaped = q
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    let mut sql = Q::new(
-        "SELECT r.id, r.name, r.phone, c.name AS compound, b.name AS building, h.unit_no, h.room \
-         FROM residents r \
-         JOIN households h ON h.community_id = r.community_id AND h.id = r.household_id \
-         JOIN buildings b ON b.id = h.building_id JOIN compounds c ON c.id = b.compound_id \
-         WHERE (r.name LIKE ",
-    );
-    sql.push_bind(format!("%{escaped}%"))
-        .push(" ESCAPE '\\' OR r.phone LIKE ")
-        .push_bind(format!("%{escaped}"))
-        .push(" ESCAPE '\\' OR (b.name || h.unit_no || h.room) LIKE ")
-        .push_bind(format!("%{escaped}%"))
-        .push(" ESCAPE '\\')");
-    match a.role {
-        Role::Admin => {}
-        Role::Street => {
-            sql.push(" AND r.street_id = ").push_bind(a.street_id);
-        }
-        Role::GridWorker => {
-            sql.push(" AND r.community_id = ")
-                .push_bind(a.community_id)
-                .push(" AND b.grid_id IN (SELECT g.id FROM grids g WHERE g.worker_user_id = ")
-                .push_bind(a.user_id)
-                .push(")");
-        }
-        Role::Staff | Role::Secretary => {
-            sql.push(" AND r.community_id = ").push_bind(a.community_id);
-        }
-        _ => return Err(Error::forbidden()),
-    }
-    sql.push(" ORDER BY r.id LIMIT 20");
-    let mut c = st.db.conn().await?;
-    Ok(sql.fetch_all(&mut c).await?)
-}
+use super::demand::error_page;
+use super::form::{Fields, choice, field, given, number};
 
 #[derive(Template)]
 #[template(path = "work/intake.html")]
 struct IntakePage {
     page: Page,
     q: String,
-    found: Vec<Found>,
+    found: Vec<ResidentMatch>,
     categories: Vec<(String, String)>,
     channels: Vec<(String, String)>,
     error: Option<String>,
@@ -107,11 +36,7 @@ struct IntakePage {
 
 impl IntakePage {
     fn value(&self, name: &str) -> String {
-        self.values
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
+        field(&self.values, name).unwrap_or_default().to_string()
     }
 }
 
@@ -128,8 +53,8 @@ async fn intake_page(
     values: Fields,
 ) -> Result<IntakePage> {
     let a = &u.actor;
-    let found = find_residents(st, a, q).await?;
-    let categories = categories(st).await?;
+    let found = service::find_residents(st, a, q).await?;
+    let categories = super::category_options(service::categories(st, a).await?);
     let channels = Channel::ALL
         .iter()
         .filter(|c| **c != Channel::Api && **c != Channel::Online)
@@ -153,7 +78,7 @@ pub async fn form(
 ) -> Response {
     match intake_page(&st, &u, s.q.as_deref().unwrap_or(""), None, Vec::new()).await {
         Ok(p) => render(&p),
-        Err(e) => super::demand::error_page(e),
+        Err(e) => error_page(e),
     }
 }
 
@@ -161,7 +86,7 @@ pub async fn form(
 #[template(path = "work/found.html")]
 struct FoundList {
     page: Page,
-    found: Vec<Found>,
+    found: Vec<ResidentMatch>,
 }
 
 /// The search results alone, for the page's script to swap in as someone types.
@@ -170,7 +95,7 @@ pub async fn search(
     u: PageUser,
     Query(s): Query<SearchQuery>,
 ) -> Response {
-    match find_residents(&st, &u.actor, s.q.as_deref().unwrap_or("")).await {
+    match service::find_residents(&st, &u.actor, s.q.as_deref().unwrap_or("")).await {
         Ok(found) => match (FoundList {
             page: Page::for_user(&u, String::new(), "/work/demands/new"),
             found,
@@ -184,36 +109,21 @@ pub async fn search(
     }
 }
 
-fn field<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
-    f.iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .filter(|v| !v.trim().is_empty())
-}
-
+/// The counter's form as the intake the API takes.
 fn parse(f: &Fields) -> Result<NewDemand> {
-    let number = |name: &str| -> Result<Option<i64>> {
-        field(f, name)
-            .map(|v| {
-                v.trim()
-                    .parse()
-                    .map_err(|_| Error::invalid(name, Code::InvalidNumber))
-            })
-            .transpose()
-    };
     Ok(NewDemand {
-        channel: field(f, "channel").and_then(Channel::parse),
-        title: validate::optional("title", field(f, "title"), MAX_TITLE)?,
-        description: validate::required("description", field(f, "description"), MAX_TEXT)?,
-        category: validate::optional("category", field(f, "category"), 40)?,
-        urgency: field(f, "urgency").and_then(Urgency::parse),
+        channel: choice::<Channel>(f, "channel")?,
+        title: validate::optional("title", given(f, "title"), MAX_TITLE)?,
+        description: validate::required("description", given(f, "description"), MAX_TEXT)?,
+        category: validate::optional("category", given(f, "category"), 40)?,
+        urgency: choice::<Urgency>(f, "urgency")?,
         community_id: None,
         building_id: None,
         household_id: None,
-        resident_id: number("resident_id")?,
-        reporter_name: validate::optional("reporter_name", field(f, "reporter_name"), 50)?,
-        reporter_phone: validate::optional("reporter_phone", field(f, "reporter_phone"), 30)?,
-        location: validate::optional("location", field(f, "location"), 200)?,
+        resident_id: number(f, "resident_id")?,
+        reporter_name: validate::optional("reporter_name", given(f, "reporter_name"), 50)?,
+        reporter_phone: validate::optional("reporter_phone", given(f, "reporter_phone"), 30)?,
+        location: validate::optional("location", given(f, "location"), 200)?,
     })
 }
 
@@ -223,22 +133,14 @@ pub async fn submit(State(st): State<AppState>, u: PageUser, Form(f): Form<Field
     }
     let saved = async {
         let n = parse(&f)?;
-        let mut tx = st.db.begin().await?;
-        let ctx = Ctx {
-            actor: &u.actor,
-            now: st.clock.now(),
-            policy: st.policy(),
-        };
-        let row = service::intake(&mut tx, &ctx, n).await?;
-        tx.commit().await?;
-        Ok::<_, Error>(row.id)
+        Ok::<_, Error>(service::intake(&st, &u.actor, n).await?.id)
     }
     .await;
     match saved {
         Ok(id) => Redirect::to(&format!("/work/demands/{id}?done=intake")).into_response(),
         Err(e) => match intake_page(&st, &u, "", Some(message(&e)), f).await {
             Ok(p) => (status(e.class()), render(&p)).into_response(),
-            Err(e) => super::demand::error_page(e),
+            Err(e) => error_page(e),
         },
     }
 }

@@ -1,16 +1,18 @@
 //! The residents' portal, mobile first (the WeChat H5 habit): raise a demand with a photo,
-//! follow my household's demands, read the result, rate it.
+//! follow my household's demands, read the result, rate it. The first screen puts what
+//! waits for a rating on top. Everything shown comes shaped for the household by the
+//! service: no staff names, no internal notes, no reminders meant for staff.
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 
-use crate::demands::api::list::{ListQuery, fetch};
-use crate::demands::api::view::DemandView;
-use crate::demands::api::{AttachmentView, detail};
-use crate::demands::model::{Channel, MAX_TEXT};
-use crate::demands::service::{self, Ctx, NewDemand};
+use crate::demands::download;
+use crate::demands::model::{AttachmentView, Channel, DemandView, ListQuery, MAX_TEXT, Upload};
+use crate::demands::service::{self, NewDemand};
 use crate::error::{Code, Error, Result};
 use crate::state::AppState;
 use crate::web::error::{message, status};
@@ -19,32 +21,44 @@ use crate::web::pages::{Page, render};
 use crate::web::session::PageUser;
 use crate::web::validate;
 
-use super::act::{Fields, command, run};
-use super::demand::{Event, categories, error_page};
-use super::{Item, short_time};
+use super::act::command;
+use super::demand::{Event, error_page, photos};
+use super::form::{Fields, field, given};
+use super::{Item, Nudge, short_time, upload};
 
 #[derive(Template)]
 #[template(path = "me/mine.html")]
 struct Mine {
     page: Page,
+    to_rate: Vec<Nudge>,
     items: Vec<Item>,
 }
 
 pub async fn mine(State(st): State<AppState>, u: PageUser) -> Response {
-    match fetch(
-        &st,
-        &u.actor,
-        &ListQuery {
-            limit: Some(50),
-            ..Default::default()
-        },
-    )
-    .await
-    {
-        Ok(p) => render(&Mine {
+    let shown = async {
+        let to_rate = service::reminders(&st, &u.actor).await?;
+        let page = service::list(
+            &st,
+            &u.actor,
+            &ListQuery {
+                limit: Some(50),
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok::<_, Error>(Mine {
             page: Page::for_user(&u, text("web.nav.my_demands"), "/me"),
-            items: p.items.iter().map(Item::of).collect(),
-        }),
+            to_rate: to_rate
+                .items
+                .iter()
+                .map(|r| Nudge::of(r.kind, &r.demand, true))
+                .collect(),
+            items: page.items.iter().map(Item::of).collect(),
+        })
+    }
+    .await;
+    match shown {
+        Ok(p) => render(&p),
         Err(e) => error_page(e),
     }
 }
@@ -56,109 +70,76 @@ struct NewPage {
     categories: Vec<(String, String)>,
     error: Option<String>,
     description: String,
+    category: String,
 }
 
-async fn new_page(
-    st: &AppState,
-    u: &PageUser,
-    error: Option<String>,
-    description: String,
-) -> Response {
-    match categories(st).await {
-        Ok(categories) => {
-            let status = if error.is_some() {
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY
-            } else {
-                axum::http::StatusCode::OK
-            };
-            (
-                status,
-                render(&NewPage {
-                    page: Page::for_user(u, text("web.nav.raise"), "/me/new"),
-                    categories,
-                    error,
-                    description,
-                }),
-            )
-                .into_response()
-        }
-        Err(e) => error_page(e),
-    }
+/// The form, empty or again with why it was refused and what was typed.
+async fn new_page(st: &AppState, u: &PageUser, refused: Option<(Error, &Fields)>) -> Response {
+    let categories = match service::categories(st, &u.actor).await {
+        Ok(c) => super::category_options(c),
+        Err(e) => return error_page(e),
+    };
+    let kept = |name: &str| {
+        refused
+            .as_ref()
+            .and_then(|(_, f)| field(f, name))
+            .unwrap_or("")
+            .to_string()
+    };
+    let page = NewPage {
+        page: Page::for_user(u, text("web.nav.raise"), "/me/new"),
+        categories,
+        description: kept("description"),
+        category: kept("category"),
+        error: refused.as_ref().map(|(e, _)| message(e)),
+    };
+    let code = refused.map_or(StatusCode::OK, |(e, _)| status(e.class()));
+    (code, render(&page)).into_response()
 }
 
 pub async fn form(State(st): State<AppState>, u: PageUser) -> Response {
-    new_page(&st, &u, None, String::new()).await
+    new_page(&st, &u, None).await
 }
 
-/// A new demand from the portal: text, category and an optional photo, in one form.
-pub async fn submit(State(st): State<AppState>, u: PageUser, mut form: Multipart) -> Response {
-    let mut fields: Fields = Vec::new();
-    let mut photo: Option<(String, String, Vec<u8>)> = None;
-    while let Ok(Some(part)) = form.next_field().await {
-        let name = part.name().unwrap_or("").to_string();
-        if name == "photo" {
-            let file_name = part.file_name().unwrap_or("photo").to_string();
-            let ct = part.content_type().unwrap_or("").to_ascii_lowercase();
-            let bytes = part.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            if !bytes.is_empty() {
-                photo = Some((file_name, ct, bytes));
-            }
-        } else {
-            let v = part.text().await.unwrap_or_default();
-            fields.push((name, v));
-        }
-    }
-    let get = |n: &str| fields.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
-    if let Err(r) = u.check_csrf(get("csrf").unwrap_or("")) {
+/// A new demand from the portal: text, category and an optional photo, in one form. The
+/// photo is checked before the demand is recorded: a photo refused (its type, its size)
+/// shows the form again with the reason and the text typed, and nothing is recorded.
+pub async fn submit(State(st): State<AppState>, u: PageUser, form: Multipart) -> Response {
+    let posted = match upload::read(form, "photo", st.settings.max_body_bytes).await {
+        Ok(p) => p,
+        Err(e) => return new_page(&st, &u, Some((e, &Vec::new()))).await,
+    };
+    let f = &posted.fields;
+    if let Err(r) = u.check_csrf(field(f, "csrf").unwrap_or("")) {
         return r.into_response();
     }
-    let saved: Result<i64> = async {
+    let photo: Option<Upload> = match posted.file {
+        None => None,
+        Some(Ok(p)) => Some(p),
+        Some(Err(e)) => return new_page(&st, &u, Some((e, f))).await,
+    };
+    let recorded = async {
         let n = NewDemand {
             channel: Some(Channel::Online),
-            description: validate::required("description", get("description"), MAX_TEXT)?,
-            category: validate::optional("category", get("category"), 40)?,
+            description: validate::required("description", given(f, "description"), MAX_TEXT)?,
+            category: validate::optional("category", given(f, "category"), 40)?,
             ..Default::default()
         };
-        let mut tx = st.db.begin().await?;
-        let ctx = Ctx {
-            actor: &u.actor,
-            now: st.clock.now(),
-            policy: st.policy(),
-        };
-        let row = service::intake(&mut tx, &ctx, n).await?;
-        tx.commit().await?;
-        Ok(row.id)
+        Ok::<_, Error>(service::intake(&st, &u.actor, n).await?.id)
     }
     .await;
-    match saved {
-        Ok(id) => {
-            if let Some((name, ct, bytes)) = photo
-                && let Err(e) = crate::demands::api::attachments::attach(
-                    &st,
-                    &u.actor,
-                    id,
-                    &ct,
-                    Some(&name),
-                    &bytes,
-                )
-                .await
-            {
-                // The demand stands; say why the photo did not.
-                tracing::info!(demand = id, error = %e, "portal photo refused");
-                return Redirect::to(&format!("/me/demands/{id}?photo=refused")).into_response();
-            }
-            Redirect::to(&format!("/me/demands/{id}")).into_response()
-        }
-        Err(e) => {
-            new_page(
-                &st,
-                &u,
-                Some(message(&e)),
-                get("description").unwrap_or("").to_string(),
-            )
-            .await
-        }
+    let id = match recorded {
+        Ok(id) => id,
+        Err(e) => return new_page(&st, &u, Some((e, f))).await,
+    };
+    if let Some(p) = photo
+        && let Err(e) = service::attach(&st, &u.actor, id, p).await
+    {
+        // The demand stands (sending the form again would record it twice); its page says
+        // why the photo did not.
+        return Redirect::to(&format!("/me/demands/{id}?photo={}", e.code)).into_response();
     }
+    Redirect::to(&format!("/me/demands/{id}")).into_response()
 }
 
 #[derive(Template)]
@@ -175,7 +156,8 @@ struct Mine1 {
 }
 
 async fn one(st: &AppState, u: &PageUser, id: i64, error: Option<String>) -> Result<Mine1, Error> {
-    let det = detail(st, &u.actor, id).await?;
+    let det = service::detail(st, &u.actor, id).await?;
+    let can_rate = det.can("rate");
     let d = det.demand;
     Ok(Mine1 {
         page: Page::for_user(u, d.title.clone(), "/me"),
@@ -183,35 +165,38 @@ async fn one(st: &AppState, u: &PageUser, id: i64, error: Option<String>) -> Res
         timeline: det
             .timeline
             .iter()
-            .filter(|e| !matches!(e.action.as_str(), "remind" | "attach"))
             .map(|e| Event {
                 at: short_time(&e.at),
-                who: String::new(),
+                who: e.actor_name.clone(),
                 what: text(&format!("demand.action.{}", e.action)),
-                note: if matches!(e.action.as_str(), "feedback" | "decline" | "resolve") {
-                    e.note.clone()
-                } else {
-                    String::new()
-                },
+                note: e.note.clone(),
             })
             .collect(),
-        photos: det
-            .attachments
-            .into_iter()
-            .map(|a| AttachmentView {
-                url: format!("/work/attachments/{}", a.id),
-                ..a
-            })
-            .collect(),
-        can_rate: det.next_actions.iter().any(|a| a == "rate"),
+        photos: photos(det.attachments, "/me/attachments"),
+        can_rate,
         rate_action: format!("/me/demands/{}/rate", d.id),
         error,
         d,
     })
 }
 
-pub async fn demand(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>) -> Response {
-    match one(&st, &u, id, None).await {
+#[derive(Deserialize)]
+pub struct DemandQuery {
+    /// The code of why a photo sent with the demand was not added.
+    pub photo: Option<String>,
+}
+
+pub async fn demand(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<DemandQuery>,
+) -> Response {
+    let photo_refused = q.photo.and_then(|c| {
+        let code = Code::ALL.iter().find(|k| k.as_str() == c)?;
+        Some(text("web.me.photo_not_added").replace("{why}", &message(&Error::new(*code))))
+    });
+    match one(&st, &u, id, photo_refused).await {
         Ok(p) => render(&p),
         Err(e) => error_page(e),
     }
@@ -223,16 +208,11 @@ pub async fn rate(
     Path(id): Path<i64>,
     Form(f): Form<Fields>,
 ) -> Response {
-    let csrf = f
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("");
-    if let Err(r) = u.check_csrf(csrf) {
+    if let Err(r) = u.check_csrf(field(&f, "csrf").unwrap_or("")) {
         return r.into_response();
     }
     let result = match command("rate", &f) {
-        Ok(cmd) => run(&st, &u, id, cmd).await,
+        Ok(cmd) => service::act(&st, &u.actor, id, cmd).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
@@ -242,5 +222,13 @@ pub async fn rate(
             Ok(p) => (status(e.class()), render(&p)).into_response(),
             Err(e) => error_page(e),
         },
+    }
+}
+
+/// A photo of one of my household's demands.
+pub async fn attachment(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>) -> Response {
+    match service::file(&st, &u.actor, id).await {
+        Ok(f) => download::attachment(f),
+        Err(e) => error_page(e),
     }
 }

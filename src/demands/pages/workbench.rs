@@ -1,22 +1,23 @@
-//! The workbench (today's work), the filtered demand list, and the units' page.
+//! The workbench (today's work and the reminders waiting), the filtered demand list, and
+//! the orders page of volunteers and units.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 
 use crate::auth::Role;
-use crate::db::Q;
-use crate::demands::api::export::{ExportQuery, respond};
-use crate::demands::api::list::{ListQuery, fetch, push_overdue};
-use crate::demands::model::Status;
-use crate::demands::store::push_scope;
+use crate::demands::download;
+use crate::demands::export::ExportQuery;
+use crate::demands::model::{ListQuery, Status};
+use crate::demands::rules::audience::Audience;
+use crate::demands::service;
 use crate::error::Error;
 use crate::state::AppState;
 use crate::web::i18n::text;
 use crate::web::pages::{Page, PageError, render};
 use crate::web::session::PageUser;
 
-use super::Item;
+use super::{Item, Nudge};
 
 /// A block of the workbench: a title, a link to the whole list, the first rows.
 pub struct Section {
@@ -39,6 +40,7 @@ pub struct Kpi {
 struct Workbench {
     page: Page,
     kpis: Vec<Kpi>,
+    reminders: Vec<Nudge>,
     sections: Vec<Section>,
 }
 
@@ -49,7 +51,7 @@ async fn section(
     link: String,
     f: ListQuery,
 ) -> Result<Section, Error> {
-    let page = fetch(
+    let page = service::list(
         st,
         &u.actor,
         &ListQuery {
@@ -66,54 +68,52 @@ async fn section(
     })
 }
 
-/// Today's work: what waits to be accepted, what is overdue, my grid or my orders.
+/// What the background job reminded the caller about, still waiting.
+async fn reminders(st: &AppState, u: &PageUser) -> Result<Vec<Nudge>, Error> {
+    Ok(service::reminders(st, &u.actor)
+        .await?
+        .items
+        .iter()
+        .map(|r| Nudge::of(r.kind, &r.demand, false))
+        .collect())
+}
+
+/// Today's work: what waits to be accepted, what is overdue, my grid or my orders, and the
+/// reminders waiting.
 pub async fn workbench(State(st): State<AppState>, u: PageUser) -> Result<Response, PageError> {
     let a = &u.actor;
-    // Only open work is counted: the index on (community_id, status, id) reads just that.
-    let mut q = Q::new(
-        "SELECT d.status, COUNT(*) FROM demands d \
-         WHERE d.status IN ('submitted', 'dispatched', 'in_progress', 'resolved')",
-    );
-    push_scope(&mut q, a);
-    q.push(" GROUP BY d.status");
-    let mut c = st.db.conn().await?;
-    let by_status: Vec<(String, i64)> = q.fetch_all(&mut c).await?;
-    let count = |s: Status| {
-        by_status
-            .iter()
-            .find(|(x, _)| x == s.as_str())
-            .map_or(0, |r| r.1)
+    let n = service::counts(&st, a).await?;
+    let kpi = |label: &str, value: i64, link: &str, alert: bool| Kpi {
+        label: text(label),
+        value,
+        link: link.to_string(),
+        alert,
     };
-    let mut oq = Q::new("SELECT COUNT(*) FROM demands d WHERE 1 = 1");
-    push_scope(&mut oq, a);
-    push_overdue(&mut oq, st.clock.now(), a);
-    let overdue = oq.fetch_one::<(i64,)>(&mut c).await?.0;
-    drop(c);
     let kpis = vec![
-        Kpi {
-            label: text("web.work.to_accept"),
-            value: count(Status::Submitted),
-            link: "/work/demands?status=submitted".into(),
-            alert: false,
-        },
-        Kpi {
-            label: text("web.work.overdue"),
-            value: overdue,
-            link: "/work/demands?overdue=true".into(),
-            alert: overdue > 0,
-        },
-        Kpi {
-            label: text("web.work.in_hand"),
-            value: count(Status::Dispatched) + count(Status::InProgress),
-            link: "/work/demands?status=dispatched,in_progress".into(),
-            alert: false,
-        },
-        Kpi {
-            label: text("web.work.to_feed_back"),
-            value: count(Status::Resolved),
-            link: "/work/demands?status=resolved".into(),
-            alert: false,
-        },
+        kpi(
+            "web.work.to_accept",
+            n.to_accept,
+            "/work/demands?status=submitted",
+            false,
+        ),
+        kpi(
+            "web.work.overdue",
+            n.overdue,
+            "/work/demands?overdue=true",
+            n.overdue > 0,
+        ),
+        kpi(
+            "web.work.in_hand",
+            n.in_hand,
+            "/work/demands?status=dispatched,in_progress",
+            false,
+        ),
+        kpi(
+            "web.work.to_feed_back",
+            n.to_feed_back,
+            "/work/demands?status=resolved",
+            false,
+        ),
     ];
     let mut sections = vec![
         section(
@@ -158,6 +158,7 @@ pub async fn workbench(State(st): State<AppState>, u: PageUser) -> Result<Respon
     Ok(render(&Workbench {
         page: Page::for_user(&u, text("web.nav.work"), "/work"),
         kpis,
+        reminders: reminders(&st, &u).await?,
         sections,
     }))
 }
@@ -171,9 +172,8 @@ struct ListPage {
     statuses: Vec<(String, String)>,
     next: Option<String>,
     title: String,
-    /// The same filters as an Excel and a CSV download.
-    export_xlsx: String,
-    export_csv: String,
+    /// The same filters as an Excel and a CSV download, for those who may export.
+    exports: Option<(String, String)>,
 }
 
 /// The query string of a list filter, for links (cursor excluded).
@@ -205,7 +205,7 @@ pub async fn list(
     u: PageUser,
     Query(f): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let page = fetch(&st, &u.actor, &f).await?;
+    let page = service::list(&st, &u.actor, &f).await?;
     let qs = query_string(&f);
     let next = page.next_cursor.map(|c| {
         if qs.is_empty() {
@@ -225,6 +225,9 @@ pub async fn list(
         .iter()
         .map(|s| (s.as_str().to_string(), text(&format!("demand.status.{s}"))))
         .collect();
+    let exports = Audience::of(u.actor.role)
+        .may_export()
+        .then(|| (export("xlsx"), export("csv")));
     Ok(render(&ListPage {
         page: Page::for_user(&u, text("web.nav.demands"), "/work/demands"),
         items: page.items.iter().map(Item::of).collect(),
@@ -232,8 +235,7 @@ pub async fn list(
         statuses,
         next,
         title: text("web.nav.demands"),
-        export_xlsx: export("xlsx"),
-        export_csv: export("csv"),
+        exports,
     }))
 }
 
@@ -245,10 +247,12 @@ pub async fn export(
     Query(e): Query<ExportQuery>,
     Query(f): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    Ok(respond(st, &u.actor, &f, e.format, u.lang).await?)
+    let export = service::export(&st, &u.actor, &f, e.format, u.lang)?;
+    Ok(download::export(st, export).await?)
 }
 
-/// A unit's (or volunteer's) orders and summons.
+/// A unit's (or volunteer's) orders, the reminders about them, and every demand they work
+/// or worked on.
 pub async fn unit(State(st): State<AppState>, u: PageUser) -> Result<Response, PageError> {
     let sections = vec![
         section(
@@ -274,6 +278,7 @@ pub async fn unit(State(st): State<AppState>, u: PageUser) -> Result<Response, P
     Ok(render(&Workbench {
         page: Page::for_user(&u, text("web.nav.unit"), "/unit"),
         kpis: Vec::new(),
+        reminders: reminders(&st, &u).await?,
         sections,
     }))
 }

@@ -1,76 +1,24 @@
-//! Every step after intake: the rules decide, then the change and its event are written.
+//! Every step after intake, inside the caller's transaction: the rules decide, then the
+//! change and its event are written. The door (`service::act`) opens and commits the
+//! transaction; the background jobs and the demo replay call [`act_in`] with their own.
 
 use serde_json::json;
 
 use crate::clock::Millis;
-use crate::db::{Arg, Q, Tx};
+use crate::db::{Q, Tx};
 use crate::error::{Code, Error, Result};
 use crate::tr;
 
-use super::super::deadlines::Deadlines;
-use super::super::model::{Action, CloseKind, Satisfaction, Status, Urgency};
-use super::super::rules::{self, Outcome, Step};
-use super::super::store::{self, DemandRow, NewEvent};
-use super::targets::{self, SummonTarget, Target};
-use super::{Ctx, facts_and_relation, own_summons};
+mod update;
 
-/// A step with what it needs (free text already trimmed and bounded by the API layer).
-#[derive(Clone, Debug)]
-pub enum Command {
-    Accept {
-        category: Option<String>,
-        grid_id: Option<i64>,
-        urgency: Option<Urgency>,
-        note: Option<String>,
-    },
-    Decline {
-        reason: String,
-    },
-    Merge {
-        into: i64,
-        note: Option<String>,
-    },
-    Dispatch {
-        to: Target,
-        note: Option<String>,
-    },
-    Take {
-        note: Option<String>,
-    },
-    Resolve {
-        result: String,
-    },
-    Feedback {
-        method: String,
-        note: String,
-    },
-    Rate {
-        solved: bool,
-        satisfaction: Satisfaction,
-        comment: Option<String>,
-    },
-    Reopen {
-        reason: String,
-    },
-    Close {
-        note: Option<String>,
-    },
-    /// The background job closing an unrated demand after the rating window.
-    AutoClose,
-    Escalate {
-        reason: String,
-    },
-    Whistle {
-        summon: Vec<SummonTarget>,
-        note: Option<String>,
-    },
-    ReportIn {
-        note: Option<String>,
-    },
-    ReportBack {
-        note: String,
-    },
-}
+use update::Update;
+
+use super::super::deadlines::Deadlines;
+use super::super::model::{Action, CloseKind, Command, Status, Urgency};
+use super::super::rules::{self, Step};
+use super::super::store::{self, DemandRow, NewEvent};
+use super::targets;
+use super::{Ctx, facts_and_relation, own_summons};
 
 impl Command {
     fn step(&self) -> Step {
@@ -120,63 +68,8 @@ impl Command {
     }
 }
 
-/// An `UPDATE demands` under construction: always bumps the version, guarded by the
-/// version read, so a concurrent change is a conflict and never a lost update.
-struct Update {
-    q: Q,
-}
-
-impl Update {
-    fn new(o: &Outcome, now: Millis) -> Update {
-        let mut q = Q::new("UPDATE demands SET version = version + 1, status = ");
-        q.push_bind(o.to.as_str())
-            .push(", level = ")
-            .push_bind(o.level.as_str())
-            .push(", updated_at = ")
-            .push_bind(now);
-        Update { q }
-    }
-
-    fn set(mut self, column: &str, v: impl Into<Arg>) -> Update {
-        self.q.push(", ").push(column).push(" = ").push_bind(v);
-        self
-    }
-
-    /// `column = COALESCE(column, v)`: keeps the first time something happened.
-    fn set_first(mut self, column: &str, v: Millis) -> Update {
-        self.q
-            .push(", ")
-            .push(column)
-            .push(" = COALESCE(")
-            .push(column)
-            .push(", ")
-            .push_bind(v)
-            .push(")");
-        self
-    }
-
-    fn raw(mut self, sql: &str) -> Update {
-        self.q.push(", ").push(sql);
-        self
-    }
-
-    async fn run(mut self, tx: &mut Tx, d: &DemandRow) -> Result<()> {
-        self.q
-            .push(" WHERE community_id = ")
-            .push_bind(d.community_id)
-            .push(" AND id = ")
-            .push_bind(d.id)
-            .push(" AND version = ")
-            .push_bind(d.version);
-        if self.q.execute(tx).await? != 1 {
-            return Err(Error::new(Code::VersionConflict));
-        }
-        Ok(())
-    }
-}
-
 /// Takes one step on a demand the caller can see. Returns the demand as it now is.
-pub async fn act(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> Result<DemandRow> {
+pub async fn act_in(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> Result<DemandRow> {
     let a = ctx.actor;
     let d = if a.is_system() {
         store::find(tx, id).await?
@@ -347,7 +240,7 @@ pub async fn act(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> Result<De
         }
         Command::Whistle { summon, note: n } => {
             let mut names = Vec::new();
-            for t in summon {
+            for t in summon.targets() {
                 let name = targets::check_summon(tx, &d, *t).await?;
                 Q::new(
                     "INSERT INTO demand_summons (demand_id, street_id, community_id, \

@@ -1,10 +1,28 @@
-//! Carrying out what people ask of a demand, in one transaction each: load it in the
-//! caller's scope, let the rules decide, write the change and its timeline event.
+//! The demand loop's only door. The API and the pages both call these functions and
+//! nothing below them; each takes the state, the caller and a domain input, checks scope,
+//! lets the rules decide, writes in one transaction (with its timeline entry or audit row)
+//! and gives back a domain value shaped for the caller (`rules::audience`), or an `Error`.
 //!
-//! Handlers, the demo replay and the background jobs all come through here.
+//! | door | what |
+//! |---|---|
+//! | [`intake()`] | a new demand (through the writer, batched) |
+//! | [`act()`] | every lifecycle step after intake |
+//! | [`detail`] | a demand with its story and the caller's next steps (whole views audited) |
+//! | [`list`], [`export`], [`overdue_summary`], [`counts`], [`reminders`] | many at a time |
+//! | [`attach`], [`file`] | photos and documents |
+//! | [`categories`], [`put_category`], [`choices`], [`find_residents`] | what forms choose from |
+//!
+//! The background jobs and the demo replay take steps inside their own transactions with
+//! [`act_in`] (and the replay records with [`intake::intake`]).
 
 mod act;
+mod catalog;
+mod detail;
+mod files;
 pub mod intake;
+mod lists;
+mod shape;
+mod step;
 mod targets;
 
 use crate::auth::Actor;
@@ -15,9 +33,13 @@ use crate::error::Result;
 use super::rules::{Facts, Policy, Relation, SummonState};
 use super::store::DemandRow;
 
-pub use act::{Command, act};
-pub use intake::{NewDemand, intake};
-pub use targets::{SummonTarget, Target};
+pub use act::act_in;
+pub use catalog::{categories, choices, find_residents, put_category};
+pub use detail::detail;
+pub use files::{attach, file};
+pub use intake::NewDemand;
+pub use lists::{counts, export, list, overdue_summary, reminders};
+pub use step::{act, intake};
 
 impl crate::state::AppState {
     /// The windows of the demand lifecycle, from the settings.

@@ -1,30 +1,11 @@
 //! Whom a demand can be given to (dispatch) or who can be summoned (whistle), checked
 //! against the roster and the demand's place.
 
-use serde::Deserialize;
-use utoipa::ToSchema;
-
 use crate::db::{Exec, Q};
 use crate::error::{Code, Error, Result};
 
-use super::super::model::TargetKind;
+use super::super::model::{SummonTarget, Target, TargetKind};
 use super::super::store::DemandRow;
-
-/// Someone to dispatch a demand to.
-#[derive(Clone, Copy, Debug, Deserialize, ToSchema, PartialEq, Eq)]
-pub struct Target {
-    /// `user` (a grid worker, volunteer or staff member), `team` or `unit`.
-    pub kind: TargetKind,
-    pub id: i64,
-}
-
-/// Someone a whistle summons: a unit, or a person (party member, building head).
-#[derive(Clone, Copy, Debug, Deserialize, ToSchema, PartialEq, Eq)]
-pub struct SummonTarget {
-    /// `unit` or `user`.
-    pub kind: TargetKind,
-    pub id: i64,
-}
 
 /// Checks a dispatch target and gives its display name.
 ///

@@ -1,10 +1,16 @@
-//! Demands in the database: rows, the caller's scope as SQL, the timeline.
+//! Demands in the database: rows, the caller's scope as SQL, the timeline; lists and their
+//! filters (`lists`), attachments (`files`), and what the forms choose from (`catalog`).
+//! Every function takes a connection or the caller's transaction and returns `DbResult`.
+
+pub mod catalog;
+pub mod files;
+pub mod lists;
 
 use crate::auth::{Actor, Role};
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
 
-use super::model::{Action, Level, Status};
+use super::model::{Action, Level, Status, TargetKind};
 
 /// One row of `demands`.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -65,6 +71,30 @@ impl DemandRow {
     pub fn level(&self) -> Level {
         Level::parse(&self.level).unwrap_or(Level::Grid)
     }
+    pub fn assignee_kind(&self) -> Option<TargetKind> {
+        self.assignee_kind.as_deref().and_then(TargetKind::parse)
+    }
+}
+
+/// SQL giving the assignee's name of demand `d` (a correlated lookup by primary key).
+pub const ASSIGNEE_NAME: &str = "CASE d.assignee_kind \
+    WHEN 'user' THEN (SELECT x.display_name FROM users x WHERE x.id = d.assignee_id) \
+    WHEN 'team' THEN (SELECT x.name FROM teams x WHERE x.id = d.assignee_id) \
+    WHEN 'unit' THEN (SELECT x.name FROM units x WHERE x.id = d.assignee_id) END";
+
+/// The assignee's name, looked up in the table of its kind.
+pub async fn assignee_name(ex: &mut impl Exec, d: &DemandRow) -> DbResult<Option<String>> {
+    let sql = match d.assignee_kind() {
+        Some(TargetKind::User) => "SELECT display_name FROM users WHERE id = $1",
+        Some(TargetKind::Team) => "SELECT name FROM teams WHERE id = $1",
+        Some(TargetKind::Unit) => "SELECT name FROM units WHERE id = $1",
+        None => return Ok(None),
+    };
+    Ok(Q::new(sql)
+        .bind(d.assignee_id)
+        .fetch_optional::<(String,)>(ex)
+        .await?
+        .map(|r| r.0))
 }
 
 pub const COLUMNS: &str = "d.id, d.street_id, d.community_id, d.grid_id, d.building_id, \

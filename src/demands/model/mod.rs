@@ -1,7 +1,52 @@
-//! The words of a demand: its status, level, channel, urgency, rating, and whom it is given to.
+//! The words of a demand: its status, level, channel, urgency, rating, and whom it is given to;
+//! and, in the files beside this one, what the demand loop's service takes (commands, filters,
+//! uploads) and gives back (a demand, its story, a page of a list, reminders), already shaped
+//! for whoever asked.
+//!
+//! Everything here is parsed once, at the edge: a code is an enum the moment it leaves a
+//! request or a row, and an unknown one is refused, never defaulted.
+
+mod category;
+mod choices;
+mod command;
+mod detail;
+mod list;
+mod upload;
+mod view;
+
+pub use category::{Category, CategoryInput, CategoryRequest};
+pub use choices::{Choices, ResidentMatch};
+pub use command::{Command, MAX_SUMMONED, SummonTarget, Summons, Target};
+pub use detail::{AttachmentView, DemandDetail, EventView, SummonView};
+pub use list::{
+    DemandPage, Filters, ListQuery, MAX_PAGE, OverdueGrid, OverdueSummary, PAGE, REMINDERS,
+    Reminder, Reminders, WorkCounts,
+};
+pub use upload::{MAX_FILE_NAME, StoredFile, Upload, too_large};
+pub use view::{Assignee, DemandView, Rating};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+/// A word of the model with a stable code: what a form or a row gives as text, parsed
+/// with [`Word::from_code`] (an unknown code is refused, never turned into a default).
+pub trait Word: Copy + 'static {
+    fn all() -> &'static [Self];
+    fn code(self) -> &'static str;
+
+    fn from_code(s: &str) -> Option<Self> {
+        Self::all().iter().copied().find(|w| w.code() == s)
+    }
+
+    /// Every code, for a message that says what is allowed.
+    fn codes() -> String {
+        Self::all()
+            .iter()
+            .map(|w| w.code())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
 
 macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
@@ -19,6 +64,15 @@ macro_rules! code_enum {
 
             pub fn parse(s: &str) -> Option<$name> {
                 match s { $($s => Some($name::$v),)+ _ => None }
+            }
+        }
+
+        impl Word for $name {
+            fn all() -> &'static [$name] {
+                $name::ALL
+            }
+            fn code(self) -> &'static str {
+                self.as_str()
             }
         }
 
@@ -164,6 +218,30 @@ code_enum!(
         ReportBack = "report_back",
         Attach = "attach",
         Remind = "remind",
+    }
+);
+
+code_enum!(
+    /// How the result was fed back to the resident.
+    FeedbackMethod {
+        Phone = "phone",
+        Visit = "visit",
+        Wechat = "wechat",
+        Sms = "sms",
+        InPerson = "in_person",
+    }
+);
+
+code_enum!(
+    /// Why a demand is put in front of someone: the background job flagged it (or, for a
+    /// resident, it waits for their rating).
+    ReminderKind {
+        /// Not accepted within the accept deadline.
+        AcceptOverdue = "accept_overdue",
+        /// Not fed back to the resident within the feedback deadline.
+        FeedbackOverdue = "feedback_overdue",
+        /// Fed back and waiting for the resident's rating.
+        Rating = "rating",
     }
 );
 

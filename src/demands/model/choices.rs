@@ -1,0 +1,28 @@
+//! What the forms of the demand loop offer to choose from.
+
+use crate::auth::Role;
+
+use super::Category;
+
+/// The choices for a demand of one community: its category, its grid, whom to dispatch
+/// it to or summon.
+#[derive(Clone, Debug, Default)]
+pub struct Choices {
+    pub categories: Vec<Category>,
+    pub grids: Vec<(i64, String)>,
+    /// Grid workers, volunteers and office staff of the community, with their role.
+    pub people: Vec<(i64, String, Role)>,
+    pub teams: Vec<(i64, String)>,
+    /// The units of the street.
+    pub units: Vec<(i64, String)>,
+}
+
+/// A resident found at the counter by name, phone ending or room.
+#[derive(Clone, Debug)]
+pub struct ResidentMatch {
+    pub id: i64,
+    pub name: String,
+    /// Masked: enough to tell two Aunt Pans apart.
+    pub phone: String,
+    pub address: String,
+}

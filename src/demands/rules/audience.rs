@@ -1,0 +1,181 @@
+//! What each viewer may read of a demand. Three audiences:
+//!
+//! - **staff** (grid workers, office staff, secretaries, the street, admin): everything in
+//!   their scope, reminders included;
+//! - **workers** (volunteers and units, who act on their orders through the demand page):
+//!   the work's story, the notes addressed to them and the people they work with, but not
+//!   the office's reminders, and no exports;
+//! - **the household** that raised it (residents, on the portal or through the API): what
+//!   the portal shows. No staff member's or volunteer's name (a unit's or a team's name may
+//!   stay: the resident should know the property company is on it, not which of its
+//!   employees); no internal notes (dispatch, take, whistle, report, escalation, reopen and
+//!   close notes are written for colleagues); no reminders; only the notes written for the
+//!   resident (a decline's reason, the result, what they were told) and their own rating.
+//!
+//! Whole phone numbers follow the same idea: those who need to call the resident see it
+//! whole in the demand's detail (audited), everyone else masked.
+
+use crate::auth::Role;
+use crate::demands::model::{Action, TargetKind};
+
+use super::Relation;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Staff,
+    Worker,
+    Household,
+}
+
+impl Audience {
+    pub fn of(role: Role) -> Audience {
+        match role {
+            Role::Resident => Audience::Household,
+            Role::Volunteer | Role::Unit => Audience::Worker,
+            Role::GridWorker | Role::Staff | Role::Secretary | Role::Street | Role::Admin => {
+                Audience::Staff
+            }
+        }
+    }
+
+    /// Is this kind of event on their timeline?
+    pub fn sees_event(self, action: Action) -> bool {
+        match self {
+            Audience::Staff => true,
+            Audience::Worker => action != Action::Remind,
+            // Photos are shown as photos; reminders are the office's.
+            Audience::Household => !matches!(action, Action::Remind | Action::Attach),
+        }
+    }
+
+    /// Do they read who took a step? `by_resident`: a resident took it (their household).
+    pub fn sees_actor(self, by_resident: bool) -> bool {
+        self != Audience::Household || by_resident
+    }
+
+    /// Do they read the step's note?
+    pub fn sees_note(self, action: Action, by_resident: bool) -> bool {
+        match self {
+            Audience::Household => {
+                matches!(action, Action::Decline | Action::Resolve | Action::Feedback)
+                    || (action == Action::Rate && by_resident)
+            }
+            _ => true,
+        }
+    }
+
+    /// Do they read the step's data (whom it was dispatched to, who was summoned…)?
+    pub fn sees_data(self, action: Action) -> bool {
+        match self {
+            Audience::Household => {
+                matches!(action, Action::Intake | Action::Feedback | Action::Rate)
+            }
+            _ => true,
+        }
+    }
+
+    /// Do they read whom the demand is given to, or who was summoned?
+    pub fn sees_party(self, kind: TargetKind) -> bool {
+        self != Audience::Household || kind != TargetKind::User
+    }
+
+    /// Do they read who took the order, and the summoned parties' notes?
+    pub fn sees_workers_notes(self) -> bool {
+        self != Audience::Household
+    }
+
+    /// May they download lists as files?
+    pub fn may_export(self) -> bool {
+        self == Audience::Staff
+    }
+}
+
+/// May this caller see the reporter's phone number whole (in the demand's detail)?
+pub fn whole_phone(role: Role, rel: &Relation) -> bool {
+    match role {
+        Role::Staff | Role::Secretary | Role::Admin => true,
+        Role::GridWorker => rel.own_grid || rel.assignee,
+        // Only their own household's demands are visible to them.
+        Role::Resident => true,
+        Role::Volunteer | Role::Unit => rel.assignee,
+        Role::Street => false,
+    }
+}
+
+/// Is a whole view recorded in the audit log? Always, but for the household's own number.
+pub fn audited(role: Role) -> bool {
+    role != Role::Resident
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action::*;
+
+    #[test]
+    fn the_household_reads_what_the_portal_shows() {
+        let h = Audience::of(Role::Resident);
+        assert_eq!(h, Audience::Household);
+        for a in [Remind, Attach] {
+            assert!(!h.sees_event(a), "{a}");
+        }
+        for a in [
+            Intake, Accept, Dispatch, Take, Resolve, Feedback, Rate, Close,
+        ] {
+            assert!(h.sees_event(a), "{a}");
+        }
+        for a in [
+            Dispatch, Take, Whistle, ReportIn, ReportBack, Escalate, Reopen, Close,
+        ] {
+            assert!(!h.sees_note(a, false), "{a}");
+        }
+        for a in [Decline, Resolve, Feedback] {
+            assert!(h.sees_note(a, false), "{a}");
+        }
+        assert!(h.sees_note(Rate, true) && !h.sees_note(Rate, false));
+        assert!(!h.sees_actor(false) && h.sees_actor(true));
+        assert!(!h.sees_data(Dispatch) && !h.sees_data(Whistle) && h.sees_data(Rate));
+        assert!(h.sees_party(TargetKind::Unit) && h.sees_party(TargetKind::Team));
+        assert!(!h.sees_party(TargetKind::User));
+        assert!(!h.may_export());
+    }
+
+    #[test]
+    fn workers_read_the_work_but_not_the_offices_reminders() {
+        for role in [Role::Volunteer, Role::Unit] {
+            let w = Audience::of(role);
+            assert!(!w.sees_event(Remind));
+            assert!(w.sees_event(Dispatch) && w.sees_note(Dispatch, false));
+            assert!(w.sees_party(TargetKind::User) && w.sees_actor(false));
+            assert!(!w.may_export());
+        }
+        for role in [
+            Role::GridWorker,
+            Role::Staff,
+            Role::Secretary,
+            Role::Street,
+            Role::Admin,
+        ] {
+            let s = Audience::of(role);
+            assert!(s.sees_event(Remind) && s.may_export(), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn whole_numbers_for_those_who_call_and_audited_but_for_the_household() {
+        let none = Relation::default();
+        let assignee = Relation {
+            assignee: true,
+            ..none
+        };
+        let own = Relation {
+            own_grid: true,
+            ..none
+        };
+        assert!(whole_phone(Role::Staff, &none));
+        assert!(!whole_phone(Role::Street, &assignee));
+        assert!(whole_phone(Role::GridWorker, &own) && !whole_phone(Role::GridWorker, &none));
+        assert!(whole_phone(Role::Unit, &assignee) && !whole_phone(Role::Unit, &none));
+        assert!(!audited(Role::Resident) && audited(Role::Unit) && audited(Role::Staff));
+    }
+}
