@@ -11,6 +11,7 @@ mod cli;
 mod common;
 mod demands_loop;
 mod export;
+mod figures;
 mod generate;
 mod intake_paths;
 mod jobs;

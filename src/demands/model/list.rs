@@ -9,6 +9,7 @@ use crate::clock::{Millis, parse_time};
 use crate::error::{Error, Result};
 
 use super::{Channel, DemandView, Level, ReminderKind, Status, Urgency};
+use crate::demands::figures::Counted;
 
 /// The filters of a list, as sent.
 #[derive(Deserialize, IntoParams, Default, Clone, Debug)]
@@ -32,6 +33,16 @@ pub struct ListQuery {
     pub mine: Option<bool>,
     /// Words in the title.
     pub q: Option<String>,
+    /// Only the demands one part of a rate counts (the dashboard's figures open these):
+    /// received, due_for_response, responded_on_time, rated, solved, pleased (satisfied or
+    /// basically), satisfied, basically_satisfied, unsatisfied, due_for_feedback,
+    /// fed_back_on_time, closed_unrated, closed. See the definitions in the API description.
+    #[param(inline)]
+    pub counted: Option<Counted>,
+    /// Only demands not placed in a grid yet.
+    pub no_grid: Option<bool>,
+    /// Only demands without a category yet.
+    pub no_category: Option<bool>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
@@ -55,6 +66,9 @@ pub struct Filters {
     pub mine: bool,
     /// Words in the title, trimmed.
     pub words: Option<String>,
+    pub counted: Option<Counted>,
+    pub no_grid: bool,
+    pub no_category: bool,
     pub limit: i64,
     pub cursor: Option<i64>,
 }
@@ -99,6 +113,9 @@ impl ListQuery {
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(str::to_string),
+            counted: self.counted,
+            no_grid: self.no_grid == Some(true),
+            no_category: self.no_category == Some(true),
             limit,
             cursor: self.cursor,
         })

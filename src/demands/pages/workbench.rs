@@ -174,6 +174,10 @@ struct ListPage {
     title: String,
     /// The same filters as an Excel and a CSV download, for those who may export.
     exports: Option<(String, String)>,
+    /// What the figure this list was opened from counts, when it was.
+    figure: Option<String>,
+    /// The filters the form does not show, kept when it is sent again.
+    kept: Vec<(&'static str, String)>,
 }
 
 /// The query string of a list filter, for links (cursor excluded).
@@ -196,7 +200,38 @@ fn query_string(f: &ListQuery) -> String {
     add("channel", f.channel.map(|c| c.as_str().to_string()));
     add("level", f.level.map(|l| l.as_str().to_string()));
     add("urgency", f.urgency.map(|u| u.as_str().to_string()));
+    add("counted", f.counted.map(|c| c.as_str().to_string()));
+    add("no_grid", f.no_grid.filter(|o| *o).map(|_| "true".into()));
+    add(
+        "no_category",
+        f.no_category.filter(|o| *o).map(|_| "true".into()),
+    );
     parts.join("&")
+}
+
+/// The filters the list's form has no field for: sent again as hidden fields, so that
+/// changing the status or the words keeps the period and the figure the list came from.
+fn kept(f: &ListQuery) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let mut keep = |k: &'static str, v: Option<String>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            out.push((k, v));
+        }
+    };
+    keep("from", f.from.clone());
+    keep("to", f.to.clone());
+    keep("counted", f.counted.map(|c| c.as_str().to_string()));
+    keep("community_id", f.community_id.map(|c| c.to_string()));
+    keep("grid_id", f.grid_id.map(|g| g.to_string()));
+    keep("category", f.category.clone());
+    keep("channel", f.channel.map(|c| c.as_str().to_string()));
+    keep("no_grid", f.no_grid.filter(|o| *o).map(|_| "true".into()));
+    keep(
+        "no_category",
+        f.no_category.filter(|o| *o).map(|_| "true".into()),
+    );
+    keep("mine", f.mine.filter(|o| *o).map(|_| "true".into()));
+    out
 }
 
 /// Every demand in reach, filtered, newest first, 50 a page.
@@ -228,9 +263,14 @@ pub async fn list(
     let exports = Audience::of(u.actor.role)
         .may_export()
         .then(|| (export("xlsx"), export("csv")));
+    let figure = f
+        .counted
+        .map(|c| text(&format!("web.figure.{}", c.as_str())));
     Ok(render(&ListPage {
         page: Page::for_user(&u, text("web.nav.demands"), "/work/demands"),
         items: page.items.iter().map(Item::of).collect(),
+        figure,
+        kept: kept(&f),
         filter: f,
         statuses,
         next,

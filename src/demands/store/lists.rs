@@ -100,6 +100,15 @@ pub fn push_filters(q: &mut Q, actor: &Actor, f: &Filters, now: Millis) {
     if let Some(t) = f.to {
         q.push(" AND d.created_at < ").push_bind(t);
     }
+    if f.no_grid {
+        q.push(" AND d.grid_id IS NULL");
+    }
+    if f.no_category {
+        q.push(" AND d.category IS NULL");
+    }
+    if let Some(c) = f.counted {
+        c.push(q, now);
+    }
     if f.overdue {
         push_overdue(q, now, actor);
     }
