@@ -9,9 +9,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::values::{
-    Building, Community, Compound, Grid, Household, PartyBranch, Street, Team, Unit,
+    Building, Community, Compound, Grid, Household, PartyBranch, ResidentRow, Street, Team, Unit,
 };
 use super::{Identity, IdentityEdit};
+use crate::error::Result;
 use crate::roster::ids::Phone;
 
 /// Takes the edited value when there is one.
@@ -144,6 +145,25 @@ pub struct ResidentEdit {
     pub health_note: Option<Option<String>>,
     /// Replaces all the tags.
     pub tags: Option<Vec<String>>,
+}
+
+impl ResidentEdit {
+    /// The resident's own fields as edited (their place and tags are written apart). A
+    /// change of the identity is checked against what is stored.
+    pub fn apply(self, mut r: ResidentRow) -> Result<ResidentRow> {
+        if !self.identity.is_empty() {
+            let identity = self.identity.apply(r.identity()?)?;
+            r.id_number = identity.id_number.map(|n| n.as_str().to_string());
+            r.birth_date = identity.birth_date;
+            r.gender = identity.gender.map(|g| g.as_str().to_string());
+        }
+        set(&mut r.household_id, self.household_id);
+        set(&mut r.name, self.name);
+        set(&mut r.phone, self.phone.map(|p| p.map(Phone::into_string)));
+        set(&mut r.relation, self.relation);
+        set(&mut r.health_note, self.health_note);
+        Ok(r)
+    }
 }
 
 pub struct GridInput {

@@ -9,8 +9,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::history::{Audited, Field, Recorded};
-use super::{Gender, Pii, as_rfc3339, is_sensitive};
+use super::{Gender, Identity, Pii, as_rfc3339, birth_date, gender, id_number, is_sensitive};
 use crate::clock::Millis;
+use crate::error::Result;
 use crate::roster::ids::{mask_id_number, mask_phone};
 
 #[derive(Clone, Debug, Serialize, ToSchema, sqlx::FromRow)]
@@ -146,6 +147,15 @@ pub struct ResidentRow {
 }
 
 impl ResidentRow {
+    /// The identity as stored, each field parsed, for an edit to apply to.
+    pub fn identity(&self) -> Result<Identity> {
+        Ok(Identity {
+            id_number: id_number(self.id_number.as_deref())?,
+            birth_date: birth_date(self.birth_date.as_deref())?,
+            gender: gender(self.gender.as_deref())?,
+        })
+    }
+
     /// What the caller sees: masked unless `pii` says whole.
     pub fn view(self, pii: Pii) -> Resident {
         let whole = pii == Pii::Whole;

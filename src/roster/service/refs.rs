@@ -4,7 +4,7 @@
 //! or is only out of reach (its existence is not leaked).
 
 use crate::error::{Code, Error, Result};
-use crate::roster::model::{self, Compound, Identity, ResidentRow};
+use crate::roster::model::Compound;
 use crate::roster::scope::{Kind, Loc, Reach};
 use crate::roster::store::{self, Place};
 
@@ -209,13 +209,4 @@ pub fn place_of(loc: Loc) -> Result<Place> {
             community_id,
         })
         .ok_or_else(|| Error::internal("a resident's place without a community"))
-}
-
-/// A resident's identity as stored, each field parsed, for an edit to apply to.
-pub fn stored_identity(r: &ResidentRow) -> Result<Identity> {
-    Ok(Identity {
-        id_number: model::id_number(r.id_number.as_deref())?,
-        birth_date: model::birth_date(r.birth_date.as_deref())?,
-        gender: model::gender(r.gender.as_deref())?,
-    })
 }

@@ -13,7 +13,7 @@ use crate::roster::model::{
     is_sensitive,
 };
 use crate::roster::scope::{Kind, Loc, Scope};
-use crate::roster::store::{self, NewResident, Stored};
+use crate::roster::store::{self, NewResident, Place, Stored};
 use crate::state::AppState;
 
 use super::refs;
@@ -141,21 +141,34 @@ pub async fn edit_resident(
     st: &AppState,
     actor: &Actor,
     id: i64,
-    e: ResidentEdit,
+    mut e: ResidentEdit,
 ) -> Result<Resident> {
     let mut w = Write::begin(st, actor).await?;
     let old: ResidentRow = w.load(id).await?;
-    let mut new = old.clone();
-    if !e.identity.is_empty() {
-        let identity = e.identity.apply(refs::stored_identity(&old)?)?;
-        new.id_number = identity.id_number.map(|n| n.as_str().to_string());
-        new.birth_date = identity.birth_date;
-        new.gender = identity.gender.map(|g| g.as_str().to_string());
+    let (household, tags) = (e.household_id, e.tags.take());
+    let mut new = e.apply(old.clone())?;
+    let at = place_after(&mut w, &old, household).await?;
+    (new.street_id, new.updated_at) = (at.street_id, w.now);
+    store::save(&mut w.tx, &new).await?;
+    if let Some(tags) = &tags {
+        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+        store::set_tags(&mut w.tx, at.community_id, id, &tags).await?;
     }
-    let loc = match e.household_id {
+    let r: ResidentRow = w.updated(&old).await?;
+    Ok(r.view(Pii::Masked))
+}
+
+/// Where the resident lives after a move to another household (or out of any), which the
+/// caller must keep, in the same community.
+async fn place_after(
+    w: &mut Write,
+    old: &ResidentRow,
+    household: Option<Option<i64>>,
+) -> Result<Place> {
+    let loc = match household {
         None => old.loc(),
         Some(None) => Loc::at(refs::place_of(old.loc())?),
-        Some(Some(h)) => refs::household(&mut w, h).await?,
+        Some(Some(h)) => refs::household(w, h).await?,
     };
     if !w.scope.may_write(Kind::Resident, loc) {
         return Err(Error::forbidden());
@@ -164,28 +177,5 @@ pub async fn edit_resident(
     if at.community_id != old.community_id {
         return Err(Error::invalid("household_id", Code::OtherCommunity));
     }
-    new.street_id = at.street_id;
-    if let Some(h) = e.household_id {
-        new.household_id = h;
-    }
-    if let Some(n) = e.name {
-        new.name = n;
-    }
-    if let Some(p) = e.phone {
-        new.phone = p.map(|p| p.into_string());
-    }
-    if let Some(r) = e.relation {
-        new.relation = r;
-    }
-    if let Some(h) = e.health_note {
-        new.health_note = h;
-    }
-    new.updated_at = w.now;
-    store::save(&mut w.tx, &new).await?;
-    if let Some(tags) = &e.tags {
-        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
-        store::set_tags(&mut w.tx, at.community_id, id, &tags).await?;
-    }
-    let r: ResidentRow = w.updated(&old).await?;
-    Ok(r.view(Pii::Masked))
+    Ok(at)
 }
