@@ -111,6 +111,8 @@ catalogue! {
     UnknownAssignee = "unknown_assignee", Invalid;
     UnknownSummoned = "unknown_summoned", Invalid;
     OtherCommunity = "other_community", Invalid;
+    // Roster privacy.
+    SensitiveFilter = "sensitive_filter", Forbidden;
     // Demands.
     ResidentChannel = "resident_channel", Invalid;
     InvalidMergeTarget = "invalid_merge_target", Invalid;

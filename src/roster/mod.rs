@@ -1,8 +1,16 @@
-//! C1 · Roster and jurisdiction.
+//! C1 · Roster and jurisdiction: the tree street → community → compound → building →
+//! household → resident, grids, party branches, units and teams.
+//!
+//! The floor plan of docs/architecture.md: `model` (its words and values), `scope` and
+//! `rules` (pure decisions), `store` (SQL), `service` (the only door), and `api` and
+//! `pages` beside each other, both calling the service.
 pub mod api;
 pub mod ids;
 pub mod model;
 pub mod pages;
+pub mod rules;
+pub mod scope;
+pub mod service;
 pub mod store;
 
 /// The roster's API and its pages.

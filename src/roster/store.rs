@@ -1,6 +1,15 @@
-//! The jurisdiction tree and its people in the database: inserts used by the API, the demo
-//! and imports, and the lookups other capabilities need (a building's grid, a household's
-//! building).
+//! The jurisdiction tree and its people in the database: inserts used by the service, the
+//! demo and imports, and the lookups other capabilities need (a building's grid, a
+//! household's building). What every kind shares (read, list, save, delete) is in
+//! `query`, each kind's columns in `kinds` and `groups`, what objects hold and references in `links`.
+
+mod groups;
+mod kinds;
+mod links;
+mod query;
+
+pub use links::*;
+pub use query::{Cond, Filter, Stored, delete, find, find_many, list, push_in, save, table};
 
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
@@ -193,29 +202,6 @@ pub async fn insert_resident(
     .await?;
     set_tags(ex, at.community_id, id, r.tags).await?;
     Ok(id)
-}
-
-/// Replaces a resident's tags (kept with the resident's community, the partition key).
-pub async fn set_tags(
-    ex: &mut impl Exec,
-    community_id: i64,
-    resident_id: i64,
-    tags: &[&str],
-) -> DbResult<()> {
-    Q::new("DELETE FROM resident_tags WHERE community_id = $1 AND resident_id = $2")
-        .bind(community_id)
-        .bind(resident_id)
-        .execute(ex)
-        .await?;
-    for t in tags {
-        Q::new("INSERT INTO resident_tags (community_id, resident_id, tag) VALUES ($1, $2, $3)")
-            .bind(community_id)
-            .bind(resident_id)
-            .bind(*t)
-            .execute(ex)
-            .await?;
-    }
-    Ok(())
 }
 
 pub async fn insert_party_branch(

@@ -1,7 +1,11 @@
-//! C1 · the roster API: the tree, residents and their privacy, scope, pages.
+//! C1 · the roster: the tree, residents and their privacy, scope, the history of every
+//! write, and the pages beside the API.
 
 mod access;
+mod agree;
+mod history;
 mod input;
+mod sensitive;
 mod tree;
 
 use axum::http::StatusCode;

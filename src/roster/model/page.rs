@@ -1,4 +1,5 @@
 //! Keyset pages: `?limit=&cursor=`, ordered by id, `{"items": [...], "next_cursor": id|null}`.
+//! Every roster list and the history of an object page this way.
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -17,6 +18,16 @@ pub struct Page<T> {
     pub next_cursor: Option<i64>,
 }
 
+impl<T> Page<T> {
+    /// The same page with each item turned into another value.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next_cursor: self.next_cursor,
+        }
+    }
+}
+
 /// Where a page starts and how long it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Paging {
@@ -26,6 +37,14 @@ pub struct Paging {
 }
 
 impl Paging {
+    /// The longest page, from the start: what the roster pages show.
+    pub fn first(limit: i64) -> Paging {
+        Paging {
+            limit: limit.clamp(1, MAX_LIMIT),
+            after: 0,
+        }
+    }
+
     /// `limit` defaults to 50 and is capped at 500; below 1 is refused.
     pub fn new(limit: Option<i64>, cursor: Option<i64>) -> Result<Paging> {
         let limit = limit.unwrap_or(DEFAULT_LIMIT);

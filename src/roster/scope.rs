@@ -1,4 +1,5 @@
 //! Who may see and change which part of the roster: the one place the roster decides it.
+//! Pure: the service resolves the caller's community once and asks here.
 //!
 //! Admin reaches everything; a street account its street; staff, secretaries and grid
 //! workers their community (grid workers see households and residents of their own grids
@@ -6,15 +7,24 @@
 //! units and teams around them, to pick whom to dispatch to, and nothing else.
 //! Objects out of reach answer 404 (their existence is not leaked); lists and creates the
 //! caller may not do answer 403.
+//!
+//! Personal fields (ID number, phone, health note, the sensitive tags) are shown whole to
+//! the community office, admin and the worker of the resident's grid; everyone else in
+//! scope sees them masked. The history of an object is for the community's office (the
+//! street for its communities, admin), and for a grid worker the history of their own
+//! residents.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::auth::{Actor, Role};
-use crate::db::Q;
 use crate::error::{Error, Result};
-use crate::roster::store::{self, Place};
-use crate::state::AppState;
+use crate::roster::model::Pii;
+use crate::roster::store::Place;
 
-/// The kinds of roster objects.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The kinds of roster objects, as the API and the audit log name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     Street,
     Community,
@@ -23,9 +33,27 @@ pub enum Kind {
     Household,
     Resident,
     Grid,
+    #[serde(rename = "party_branch")]
     Branch,
     Unit,
     Team,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Street => "street",
+            Kind::Community => "community",
+            Kind::Compound => "compound",
+            Kind::Building => "building",
+            Kind::Household => "household",
+            Kind::Resident => "resident",
+            Kind::Grid => "grid",
+            Kind::Branch => "party_branch",
+            Kind::Unit => "unit",
+            Kind::Team => "team",
+        }
+    }
 }
 
 /// Where an object sits: its street, its community (none for streets and street-wide
@@ -79,28 +107,31 @@ pub struct Scope {
 }
 
 impl Scope {
-    /// Resolves the caller's place (an account may carry its community without its street).
-    pub async fn of(st: &AppState, actor: &Actor) -> Result<Scope> {
+    /// The caller's scope; `community` is the place of the caller's community, when the
+    /// account has one (an account may carry its community without its street).
+    pub fn new(actor: &Actor, community: Option<Place>) -> Scope {
         let reach = match (actor.role, actor.street_id, actor.community_id) {
             (Role::Admin, _, _) => Reach::All,
             (Role::Street, Some(s), _) => Reach::Street(s),
             (Role::Street, None, _) => Reach::Nothing,
-            (_, _, Some(c)) => {
-                let mut conn = st.db.conn().await?;
-                match store::community_place(&mut conn, c).await? {
-                    Some(p) => Reach::Community(p),
-                    None => Reach::Nothing,
-                }
-            }
+            (_, _, Some(_)) => community.map_or(Reach::Nothing, Reach::Community),
             (_, Some(s), None) => Reach::Street(s),
             (_, None, None) => Reach::Nothing,
         };
-        Ok(Scope {
+        Scope {
             role: actor.role,
             user_id: actor.user_id,
             reach,
             grid_ids: actor.grid_ids.clone(),
-        })
+        }
+    }
+
+    /// Whether the scope needs the place of the caller's community to be resolved.
+    pub fn needs_community(actor: &Actor) -> Option<i64> {
+        match actor.role {
+            Role::Admin | Role::Street => None,
+            _ => actor.community_id,
+        }
     }
 
     /// Volunteers, units and residents only look people up to dispatch to.
@@ -109,7 +140,7 @@ impl Scope {
     }
 
     /// Grid workers see households and residents of their own grids only.
-    fn grid_bound(&self, kind: Kind) -> bool {
+    pub fn grid_bound(&self, kind: Kind) -> bool {
         self.role == Role::GridWorker && matches!(kind, Kind::Household | Kind::Resident)
     }
 
@@ -158,13 +189,62 @@ impl Scope {
 
     /// May create, change or delete this object (given that they may see it).
     pub fn may_write(&self, kind: Kind, loc: Loc) -> bool {
-        if !self.may_create(kind) || !self.may_read(kind, loc) {
-            return false;
-        }
+        self.may_create(kind) && self.may_read(kind, loc) && self.keeps(loc)
+    }
+
+    /// The object is the caller's to keep, not only to read: office roles of a community
+    /// do not keep what is shared by the whole street.
+    fn keeps(&self, loc: Loc) -> bool {
         match self.reach {
-            // Office roles do not change what is shared by the whole street.
             Reach::Community(p) => loc.community_id == Some(p.community_id),
             _ => true,
+        }
+    }
+
+    /// Whether a resident's personal fields are shown whole: to the community office,
+    /// admin, and the worker of the resident's grid.
+    pub fn pii(&self, resident: Loc) -> Pii {
+        let whole = match self.role {
+            Role::Admin | Role::Staff | Role::Secretary => true,
+            Role::GridWorker => resident.grid_id.is_some_and(|g| self.grid_ids.contains(&g)),
+            _ => false,
+        };
+        if whole { Pii::Whole } else { Pii::Masked }
+    }
+
+    /// May see the personal fields of some residents whole (the office, admin, grid
+    /// workers for their own grids): only they may pick residents out by a sensitive tag
+    /// (a grid worker lists the residents of their own grids only).
+    pub fn may_see_whole(&self) -> bool {
+        matches!(
+            self.role,
+            Role::Admin | Role::Staff | Role::Secretary | Role::GridWorker
+        )
+    }
+
+    /// May read who changed this object, and what: the office of its community, its
+    /// street, admin; a grid worker for the residents of their own grids.
+    pub fn may_read_history(&self, kind: Kind, loc: Loc) -> bool {
+        self.reads_history_of(kind) && self.may_read(kind, loc) && self.keeps(loc)
+    }
+
+    fn reads_history_of(&self, kind: Kind) -> bool {
+        match self.role {
+            Role::Admin | Role::Street | Role::Staff | Role::Secretary => true,
+            Role::GridWorker => kind == Kind::Resident,
+            Role::Volunteer | Role::Unit | Role::Resident => false,
+        }
+    }
+
+    /// 403 for a role that reads no history of this kind, 404 for an object out of reach
+    /// or that never was (`None`).
+    pub fn check_history(&self, kind: Kind, loc: Option<Loc>) -> Result<()> {
+        if !self.reads_history_of(kind) {
+            return Err(Error::forbidden());
+        }
+        match loc {
+            Some(loc) if self.may_read_history(kind, loc) => Ok(()),
+            _ => Err(Error::not_found()),
         }
     }
 
@@ -195,70 +275,6 @@ impl Scope {
             Err(Error::forbidden())
         }
     }
-
-    /// Appends to a list query (its table aliased `x`, after a `WHERE`) the conditions that
-    /// keep it to what the caller may see; 403 when they may not list this kind at all.
-    pub fn restrict(&self, kind: Kind, q: &mut Q) -> Result<()> {
-        if !self.may_list(kind) {
-            return Err(Error::forbidden());
-        }
-        match (self.reach, kind) {
-            (Reach::All, _) => {}
-            (Reach::Nothing, _) => {
-                q.push(" AND 1 = 0");
-            }
-            (Reach::Street(s), Kind::Street) => {
-                q.push(" AND x.id = ").push_bind(s);
-            }
-            (Reach::Street(s), _) => {
-                q.push(" AND x.street_id = ").push_bind(s);
-            }
-            (Reach::Community(p), Kind::Street) => {
-                q.push(" AND x.id = ").push_bind(p.street_id);
-            }
-            (Reach::Community(p), Kind::Community) => {
-                q.push(" AND x.id = ").push_bind(p.community_id);
-            }
-            (Reach::Community(p), Kind::Unit) => {
-                q.push(" AND x.street_id = ").push_bind(p.street_id);
-                q.push(" AND (x.community_id IS NULL OR x.community_id = ")
-                    .push_bind(p.community_id)
-                    .push(")");
-            }
-            (Reach::Community(p), _) => {
-                q.push(" AND x.community_id = ").push_bind(p.community_id);
-            }
-        }
-        if self.grid_bound(kind) {
-            let inner = match kind {
-                Kind::Household => " AND x.building_id IN (SELECT b.id FROM buildings b WHERE ",
-                _ => {
-                    " AND x.household_id IN (SELECT h.id FROM households h \
-                     JOIN buildings b ON b.id = h.building_id WHERE "
-                }
-            };
-            q.push(inner);
-            push_in(q, "b.grid_id", &self.grid_ids);
-            q.push(")");
-        }
-        Ok(())
-    }
-}
-
-/// Appends `column IN ($n, …)`, or a condition that is never true for an empty list.
-pub fn push_in(q: &mut Q, column: &str, ids: &[i64]) {
-    if ids.is_empty() {
-        q.push("1 = 0");
-        return;
-    }
-    q.push(column).push(" IN (");
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            q.push(", ");
-        }
-        q.push_bind(*id);
-    }
-    q.push(")");
 }
 
 #[cfg(test)]
@@ -322,16 +338,52 @@ mod tests {
     }
 
     #[test]
-    fn lists_are_restricted_in_sql() {
-        let g = scope(Role::GridWorker, Reach::Community(YUCHENG), &[5, 6]);
-        let mut q = Q::new("SELECT x.id FROM residents x WHERE 1 = 1");
-        g.restrict(Kind::Resident, &mut q).unwrap();
-        assert!(q.sql().contains("x.community_id = $1"));
-        assert!(q.sql().contains("b.grid_id IN ($2, $3)"));
-        let r = scope(Role::Resident, Reach::Community(YUCHENG), &[]);
-        let mut q = Q::new("SELECT x.id FROM residents x WHERE 1 = 1");
+    fn personal_fields_are_whole_for_the_office_and_the_grid_s_own_worker() {
+        let mine = Loc::at(YUCHENG).in_grid(Some(5));
+        let other = Loc::at(YUCHENG).in_grid(Some(6));
+        let staff = scope(Role::Staff, Reach::Community(YUCHENG), &[]);
+        let g = scope(Role::GridWorker, Reach::Community(YUCHENG), &[5]);
+        let street = scope(Role::Street, Reach::Street(1), &[]);
+        assert_eq!(staff.pii(other), Pii::Whole);
+        assert_eq!(g.pii(mine), Pii::Whole);
+        assert_eq!(g.pii(other), Pii::Masked);
+        assert_eq!(street.pii(mine), Pii::Masked);
+        assert!(staff.may_see_whole() && g.may_see_whole());
+        assert!(!street.may_see_whole());
+    }
+
+    #[test]
+    fn history_is_for_the_office_of_the_community_and_a_grid_s_own_residents() {
+        let mine = Loc::at(YUCHENG).in_grid(Some(5));
+        let staff = scope(Role::Staff, Reach::Community(YUCHENG), &[]);
+        let g = scope(Role::GridWorker, Reach::Community(YUCHENG), &[5]);
+        let street = scope(Role::Street, Reach::Street(1), &[]);
+        let volunteer = scope(Role::Volunteer, Reach::Community(YUCHENG), &[]);
+        assert!(staff.check_history(Kind::Building, Some(mine)).is_ok());
         assert_eq!(
-            r.restrict(Kind::Resident, &mut q).unwrap_err().code,
+            staff
+                .check_history(Kind::Building, Some(Loc::at(DONGLI)))
+                .unwrap_err()
+                .code,
+            "not_found"
+        );
+        assert!(!staff.may_read_history(Kind::Unit, Loc::street(1)));
+        assert!(street.may_read_history(Kind::Resident, Loc::at(DONGLI)));
+        assert!(g.check_history(Kind::Resident, Some(mine)).is_ok());
+        assert_eq!(
+            g.check_history(Kind::Resident, Some(Loc::at(YUCHENG).in_grid(Some(6))))
+                .unwrap_err()
+                .code,
+            "not_found"
+        );
+        assert_eq!(
+            g.check_history(Kind::Building, Some(mine))
+                .unwrap_err()
+                .code,
+            "forbidden"
+        );
+        assert_eq!(
+            volunteer.check_history(Kind::Team, None).unwrap_err().code,
             "forbidden"
         );
     }

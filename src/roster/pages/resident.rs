@@ -1,0 +1,43 @@
+//! One resident: whole for those who need it (the view is in the audit log, and the page
+//! says so), masked for everyone else, with the history of their record.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use crate::roster::model::Pii;
+use crate::roster::scope::Kind;
+use crate::roster::service;
+use crate::state::AppState;
+use crate::web::i18n::text;
+use crate::web::pages::PageError;
+use crate::web::session::PageUser;
+
+use super::{View, tag_labels};
+
+pub async fn resident(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let r = service::get_resident(&st, &u.actor, id).await?;
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut view = View::new(r.name.clone());
+    if let Some(b) = r.building_id {
+        view = view.crumb("building", format!("/roster/buildings/{b}"));
+    }
+    view = view
+        .fact("relation", r.relation.clone())
+        .fact("birth_date", opt(&r.birth_date))
+        .fact("id_number", opt(&r.id_number))
+        .fact("phone", opt(&r.phone))
+        .fact("health", opt(&r.health_note))
+        .fact("tags", tag_labels(&r.tags));
+    view.note = Some(text(match r.pii {
+        Pii::Masked => "web.roster.masked",
+        Pii::Whole => "web.roster.audited",
+    }));
+    if let Some(h) = super::history::table(&st, &u.actor, Kind::Resident, id).await? {
+        view = view.table(h);
+    }
+    Ok(view.render(&u))
+}

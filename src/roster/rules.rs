@@ -1,0 +1,80 @@
+//! Pure decisions of the roster besides scope (`scope.rs`): what a change of an object is,
+//! field by field, as the audit log records it.
+
+use crate::roster::model::{Field, FieldChange};
+
+/// The fields that differ between an object before (`old`, empty for a create) and after
+/// (`new`, empty for a delete), in the order the object lists them. Hidden fields are
+/// compared here and recorded by name only.
+pub fn changes(old: &[Field], new: &[Field]) -> Vec<FieldChange> {
+    let names = new.iter().chain(old).map(|f| f.name.as_str());
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for name in names {
+        if seen.contains(&name) {
+            continue;
+        }
+        seen.push(name);
+        let value = |fields: &[Field]| {
+            fields
+                .iter()
+                .find(|f| f.name == name)
+                .and_then(|f| f.value.clone())
+        };
+        let (before, after) = (value(old), value(new));
+        if before == after {
+            continue;
+        }
+        let hidden = new.iter().chain(old).any(|f| f.name == name && f.hidden);
+        out.push(FieldChange {
+            field: name.to_string(),
+            old: before.filter(|_| !hidden),
+            new: after.filter(|_| !hidden),
+            hidden,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(name: &str, phone: Option<&str>) -> Vec<Field> {
+        vec![
+            Field::plain("name", &name.to_string()),
+            Field::hidden("phone", &phone.map(str::to_string)),
+        ]
+    }
+
+    #[test]
+    fn an_edit_records_what_changed_and_keeps_personal_values_out() {
+        let old = fields("潘阿姨", Some("13912345678"));
+        let new = fields("潘秀英", Some("13912340000"));
+        let c = changes(&old, &new);
+        assert_eq!(c.len(), 2);
+        assert_eq!(
+            (
+                c[0].field.as_str(),
+                c[0].old.as_deref(),
+                c[0].new.as_deref()
+            ),
+            ("name", Some("潘阿姨"), Some("潘秀英"))
+        );
+        assert_eq!((c[1].field.as_str(), c[1].hidden), ("phone", true));
+        assert_eq!((c[1].old.as_deref(), c[1].new.as_deref()), (None, None));
+        assert!(changes(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn a_create_lists_what_is_set_and_a_delete_what_was() {
+        let r = fields("潘阿姨", None);
+        let created = changes(&[], &r);
+        assert_eq!(created.len(), 1);
+        assert_eq!(created[0].new.as_deref(), Some("潘阿姨"));
+        let deleted = changes(&fields("潘阿姨", Some("13912345678")), &[]);
+        assert_eq!(deleted.len(), 2);
+        assert_eq!(deleted[0].old.as_deref(), Some("潘阿姨"));
+        assert!(deleted[1].hidden && deleted[1].old.is_none());
+    }
+}

@@ -1,0 +1,181 @@
+//! Residents: the one kind with personal information (PIPL). ID numbers, phones, health
+//! notes and the sensitive tags (disabled, low income) leave here masked, in lists always;
+//! one resident is shown whole only to the community office, admin and the worker of the
+//! resident's grid, and that view is written to the audit log in the transaction that
+//! reads it. Picking residents out by a sensitive tag is theirs alone, and audited too.
+//! Grid workers keep the ledger of their own grids; writes answer the resident masked.
+
+use crate::auth::Actor;
+use crate::db::Exec;
+use crate::error::{Code, Error, Result};
+use crate::roster::model::{
+    Gender, Page, Paging, Pii, Resident, ResidentEdit, ResidentFilter, ResidentInput, ResidentRow,
+    is_sensitive,
+};
+use crate::roster::scope::{Kind, Loc, Scope};
+use crate::roster::store::{self, NewResident, Place, Stored};
+use crate::state::AppState;
+
+use super::refs;
+use super::write::Write;
+
+/// What a whole view shows, for its audit row.
+fn whole_view(actor: &Actor) -> String {
+    format!(
+        "id_number,phone,health_note,sensitive_tags; role={}",
+        actor.role.as_str()
+    )
+}
+
+async fn read(ex: &mut impl Exec, scope: &Scope, id: i64) -> Result<ResidentRow> {
+    let row = store::find::<ResidentRow>(ex, id)
+        .await?
+        .ok_or_else(Error::not_found)?;
+    scope.check_read(Kind::Resident, row.loc())?;
+    Ok(row)
+}
+
+/// One resident, whole for those who need it (and audited), masked for everyone else.
+pub async fn get_resident(st: &AppState, actor: &Actor, id: i64) -> Result<Resident> {
+    let scope = super::scope(st, actor).await?;
+    if !scope.may_see_whole() {
+        let mut conn = st.db.conn().await?;
+        return Ok(read(&mut conn, &scope, id).await?.view(Pii::Masked));
+    }
+    let mut w = Write::begin(st, actor).await?;
+    let row = read(&mut w.tx, &w.scope, id).await?;
+    let pii = w.scope.pii(row.loc());
+    if pii == Pii::Whole {
+        w.viewed(std::slice::from_ref(&row), &whole_view(actor))
+            .await?;
+    }
+    Ok(row.view(pii))
+}
+
+/// Residents the caller can see, masked. A sensitive tag as the filter says of every
+/// resident listed that they carry it: refused to those who may not see it, and written
+/// to the audit log for each resident listed.
+pub async fn list_residents(
+    st: &AppState,
+    actor: &Actor,
+    filter: &ResidentFilter,
+    paging: Paging,
+) -> Result<Page<Resident>> {
+    let sensitive = filter
+        .tag
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| is_sensitive(t));
+    let page = match sensitive {
+        None => {
+            let mut conn = st.db.conn().await?;
+            let scope = super::scope_in(&mut conn, actor).await?;
+            listable(&scope)?;
+            store::list(&mut conn, &scope, filter, paging).await?
+        }
+        Some(tag) => {
+            let mut w = Write::begin(st, actor).await?;
+            listable(&w.scope)?;
+            if !w.scope.may_see_whole() {
+                return Err(Error::invalid("tag", Code::SensitiveFilter));
+            }
+            let page = store::list(&mut w.tx, &w.scope, filter, paging).await?;
+            let detail = format!("tag={tag}; role={}", actor.role.as_str());
+            w.viewed(&page.items, &detail).await?;
+            page
+        }
+    };
+    Ok(page.map(|r| r.view(Pii::Masked)))
+}
+
+fn listable(scope: &Scope) -> Result<()> {
+    if scope.may_list(Kind::Resident) {
+        Ok(())
+    } else {
+        Err(Error::forbidden())
+    }
+}
+
+/// Adds a resident, with their tags, to a household or a community.
+pub async fn create_resident(st: &AppState, actor: &Actor, new: ResidentInput) -> Result<Resident> {
+    let mut w = Write::create(st, actor, Kind::Resident).await?;
+    let loc = match new.household_id {
+        Some(h) => {
+            let loc = refs::household(&mut w, h).await?;
+            if new
+                .community_id
+                .is_some_and(|c| Some(c) != loc.community_id)
+            {
+                return Err(refs::unknown("household_id"));
+            }
+            loc
+        }
+        None => Loc::at(refs::community_for_new(&mut w, new.community_id).await?),
+    };
+    w.scope
+        .check_write(Kind::Resident, loc)
+        .map_err(|_| Error::forbidden())?;
+    let tags: Vec<&str> = new.tags.iter().map(String::as_str).collect();
+    let id_number = new.identity.id_number.as_ref();
+    let row = NewResident {
+        household_id: new.household_id,
+        name: &new.name,
+        gender: new.identity.gender.map(Gender::as_str),
+        birth_date: new.identity.birth_date.as_deref(),
+        id_number: id_number.map(|n| n.as_str()),
+        phone: new.phone.as_ref().map(|p| p.as_str()),
+        relation: &new.relation,
+        health_note: new.health_note.as_deref(),
+        tags: &tags,
+    };
+    let id = store::insert_resident(&mut w.tx, refs::place_of(loc)?, &row, w.now).await?;
+    let r: ResidentRow = w.created(id).await?;
+    Ok(r.view(Pii::Masked))
+}
+
+/// Changes a resident; `tags` replaces all their tags. A new ID number brings its birth
+/// date and gender; a birth date or gender that contradicts the ID number is refused. The
+/// community is a resident's partition key: someone who moves to another community is
+/// registered there anew.
+pub async fn edit_resident(
+    st: &AppState,
+    actor: &Actor,
+    id: i64,
+    mut e: ResidentEdit,
+) -> Result<Resident> {
+    let mut w = Write::begin(st, actor).await?;
+    let old: ResidentRow = w.load(id).await?;
+    let (household, tags) = (e.household_id, e.tags.take());
+    let mut new = e.apply(old.clone())?;
+    let at = place_after(&mut w, &old, household).await?;
+    (new.street_id, new.updated_at) = (at.street_id, w.now);
+    store::save(&mut w.tx, &new).await?;
+    if let Some(tags) = &tags {
+        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+        store::set_tags(&mut w.tx, at.community_id, id, &tags).await?;
+    }
+    let r: ResidentRow = w.updated(&old).await?;
+    Ok(r.view(Pii::Masked))
+}
+
+/// Where the resident lives after a move to another household (or out of any), which the
+/// caller must keep, in the same community.
+async fn place_after(
+    w: &mut Write,
+    old: &ResidentRow,
+    household: Option<Option<i64>>,
+) -> Result<Place> {
+    let loc = match household {
+        None => old.loc(),
+        Some(None) => Loc::at(refs::place_of(old.loc())?),
+        Some(Some(h)) => refs::household(w, h).await?,
+    };
+    if !w.scope.may_write(Kind::Resident, loc) {
+        return Err(Error::forbidden());
+    }
+    let at = refs::place_of(loc)?;
+    if at.community_id != old.community_id {
+        return Err(Error::invalid("household_id", Code::OtherCommunity));
+    }
+    Ok(at)
+}
