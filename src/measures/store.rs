@@ -73,20 +73,12 @@ pub struct GroupRow {
 fn counts_sql() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SQL.get_or_init(|| {
-        let parts = [
-            Counted::Received,
-            Counted::DueForResponse,
-            Counted::RespondedOnTime,
-            Counted::Rated,
-            Counted::Solved,
-            Counted::Satisfied,
-            Counted::BasicallySatisfied,
-            Counted::Unsatisfied,
-            Counted::DueForFeedback,
-            Counted::FedBackOnTime,
-            Counted::ClosedUnrated,
-        ]
-        .map(|c| c.sum("$1"));
+        // Every part but those the counts hold otherwise (pleased is satisfied plus
+        // basically; closed is a status).
+        let parts = Counted::ALL
+            .into_iter()
+            .filter(|c| !matches!(c, Counted::Pleased | Counted::Closed))
+            .map(|c| c.sum("$1"));
         let statuses = Status::ALL.iter().map(|s| {
             format!(
                 "CAST(COALESCE(SUM(CASE WHEN d.status = '{s}' THEN 1 ELSE 0 END), 0) AS BIGINT) AS {s}"
