@@ -17,7 +17,13 @@ pub struct Bar {
 /// Horizontal bars, one per row, scaled to the largest value (or to `max` when given).
 pub fn bars(title: &str, items: &[Bar], max: Option<f64>) -> String {
     let row = 28.0;
-    let label_w = 150.0;
+    // Room for the longest label, within reason: wide characters (Chinese) take about a
+    // 13-pixel em at this size, narrow ones about half.
+    let longest = items
+        .iter()
+        .map(|b| label_width(&b.label))
+        .fold(0.0, f64::max);
+    let label_w = (longest + 16.0).clamp(150.0, 260.0);
     let width = 560.0;
     let bar_w = width - label_w - 150.0;
     let height = row * items.len().max(1) as f64 + 8.0;
@@ -50,6 +56,13 @@ pub fn bars(title: &str, items: &[Bar], max: Option<f64>) -> String {
     }
     s.push_str("</svg>");
     s
+}
+
+/// About how wide a label is drawn at 13 pixels.
+fn label_width(s: &str) -> f64 {
+    s.chars()
+        .map(|c| if c.is_ascii() { 7.5 } else { 13.0 })
+        .sum()
 }
 
 /// One period of a trend: a label and two counts (e.g. received and closed).
