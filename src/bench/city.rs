@@ -14,7 +14,8 @@ use crate::db::Q;
 use crate::demands::model::ListQuery;
 use crate::demands::service::list as fetch;
 use crate::demands::store::COLUMNS;
-use crate::measures::store::{Filter, count, count_live};
+use crate::measures::model::Filter;
+use crate::measures::store::{count, count_live};
 use crate::state::AppState;
 
 use super::{db, median_p95};

@@ -14,8 +14,8 @@ use crate::web::error::ErrorBody;
 use crate::web::json::ApiQuery;
 
 use super::model::{Ends, Measures, Period, Question};
+use super::model::{Filter, GroupBy};
 use super::service;
-use super::store::{Filter, GroupBy};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(measures))

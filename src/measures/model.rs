@@ -8,7 +8,35 @@ use crate::clock::{DAY, Millis, day_of, day_start, parse_time};
 use crate::error::{Error, Result};
 
 use super::rates::{Counts, Rates};
-use super::store::{Filter, GroupBy, GroupRow};
+
+/// What to group by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    Grid,
+    Community,
+    Street,
+    Category,
+    Channel,
+}
+
+/// Filters besides the period.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub street_id: Option<i64>,
+    pub community_id: Option<i64>,
+    pub grid_id: Option<i64>,
+    pub category: Option<String>,
+    pub channel: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct GroupRow {
+    pub key: Option<String>,
+    pub name: Option<String>,
+    #[sqlx(flatten)]
+    pub counts: Counts,
+}
 
 /// Demands received in `[from, to)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -168,7 +168,7 @@ fn grid_load(d: &Dashboard) -> String {
 fn received_by(
     title: &str,
     p: Period,
-    rows: &[crate::measures::store::GroupRow],
+    rows: &[crate::measures::model::GroupRow],
     label: impl Fn(Option<&str>, Option<&str>) -> String,
     filter: impl Fn(Option<&str>) -> String,
 ) -> String {

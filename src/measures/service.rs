@@ -7,9 +7,10 @@ use crate::error::{Error, Result};
 use crate::state::AppState;
 
 use super::model::{Dashboard, Measure, Measures, Period, Question, Week};
+use super::model::{Filter, GroupBy, GroupRow};
 use super::rates::{Counts, rates};
 use super::rules::{self, TREND_WEEKS};
-use super::store::{self, Filter, GroupBy, GroupRow};
+use super::store;
 
 fn gate(actor: &Actor) -> Result<()> {
     if rules::may_read(actor.role) {

@@ -8,65 +8,7 @@ use crate::demands::figures::Counted;
 use crate::demands::model::Status;
 use crate::demands::store::push_scope;
 
-use super::model::GridLoad;
-use super::rates::Counts;
-
-/// What to group by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupBy {
-    Grid,
-    Community,
-    Street,
-    Category,
-    Channel,
-}
-
-impl GroupBy {
-    /// The key column, and the name of a group given its key `t.k`.
-    fn sql(self) -> (&'static str, &'static str) {
-        match self {
-            GroupBy::Grid => ("d.grid_id", "(SELECT g.name FROM grids g WHERE g.id = t.k)"),
-            GroupBy::Community => (
-                "d.community_id",
-                "(SELECT c.name FROM communities c WHERE c.id = t.k)",
-            ),
-            GroupBy::Street => (
-                "d.street_id",
-                "(SELECT s.name FROM streets s WHERE s.id = t.k)",
-            ),
-            GroupBy::Category => match crate::web::i18n::current() {
-                crate::web::i18n::Lang::Zh => (
-                    "d.category",
-                    "(SELECT c.name_zh FROM categories c WHERE c.code = t.k)",
-                ),
-                crate::web::i18n::Lang::En => (
-                    "d.category",
-                    "(SELECT c.name_en FROM categories c WHERE c.code = t.k)",
-                ),
-            },
-            GroupBy::Channel => ("d.channel", "t.k"),
-        }
-    }
-}
-
-/// Filters besides the period.
-#[derive(Clone, Debug, Default)]
-pub struct Filter {
-    pub street_id: Option<i64>,
-    pub community_id: Option<i64>,
-    pub grid_id: Option<i64>,
-    pub category: Option<String>,
-    pub channel: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-pub struct GroupRow {
-    pub key: Option<String>,
-    pub name: Option<String>,
-    #[sqlx(flatten)]
-    pub counts: Counts,
-}
+use super::model::{Filter, GridLoad, GroupBy, GroupRow};
 
 /// The aggregates of [`Counts`]: the parts of the rates from their one definition
 /// ([`Counted`]), then the demands in each status. `$1` is the moment of counting.
@@ -163,7 +105,7 @@ fn select(
     aggregates: &str,
     only: Option<&str>,
 ) -> Q {
-    let (key, name) = group_by.map(GroupBy::sql).unwrap_or(("NULL", "NULL"));
+    let (key, name) = group_by.map(group_sql).unwrap_or(("NULL", "NULL"));
     let mut q = Q::new(format!(
         "SELECT CAST(t.k AS TEXT) AS key, {name} AS name, t.* FROM (SELECT {key} AS k, {aggregates} \
          FROM demands d WHERE d.created_at >= $2 AND d.created_at < $3"
@@ -249,4 +191,30 @@ pub async fn open_by_grid(c: &mut impl Exec, a: &Actor, now: Millis) -> DbResult
             overdue: late_of(grid_id),
         })
         .collect())
+}
+
+/// The key column of a grouping, and the name of a group given its key `t.k`.
+fn group_sql(g: GroupBy) -> (&'static str, &'static str) {
+    match g {
+        GroupBy::Grid => ("d.grid_id", "(SELECT g.name FROM grids g WHERE g.id = t.k)"),
+        GroupBy::Community => (
+            "d.community_id",
+            "(SELECT c.name FROM communities c WHERE c.id = t.k)",
+        ),
+        GroupBy::Street => (
+            "d.street_id",
+            "(SELECT s.name FROM streets s WHERE s.id = t.k)",
+        ),
+        GroupBy::Category => match crate::web::i18n::current() {
+            crate::web::i18n::Lang::Zh => (
+                "d.category",
+                "(SELECT c.name_zh FROM categories c WHERE c.code = t.k)",
+            ),
+            crate::web::i18n::Lang::En => (
+                "d.category",
+                "(SELECT c.name_en FROM categories c WHERE c.code = t.k)",
+            ),
+        },
+        GroupBy::Channel => ("d.channel", "t.k"),
+    }
 }

@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 use linli::auth::{Actor, store as users};
 use linli::clock::{DAY, Millis, month_of, month_start};
-use linli::measures::store::{Filter, GroupBy, GroupRow, count, count_live};
+use linli::measures::model::{Filter, GroupBy, GroupRow};
+use linli::measures::store::{count, count_live};
 
 use crate::common::{Client, TestApp, record};
 

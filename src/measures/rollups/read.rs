@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use crate::auth::{Actor, Role};
 use crate::clock::{Millis, day_of, day_start, month_of, month_start};
 use crate::db::{DbResult, Exec, Q};
+use crate::measures::model::{Filter, GroupBy, GroupRow};
 use crate::measures::rates::Counts;
-use crate::measures::store::{Filter, GroupBy, GroupRow};
 
 use super::{Dim, Grain};
 
