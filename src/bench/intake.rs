@@ -133,12 +133,20 @@ pub async fn run(st: &AppState, clients: usize, total: usize) -> Result<Vec<Row>
             value: rate,
             baseline: Some(single),
             ratio: Some(rate / single),
+            // SQLite: the disk's fsyncs cap one commit a row, so the figure is absolute.
+            // PostgreSQL: against its own one commit a row on the same server.
             target: if sqlite {
                 "≥ 5,000/s".into()
             } else {
-                "–".into()
+                "≥ 2× baseline".into()
             },
-            pass: Some(all && (!sqlite || rate >= 5_000.0)),
+            pass: Some(
+                all && if sqlite {
+                    rate >= 5_000.0
+                } else {
+                    rate >= 2.0 * single
+                },
+            ),
             note: format!(
                 "{accepted} of {} answered 201 in {secs:.1} s, {stored} stored; baseline: one \
                  fsynced commit per row",

@@ -8,9 +8,16 @@
 //! commits once, and answers every caller once that commit is on disk (`db::durable`),
 //! while it already writes the next batch. Under light load a batch is one write and
 //! nothing waits; under heavy load the batches grow by themselves while the previous one is
-//! being written and flushed. PostgreSQL commits concurrent transactions in parallel and
-//! flushes them together itself, so there the writer simply runs each write in its own
-//! transaction.
+//! being written and flushed.
+//!
+//! PostgreSQL commits concurrent transactions in parallel and flushes them together
+//! itself, so there a write of its own simply runs in its own transaction. Writes of a
+//! kind that goes faster together ([`Grouped`]) are still batched: many intakes in one
+//! transaction are a few statements instead of a few per intake, and the rollup rows they
+//! all change are locked once a batch instead of once a row (one transaction a row would
+//! make each wait for the commit of the one before). Two batches are written at once
+//! ([`PG_IN_FLIGHT`]), each on a connection of its own, and writes wait while both are
+//! busy, so the batches grow with the load.
 
 use std::any::{Any, TypeId};
 use std::future::Future;
@@ -24,6 +31,9 @@ use super::{Db, DbError, Pending, Q, Tx};
 const MAX_BATCH: usize = 512;
 /// Writes waiting for the writer at most; callers beyond it wait to enqueue.
 const QUEUE: usize = 4_096;
+/// PostgreSQL: batches being written at once, at most: one is written while the one
+/// before commits (1, 2 and 4 measured the same on two cores; see docs/performance.md).
+const PG_IN_FLIGHT: usize = 2;
 /// Checkpoints while commits come, at most this often.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
@@ -106,6 +116,11 @@ impl Writer {
                 }
                 Some(tx)
             }
+            Db::Postgres(_) if tokio::runtime::Handle::try_current().is_ok() => {
+                let (tx, rx) = mpsc::channel(QUEUE);
+                tokio::spawn(run_concurrent(db.clone(), rx));
+                Some(tx)
+            }
             _ => None,
         };
         Writer { db, queue }
@@ -124,7 +139,12 @@ impl Writer {
         E: From<DbError> + Send + 'static,
         F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, E>> + Send + 'static,
     {
-        let Some(queue) = &self.queue else {
+        // PostgreSQL: a write of its own in its own transaction (see the module's text).
+        let queue = match &self.queue {
+            Some(q) if self.engine() == super::Engine::Sqlite => Some(q),
+            _ => None,
+        };
+        let Some(queue) = queue else {
             let mut tx = self.db.begin().await?;
             let v = f(&mut tx).await?;
             tx.commit().await?;
@@ -201,6 +221,41 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>, committed: watch::Sender<()>) 
     }
     // The last batches are answered before the writer's thread ends.
     flushing.join_all().await;
+}
+
+/// PostgreSQL: takes the grouped writes waiting, up to [`PG_IN_FLIGHT`] batches at once,
+/// each written and committed on a connection of its own; answers each batch's callers
+/// once it has committed.
+async fn run_concurrent(db: Db, mut rx: mpsc::Receiver<Job>) {
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(PG_IN_FLIGHT));
+    let mut jobs: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+    loop {
+        // While every slot is busy, the writes waiting pile up into the next batch.
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            break;
+        };
+        if rx.recv_many(&mut jobs, MAX_BATCH).await == 0 {
+            break;
+        }
+        let batch = std::mem::take(&mut jobs);
+        let db = db.clone();
+        tokio::spawn(async move {
+            let _slot = slot;
+            match commit_batch(&db, batch, std::time::Duration::ZERO).await {
+                Ok((pending, answers)) => match pending.durable().await {
+                    Ok(()) => answers.into_iter().for_each(|a| a()),
+                    Err(e) => {
+                        tracing::error!(error = %e, "a batch of writes could not be made durable; its callers were told")
+                    }
+                },
+                Err(e) => {
+                    tracing::warn!(error = %e, "a batch of writes failed to commit; its callers were told")
+                }
+            }
+        });
+    }
+    // The last batches are answered before the writer ends.
+    let _ = slots.acquire_many(PG_IN_FLIGHT as u32).await;
 }
 
 /// Checkpoints on a reader's connection: copies what the commits appended to the

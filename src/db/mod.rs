@@ -5,6 +5,7 @@
 //! connection for reads or a [`Tx`] for writes. Where the engines need different SQL the caller
 //! asks [`Engine`] and writes both; everything else is shared.
 
+pub mod arrays;
 pub mod batch;
 pub mod bulk;
 pub mod durable;

@@ -269,16 +269,21 @@ impl Q {
         let offset = self.args.len();
         let sql = self.sql.to_mut();
         sql.push_str(";\n");
-        let mut last = 0;
-        for (at, len, n) in placeholders(&other.sql) {
-            sql.push_str(&other.sql[last..at]);
-            sql.push_str(&format!("${}", n + offset));
-            last = at + len;
-        }
-        sql.push_str(&other.sql[last..]);
+        push_shifted(sql, &other.sql, offset);
         self.args.extend(other.args);
         self
     }
+}
+
+/// Appends `other` to `sql`, its placeholders numbered `offset` further.
+fn push_shifted(sql: &mut String, other: &str, offset: usize) {
+    let mut last = 0;
+    for (at, len, n) in placeholders(other) {
+        sql.push_str(&other[last..at]);
+        sql.push_str(&format!("${}", n + offset));
+        last = at + len;
+    }
+    sql.push_str(&other[last..]);
 }
 
 #[cfg(test)]

@@ -12,8 +12,6 @@ use super::Ctx;
 
 mod batch;
 
-use batch::{sqlite_args, sqlite_chunk};
-
 /// A demand as received (text already trimmed and bounded by the API layer).
 #[derive(Clone, Debug, Default)]
 pub struct NewDemand {
@@ -131,43 +129,22 @@ pub async fn prepare(ex: &mut impl Exec, ctx: &Ctx<'_>, n: NewDemand) -> Result<
 /// Writes a prepared demand, its share of the rollups and its first timeline event.
 pub async fn record(tx: &mut Tx, ctx: &Ctx<'_>, p: Prepared) -> Result<DemandRow> {
     let (pre, channel) = pre_row(ctx, p);
-    if let Tx::Sqlite(..) = tx {
-        let args = sqlite_args(&pre, ctx, channel);
-        let ids = sqlite_chunk(tx, &[(&pre, &args)]).await?;
-        return Ok(DemandRow { id: ids[0], ..pre });
-    }
-    let row: DemandRow = insert(&pre, Some(&store::COLUMNS.replace("d.", "")))
-        .fetch_one(tx)
-        .await?;
-    if let Some(r) = crate::measures::rollups::upsert(None, Some(&pre)) {
-        r.execute(tx).await?;
-    }
-    store::append_event(tx, event(&row, ctx, channel)).await?;
-    Ok(row)
+    let rows = batch::rows(tx.engine(), &pre, ctx, channel);
+    let ids = batch::chunk(tx, &[(&pre, &rows)]).await?;
+    let id = ids
+        .first()
+        .copied()
+        .ok_or_else(|| Error::internal("an intake written without its id"))?;
+    Ok(DemandRow { id, ..pre })
 }
 
-/// Records a prepared demand through the writer and answers once it is durable. On SQLite
-/// the intakes waiting at a moment are written together (see [`batch`]).
+/// Records a prepared demand through the writer and answers once it is durable. The
+/// intakes waiting at a moment are written together, on both engines (see [`batch`]).
 pub async fn submit(
     writer: &crate::db::batch::Writer,
     ctx: &Ctx<'_>,
     p: Prepared,
 ) -> Result<DemandRow> {
-    if writer.engine() == crate::db::Engine::Postgres {
-        let (actor, now, policy) = (ctx.actor.clone(), ctx.now, ctx.policy);
-        return writer
-            .write(move |tx| {
-                Box::pin(async move {
-                    let ctx = Ctx {
-                        actor: &actor,
-                        now,
-                        policy,
-                    };
-                    record(tx, &ctx, p).await
-                })
-            })
-            .await;
-    }
     let (pre, channel) = pre_row(ctx, p);
     batch::submit(writer, ctx, pre, channel).await
 }
@@ -249,31 +226,36 @@ const INSERT: &str = "INSERT INTO demands (street_id, community_id, grid_id, bui
 
 /// The INSERT of a new demand, giving back `returning` (if any).
 fn insert(pre: &DemandRow, returning: Option<&str>) -> Q {
-    match returning {
+    let q = match returning {
         Some(r) => Q::new(format!("{INSERT} RETURNING {r}")),
         None => Q::new(INSERT),
-    }
-    .bind(pre.street_id)
-    .bind(pre.community_id)
-    .bind(pre.grid_id)
-    .bind(pre.building_id)
-    .bind(pre.household_id)
-    .bind(pre.resident_id)
-    .bind(pre.reporter_name.as_str())
-    .bind(pre.reporter_phone.as_deref())
-    .bind(pre.channel.as_str())
-    .bind(pre.category.as_deref())
-    .bind(pre.urgency.as_str())
-    .bind(pre.level.as_str())
-    .bind(pre.status.as_str())
-    .bind(pre.title.as_str())
-    .bind(pre.description.as_str())
-    .bind(pre.location.as_str())
-    .bind(pre.created_by)
-    .bind(pre.created_at)
-    .bind(pre.accept_due_at)
-    .bind(pre.feedback_due_at)
-    .bind(pre.updated_at)
+    };
+    bind_row(q, pre)
+}
+
+/// Binds a new demand's columns, in [`INSERT`]'s order.
+fn bind_row(q: Q, pre: &DemandRow) -> Q {
+    q.bind(pre.street_id)
+        .bind(pre.community_id)
+        .bind(pre.grid_id)
+        .bind(pre.building_id)
+        .bind(pre.household_id)
+        .bind(pre.resident_id)
+        .bind(pre.reporter_name.as_str())
+        .bind(pre.reporter_phone.as_deref())
+        .bind(pre.channel.as_str())
+        .bind(pre.category.as_deref())
+        .bind(pre.urgency.as_str())
+        .bind(pre.level.as_str())
+        .bind(pre.status.as_str())
+        .bind(pre.title.as_str())
+        .bind(pre.description.as_str())
+        .bind(pre.location.as_str())
+        .bind(pre.created_by)
+        .bind(pre.created_at)
+        .bind(pre.accept_due_at)
+        .bind(pre.feedback_due_at)
+        .bind(pre.updated_at)
 }
 
 fn event<'a>(demand: &'a DemandRow, ctx: &'a Ctx<'_>, channel: Channel) -> NewEvent<'a> {

@@ -271,11 +271,12 @@ pub fn upsert(before: Option<&DemandRow>, after: Option<&DemandRow>) -> Option<Q
     statement(&changes)
 }
 
-/// SQLite: the one statement that counts many new demands, each rollup row they share
-/// changed once by their sum. Its rows are padded with additions of zero to a power of
-/// two (SQLite applies a row given twice twice; adding zero changes nothing), so that
-/// batches of any mix share a few statement texts the connection keeps prepared.
-pub fn upsert_new(rows: &[&DemandRow]) -> Option<Q> {
+/// The one statement that counts many new demands, each rollup row they share changed
+/// once by their sum. On SQLite (`padded`) its rows are padded with additions of zero to a
+/// power of two (SQLite applies a row given twice twice; adding zero changes nothing), so
+/// that batches of any mix share a few statement texts the connection keeps prepared;
+/// PostgreSQL refuses to change a row twice in one statement, so not there.
+pub fn upsert_new(rows: &[&DemandRow], padded: bool) -> Option<Q> {
     let mut changes: Vec<Change> = Vec::with_capacity(8);
     for d in rows {
         let d = Counted::from(*d);
@@ -291,7 +292,7 @@ pub fn upsert_new(rows: &[&DemandRow]) -> Option<Q> {
             }
         }
     }
-    if let Some(first) = changes.first().cloned() {
+    if let Some(first) = changes.first().cloned().filter(|_| padded) {
         let padded = changes.len().next_power_of_two();
         changes.resize(padded, (first.0, first.1, first.2, Share::default()));
     }
@@ -308,6 +309,19 @@ fn statement(changes: &[Change]) -> Option<Q> {
     }
     // Each (dimension, key) appears once: PostgreSQL refuses to update a row twice in one
     // statement, and a moved demand leaves one slot for another in the same dimension.
+    // Rows in one order, the table's key's: transactions that change some of the same rows
+    // (PostgreSQL writes several at once) lock them in the same order, so none waits for
+    // another that waits for it.
+    let mut changes: Vec<&Change> = changes.iter().collect();
+    changes.sort_by(|a, b| {
+        (a.2.0, a.0.as_str(), a.1.as_str(), &a.2.2, a.2.3).cmp(&(
+            b.2.0,
+            b.0.as_str(),
+            b.1.as_str(),
+            &b.2.2,
+            b.2.3,
+        ))
+    });
     let mut q = Q::new(format!(
         "INSERT INTO demand_rollups (community_id, grain, dim, k, bucket, street_id, {}) VALUES ",
         COLUMNS.join(", ")
