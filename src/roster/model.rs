@@ -3,12 +3,14 @@
 //! gender), tags, kinds, and the small parsers every roster request goes through. Pure
 //! functions, tested without a database.
 
+mod address;
 mod history;
 mod identity;
 mod inputs;
 mod page;
 mod values;
 
+pub use address::AddressQuery;
 pub use history::{Audited, ChangeAction, Field, FieldChange, HistoryEntry, Recorded};
 pub use identity::{Gender, Identity, IdentityEdit, IdentityInput, birth_date, gender, id_number};
 pub use inputs::*;

@@ -9,6 +9,7 @@ mod batch;
 mod built;
 mod cli;
 mod common;
+mod counter;
 mod demands_loop;
 mod export;
 mod figures;

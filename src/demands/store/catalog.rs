@@ -88,30 +88,57 @@ pub struct FoundRow {
     pub room: String,
 }
 
-/// Up to 20 residents in the actor's reach whose name, phone ending or room matches `q`
+/// Up to 20 residents in the actor's reach whose name or phone ending matches `q`, or
+/// who live at the address `q` reads as ([`AddressQuery`](crate::roster::model::AddressQuery))
 /// (not empty). `None` when the actor's role finds no residents at all.
 pub async fn find_residents(
     ex: &mut impl Exec,
     a: &Actor,
     q: &str,
 ) -> DbResult<Option<Vec<FoundRow>>> {
-    let escaped = q
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
     let mut sql = Q::new(
         "SELECT r.id, r.name, r.phone, c.name AS compound, b.name AS building, h.unit_no, h.room \
          FROM residents r \
          JOIN households h ON h.community_id = r.community_id AND h.id = r.household_id \
          JOIN buildings b ON b.id = h.building_id JOIN compounds c ON c.id = b.compound_id \
-         WHERE (r.name LIKE ",
+         WHERE ",
     );
-    sql.push_bind(format!("%{escaped}%"))
-        .push(" ESCAPE '\\' OR r.phone LIKE ")
-        .push_bind(format!("%{escaped}"))
-        .push(" ESCAPE '\\' OR (b.name || h.unit_no || h.room) LIKE ")
-        .push_bind(format!("%{escaped}%"))
-        .push(" ESCAPE '\\')");
+    match crate::roster::model::AddressQuery::parse(q) {
+        // An address: its parts exactly, so that building 1 is not building 11.
+        Some(addr) => {
+            let mut first = true;
+            for (column, names) in [
+                ("b.name", addr.building_names()),
+                ("h.unit_no", addr.unit_names()),
+                ("h.room", addr.room_names()),
+            ] {
+                if names.is_empty() {
+                    continue;
+                }
+                sql.push(if first { "" } else { " AND " })
+                    .push(column)
+                    .push(" IN (");
+                first = false;
+                for (i, n) in names.into_iter().enumerate() {
+                    sql.push(if i == 0 { "" } else { ", " }).push_bind(n);
+                }
+                sql.push(")");
+            }
+        }
+        None => {
+            let escaped = q
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            sql.push("(r.name LIKE ")
+                .push_bind(format!("%{escaped}%"))
+                .push(" ESCAPE '\\' OR r.phone LIKE ")
+                .push_bind(format!("%{escaped}"))
+                .push(" ESCAPE '\\' OR (b.name || h.unit_no || h.room) LIKE ")
+                .push_bind(format!("%{escaped}%"))
+                .push(" ESCAPE '\\')");
+        }
+    }
     match a.role {
         Role::Admin => {}
         Role::Street => {

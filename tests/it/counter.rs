@@ -1,0 +1,57 @@
+//! At the counter: finding the resident a demand is for, by an address typed as the pages
+//! show it (issue 13).
+
+use crate::common::TestApp;
+use crate::common::pages::PageClient;
+
+/// Building 1 and building 11 of one compound: 潘阿姨 at 1号楼 1单元 101, 李叔 at
+/// 11号楼 1单元 102.
+async fn two_buildings() -> TestApp {
+    let mut app = TestApp::bare()
+        .await
+        .with_staff("staff")
+        .await
+        .with_grid_worker("w1")
+        .await
+        .with_resident("pan", "潘阿姨")
+        .await;
+    for n in 2..=11 {
+        app = app.with_grid_worker(&format!("w{n}")).await;
+    }
+    app.with_resident("li", "李叔").await
+}
+
+async fn found(c: &mut PageClient<'_>, q: &str) -> String {
+    let query = crate::common::pages::urlencode(&[("q", q)]);
+    c.page(&format!("/work/residents/search?{query}"))
+        .await
+        .html
+}
+
+#[tokio::test]
+async fn an_address_typed_as_the_pages_show_it_finds_that_household_and_not_building_11() {
+    let app = two_buildings().await;
+    let mut c = PageClient::login(&app, "staff").await;
+    for q in [
+        "1号楼 1单元 101",
+        "1号楼1单元101",
+        "1-1-101",
+        "１号楼１单元１０１",
+        "1栋1单元101室",
+    ] {
+        let html = found(&mut c, q).await;
+        assert!(html.contains("潘阿姨"), "{q}: {html}");
+        assert!(!html.contains("李叔"), "{q}: building 11 is not building 1");
+    }
+    let html = found(&mut c, "1号楼").await;
+    assert!(html.contains("潘阿姨") && !html.contains("李叔"), "{html}");
+    let html = found(&mut c, "11-1-102").await;
+    assert!(html.contains("李叔") && !html.contains("潘阿姨"), "{html}");
+    // A name and a phone's last digits still find as before.
+    assert!(found(&mut c, "李叔").await.contains("李叔"));
+    let by_phone = found(&mut c, "5678").await;
+    assert!(by_phone.contains("潘阿姨") && by_phone.contains("李叔"));
+    // An address nobody lives at finds nobody.
+    let none = found(&mut c, "1号楼 1单元 202").await;
+    assert!(!none.contains("潘阿姨") && !none.contains("李叔"));
+}
