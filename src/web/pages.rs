@@ -39,6 +39,11 @@ impl Page {
         rust_i18n::t!(key, locale = self.lang.code()).into_owned()
     }
 
+    /// A message with a number in it (`%{n}`), in the page's language.
+    pub fn t_n(&self, key: &str, n: usize) -> String {
+        rust_i18n::t!(key, locale = self.lang.code(), n = n).into_owned()
+    }
+
     /// The frame for a signed-in person on `path`.
     pub fn signed_in(a: &Actor, csrf: String, lang: Lang, title: String, path: &str) -> Page {
         let links = nav_for(a.role)

@@ -55,3 +55,34 @@ async fn an_address_typed_as_the_pages_show_it_finds_that_household_and_not_buil
     let none = found(&mut c, "1号楼 1单元 202").await;
     assert!(!none.contains("潘阿姨") && !none.contains("李叔"));
 }
+
+#[tokio::test]
+async fn the_only_match_is_chosen_several_are_not_and_a_cut_list_says_so() {
+    let app = two_buildings().await;
+    let mut c = PageClient::login(&app, "staff").await;
+    // Before any search the form says nothing about finding nobody.
+    let form = c.page("/work/demands/new").await.html;
+    assert!(!form.contains("没有找到"), "no 'not found' before a search");
+    // One match: chosen for the worker. Two: the worker chooses.
+    assert!(found(&mut c, "1号楼").await.contains(" checked"));
+    let two = found(&mut c, "5678").await;
+    assert_eq!(two.matches("name=\"resident_id\"").count(), 2);
+    assert!(!two.contains(" checked"), "none chosen among several");
+    assert!(!two.contains("data-more"));
+    // Nobody: said after the search.
+    assert!(found(&mut c, "王大爷").await.contains("没有找到"));
+    // More than the list holds: it says so, and shows the first 20.
+    let mut app = app;
+    for i in 0..20 {
+        app = app
+            .with_resident(&format!("r{i}"), &format!("住户{i}"))
+            .await;
+    }
+    let mut c = PageClient::login(&app, "staff").await;
+    let many = found(&mut c, "5678").await;
+    assert_eq!(many.matches("name=\"resident_id\"").count(), 20);
+    assert!(
+        many.contains("data-more") && many.contains("只列出前 20 位"),
+        "{many}"
+    );
+}

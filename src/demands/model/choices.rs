@@ -17,6 +17,19 @@ pub struct Choices {
     pub units: Vec<(i64, String)>,
 }
 
+/// Residents found at the counter: the first [`ResidentMatches::MOST`], and whether there
+/// were more.
+#[derive(Clone, Debug, Default)]
+pub struct ResidentMatches {
+    pub found: Vec<ResidentMatch>,
+    pub more: bool,
+}
+
+impl ResidentMatches {
+    /// Shown at most: beyond it the counter types more of the name or address.
+    pub const MOST: usize = 20;
+}
+
 /// A resident found at the counter by name, phone ending or room.
 #[derive(Clone, Debug)]
 pub struct ResidentMatch {

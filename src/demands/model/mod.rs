@@ -15,7 +15,7 @@ mod upload;
 mod view;
 
 pub use category::{Category, CategoryInput, CategoryRequest};
-pub use choices::{Choices, ResidentMatch};
+pub use choices::{Choices, ResidentMatch, ResidentMatches};
 pub use command::{Command, MAX_SUMMONED, SummonTarget, Summons, Target};
 pub use detail::{AttachmentView, DemandDetail, EventView, SummonView};
 pub use list::{

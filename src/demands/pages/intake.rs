@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::demands::model::{Channel, MAX_TEXT, MAX_TITLE, ResidentMatch, Urgency};
+use crate::demands::model::{Channel, MAX_TEXT, MAX_TITLE, ResidentMatches, Urgency};
 use crate::demands::service::{self, NewDemand};
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -27,11 +27,40 @@ use super::form::{Fields, choice, field, given, number};
 struct IntakePage {
     page: Page,
     q: String,
-    found: Vec<ResidentMatch>,
+    found: Found,
     categories: Vec<(String, String)>,
     channels: Vec<(String, String)>,
     error: Option<String>,
     values: Fields,
+}
+
+/// The residents a search found, as the list under the search box shows them.
+struct Found {
+    matches: ResidentMatches,
+    /// Whether anything was searched for: "nobody found" only after a search.
+    searched: bool,
+    /// The resident already chosen (a form sent back keeps them), else the only match.
+    chosen: Option<i64>,
+}
+
+impl Found {
+    fn new(matches: ResidentMatches, q: &str, chosen: Option<i64>) -> Found {
+        let only = match matches.found.as_slice() {
+            [one] => Some(one.id),
+            _ => None,
+        };
+        Found {
+            searched: !q.trim().is_empty(),
+            chosen: chosen
+                .filter(|c| matches.found.iter().any(|r| r.id == *c))
+                .or(only),
+            matches,
+        }
+    }
+
+    fn is_chosen(&self, id: &i64) -> bool {
+        self.chosen == Some(*id)
+    }
 }
 
 impl IntakePage {
@@ -53,7 +82,8 @@ async fn intake_page(
     values: Fields,
 ) -> Result<IntakePage> {
     let a = &u.actor;
-    let found = service::find_residents(st, a, q).await?;
+    let chosen = field(&values, "resident_id").and_then(|v| v.parse().ok());
+    let found = Found::new(service::find_residents(st, a, q).await?, q, chosen);
     let categories = super::category_options(service::categories(st, a).await?);
     let channels = Channel::ALL
         .iter()
@@ -86,7 +116,7 @@ pub async fn form(
 #[template(path = "work/found.html")]
 struct FoundList {
     page: Page,
-    found: Vec<ResidentMatch>,
+    found: Found,
 }
 
 /// The search results alone, for the page's script to swap in as someone types.
@@ -95,10 +125,11 @@ pub async fn search(
     u: PageUser,
     Query(s): Query<SearchQuery>,
 ) -> Response {
-    match service::find_residents(&st, &u.actor, s.q.as_deref().unwrap_or("")).await {
+    let q = s.q.as_deref().unwrap_or("");
+    match service::find_residents(&st, &u.actor, q).await {
         Ok(found) => match (FoundList {
             page: Page::for_user(&u, String::new(), "/work/demands/new"),
-            found,
+            found: Found::new(found, q, None),
         })
         .render()
         {

@@ -3,7 +3,9 @@
 //! at the counter.
 
 use crate::auth::{Actor, Role};
-use crate::demands::model::{Category, CategoryInput, Choices, DemandView, ResidentMatch};
+use crate::demands::model::{
+    Category, CategoryInput, Choices, DemandView, ResidentMatch, ResidentMatches,
+};
 use crate::demands::store::catalog;
 use crate::error::{Error, Result};
 use crate::roster::ids::mask_phone;
@@ -65,16 +67,18 @@ pub async fn choices(st: &AppState, _actor: &Actor, d: &DemandView) -> Result<Ch
 }
 
 /// Residents in the caller's reach whose name, phone ending or room matches `q`.
-pub async fn find_residents(st: &AppState, actor: &Actor, q: &str) -> Result<Vec<ResidentMatch>> {
+pub async fn find_residents(st: &AppState, actor: &Actor, q: &str) -> Result<ResidentMatches> {
     let q = q.trim();
     if q.is_empty() {
-        return Ok(Vec::new());
+        return Ok(ResidentMatches::default());
     }
     let mut c = st.db.conn().await?;
-    let found = catalog::find_residents(&mut c, actor, q)
+    let mut rows = catalog::find_residents(&mut c, actor, q, ResidentMatches::MOST)
         .await?
         .ok_or_else(Error::forbidden)?;
-    Ok(found
+    let more = rows.len() > ResidentMatches::MOST;
+    rows.truncate(ResidentMatches::MOST);
+    let found = rows
         .into_iter()
         .map(|r| ResidentMatch {
             address: format!("{} {} {} {}", r.compound, r.building, r.unit_no, r.room),
@@ -82,5 +86,6 @@ pub async fn find_residents(st: &AppState, actor: &Actor, q: &str) -> Result<Vec
             id: r.id,
             name: r.name,
         })
-        .collect())
+        .collect();
+    Ok(ResidentMatches { found, more })
 }

@@ -88,13 +88,14 @@ pub struct FoundRow {
     pub room: String,
 }
 
-/// Up to 20 residents in the actor's reach whose name or phone ending matches `q`, or
+/// Up to `limit` + 1 residents in the actor's reach whose name or phone ending matches `q`, or
 /// who live at the address `q` reads as ([`AddressQuery`](crate::roster::model::AddressQuery))
 /// (not empty). `None` when the actor's role finds no residents at all.
 pub async fn find_residents(
     ex: &mut impl Exec,
     a: &Actor,
     q: &str,
+    limit: usize,
 ) -> DbResult<Option<Vec<FoundRow>>> {
     let mut sql = Q::new(
         "SELECT r.id, r.name, r.phone, c.name AS compound, b.name AS building, h.unit_no, h.room \
@@ -156,6 +157,8 @@ pub async fn find_residents(
         }
         Role::Resident | Role::Volunteer | Role::Unit => return Ok(None),
     }
-    sql.push(" ORDER BY r.id LIMIT 20");
+    // One more than is shown, to tell that there are more.
+    sql.push(" ORDER BY r.id LIMIT ")
+        .push_bind(limit as i64 + 1);
     Ok(Some(sql.fetch_all(ex).await?))
 }
