@@ -86,3 +86,41 @@ async fn the_only_match_is_chosen_several_are_not_and_a_cut_list_says_so() {
         "{many}"
     );
 }
+
+#[tokio::test]
+async fn a_refused_form_comes_back_with_the_resident_chosen_and_everything_typed() {
+    let app = two_buildings().await;
+    let mut c = PageClient::login(&app, "staff").await;
+    let pan = app
+        .scalar("SELECT id FROM residents WHERE name = '潘阿姨'")
+        .await
+        .to_string();
+    let before = app.scalar("SELECT COUNT(*) FROM demands").await;
+    // Several found by the phone's ending; she is chosen; the description is missing.
+    let r = c
+        .submit(
+            "/work/demands/new",
+            "/work/demands/new",
+            &[
+                ("q", "5678"),
+                ("resident_id", &pan),
+                ("channel", "wechat"),
+                ("urgency", "urgent"),
+                ("title", "楼道灯不亮"),
+                ("description", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM demands").await, before);
+    let html = r.html;
+    let chosen = format!("value=\"{pan}\" style=\"width:auto\" checked");
+    assert!(html.contains(&chosen), "she is still chosen: {html}");
+    assert!(
+        html.contains("李叔"),
+        "the search's other match is still listed"
+    );
+    assert!(html.contains("value=\"wechat\" selected"));
+    assert!(html.contains("value=\"urgent\" selected"));
+    assert!(html.contains("value=\"楼道灯不亮\""));
+}

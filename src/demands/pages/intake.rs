@@ -36,6 +36,8 @@ struct IntakePage {
 
 /// The residents a search found, as the list under the search box shows them.
 struct Found {
+    /// What was searched for, sent with the form so a form sent back finds them again.
+    q: String,
     matches: ResidentMatches,
     /// Whether anything was searched for: "nobody found" only after a search.
     searched: bool,
@@ -50,6 +52,7 @@ impl Found {
             _ => None,
         };
         Found {
+            q: q.to_string(),
             searched: !q.trim().is_empty(),
             chosen: chosen
                 .filter(|c| matches.found.iter().any(|r| r.id == *c))
@@ -169,7 +172,16 @@ pub async fn submit(State(st): State<AppState>, u: PageUser, Form(f): Form<Field
     .await;
     match saved {
         Ok(id) => Redirect::to(&format!("/work/demands/{id}?done=intake")).into_response(),
-        Err(e) => match intake_page(&st, &u, "", Some(message(&e)), f).await {
+        // Everything typed is kept, the search and the resident chosen in it included.
+        Err(e) => match intake_page(
+            &st,
+            &u,
+            field(&f, "q").unwrap_or_default(),
+            Some(message(&e)),
+            f.clone(),
+        )
+        .await
+        {
             Ok(p) => (status(e.class()), render(&p)).into_response(),
             Err(e) => error_page(e),
         },
