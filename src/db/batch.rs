@@ -205,14 +205,7 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>, committed: watch::Sender<()>) 
             Ok((pending, answers)) => {
                 committed.send_replace(());
                 // The next batch is written while this one is flushed (db::durable).
-                flushing.spawn(async move {
-                    match pending.durable().await {
-                        Ok(()) => answers.into_iter().for_each(|a| a()),
-                        Err(e) => {
-                            tracing::error!(error = %e, "a batch of writes could not be made durable; its callers were told")
-                        }
-                    }
-                });
+                flushing.spawn(answer_when_durable(pending, answers));
             }
             Err(e) => {
                 tracing::warn!(error = %e, "a batch of writes failed to commit; its callers were told")
@@ -221,6 +214,17 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>, committed: watch::Sender<()>) 
     }
     // The last batches are answered before the writer's thread ends.
     flushing.join_all().await;
+}
+
+/// Answers a committed batch's callers once its commit is durable; if it cannot be made
+/// durable, they are told by their answers being dropped.
+async fn answer_when_durable(pending: Pending, answers: Vec<Answer>) {
+    match pending.durable().await {
+        Ok(()) => answers.into_iter().for_each(|a| a()),
+        Err(e) => {
+            tracing::error!(error = %e, "a batch of writes could not be made durable; its callers were told")
+        }
+    }
 }
 
 /// PostgreSQL: takes the grouped writes waiting, up to [`PG_IN_FLIGHT`] batches at once,
@@ -242,12 +246,7 @@ async fn run_concurrent(db: Db, mut rx: mpsc::Receiver<Job>) {
         tokio::spawn(async move {
             let _slot = slot;
             match commit_batch(&db, batch, std::time::Duration::ZERO).await {
-                Ok((pending, answers)) => match pending.durable().await {
-                    Ok(()) => answers.into_iter().for_each(|a| a()),
-                    Err(e) => {
-                        tracing::error!(error = %e, "a batch of writes could not be made durable; its callers were told")
-                    }
-                },
+                Ok((pending, answers)) => answer_when_durable(pending, answers).await,
                 Err(e) => {
                     tracing::warn!(error = %e, "a batch of writes failed to commit; its callers were told")
                 }
