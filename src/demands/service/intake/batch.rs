@@ -172,15 +172,8 @@ async fn postgres_rows(tx: &mut Tx, items: &[(&DemandRow, &Rows)]) -> DbResult<V
     if ids.len() != items.len() {
         return Err(DbError::Other(sqlx::Error::RowNotFound));
     }
-    let written: Vec<DemandRow> = items
-        .iter()
-        .zip(&ids)
-        .map(|((pre, _), id)| DemandRow {
-            id: *id,
-            ..(*pre).clone()
-        })
-        .collect();
-    let written: Vec<&DemandRow> = written.iter().collect();
+    // What the rollups count does not depend on the id: the rows as prepared.
+    let written: Vec<&DemandRow> = items.iter().map(|(pre, _)| *pre).collect();
     if let Some(q) = crate::measures::rollups::upsert_new(&written, false) {
         q.execute(tx).await?;
     }
