@@ -72,9 +72,16 @@ pub fn china() -> jiff::tz::TimeZone {
         .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
 }
 
-/// Parses `2026-11-25` (start of that day in China) or an RFC 3339 timestamp.
+/// Parses `2026-11-25` (start of that day in China), `2026-11-25T14:30` (China time, as a
+/// browser's date-and-time field sends it) or an RFC 3339 timestamp.
 pub fn parse_time(s: &str) -> Option<Millis> {
     if let Ok(d) = s.parse::<jiff::civil::Date>() {
+        return d
+            .to_zoned_datetime(china())
+            .ok()
+            .map(|z| Millis(z.timestamp().as_millisecond()));
+    }
+    if let Ok(d) = s.parse::<jiff::civil::DateTime>() {
         return d
             .to_zoned_datetime(china())
             .ok()

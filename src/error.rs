@@ -115,6 +115,10 @@ catalogue! {
     SensitiveFilter = "sensitive_filter", Forbidden;
     // Demands.
     ResidentChannel = "resident_channel", Invalid;
+    ReporterNeeded = "reporter_needed", Invalid;
+    InvalidTime = "invalid_time", Invalid;
+    AppointmentPast = "appointment_past", Invalid;
+    AppointmentTooFar = "appointment_too_far", Invalid;
     InvalidMergeTarget = "invalid_merge_target", Invalid;
     TooManySummoned = "too_many_summoned", Invalid;
     UnsupportedFile = "unsupported_file", Unsupported;

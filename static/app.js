@@ -15,3 +15,23 @@
     }, 200);
   });
 })();
+// Text with a limit: a counter under the field says how much is left, and how much too
+// much once over it. Nothing is cut: the server refuses text over the limit and says so.
+(function () {
+  var fields = document.querySelectorAll("[data-limit]");
+  Array.prototype.forEach.call(fields, function (f) {
+    var max = parseInt(f.getAttribute("data-limit"), 10);
+    var out = document.getElementById(f.id + "-count");
+    if (!out || !max) return;
+    var show = function () {
+      var n = Array.from(f.value).length;
+      out.textContent = n + " / " + max;
+      var over = n > max;
+      out.classList.toggle("overdue", over);
+      if (over) out.textContent += " · " + out.getAttribute("data-over").replace("{n}", n - max);
+      f.setAttribute("aria-invalid", over ? "true" : "false");
+    };
+    f.addEventListener("input", show);
+    show();
+  });
+})();

@@ -36,6 +36,13 @@ pub enum Step {
     /// Adding a photo or a document: a step like the others, on an open demand, by someone
     /// who works on it (or the household that raised it), not by someone who only reads it.
     Attach,
+    /// A progress note (进展) by whoever works on it; the status stays.
+    Note,
+    /// Setting when the assignee will come (预约上门); the resident sees it.
+    Appoint,
+    /// Returning a job dispatched to the wrong hands (退单), with a reason: back to the
+    /// dispatcher's queue, accepted and given to nobody.
+    Return,
 }
 
 impl Step {
@@ -56,6 +63,9 @@ impl Step {
             Step::ReportIn => "report_in",
             Step::ReportBack => "report_back",
             Step::Attach => "attach",
+            Step::Note => "note",
+            Step::Appoint => "appoint",
+            Step::Return => "return",
         }
     }
 }
@@ -203,7 +213,9 @@ pub fn next_status(from: Status, step: Step, has_assignee: bool) -> Option<Statu
         (Accepted | Dispatched | InProgress, Step::Whistle | Step::ReportIn | Step::ReportBack) => {
             Some(from)
         }
-        (s, Step::Attach) if s.is_open() => Some(s),
+        (s, Step::Attach | Step::Note) if s.is_open() => Some(s),
+        (Dispatched | InProgress, Step::Appoint) => Some(from),
+        (Dispatched | InProgress, Step::Return) => Some(Accepted),
         _ => None,
     }
 }
@@ -295,6 +307,14 @@ fn allowed(role: Role, rel: &Relation, step: Step, from: Status, level: Level) -
         },
         Step::Whistle => role == Secretary || role == Street,
         Step::ReportIn | Step::ReportBack => rel.summons.is_some(),
+        // Whoever works on it now (a note is for colleagues: not the household).
+        Step::Note => {
+            office || grid_owner || street_level || rel.assignee || rel.summons.is_some()
+        }
+        // The one who will come, or the office arranging it for them.
+        Step::Appoint => rel.assignee || office,
+        // Only the hands it was given to can say it is not theirs.
+        Step::Return => rel.assignee,
         // Whoever works on it now, or the household that raised it; not the street below
         // its level, admin, a unit it was taken from, or another grid's worker.
         Step::Attach => {

@@ -349,6 +349,9 @@ fn rate(pen: &mut Pen, cast: &Cast, solved: bool, satisfaction: Satisfaction) {
         solved,
         satisfaction,
         comment,
+        // Without an account of their own the resident is called back (电话回访) and staff
+        // record the answer.
+        on_behalf: cast.account.is_none().then_some(FeedbackMethod::Phone),
     };
     pen.step(2 * HOUR, 3 * DAY, who, cmd);
 }

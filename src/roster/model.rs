@@ -32,14 +32,19 @@ pub const TAGS_MAX: usize = 20;
 pub const TAG_MAX: usize = 20;
 
 /// The tags the roster knows; others are free tags.
-pub const KNOWN_TAGS: [&str; 6] = [
+pub const KNOWN_TAGS: [&str; 7] = [
     "elderly_alone",
+    "limited_mobility",
     "disabled",
     "party_member",
     "volunteer",
     "low_income",
     "floating",
 ];
+
+/// Tags a visitor must know before knocking (the elderly living alone, limited mobility):
+/// copied onto a demand at intake and shown to whoever goes.
+pub const VISIT_TAGS: [&str; 2] = ["elderly_alone", "limited_mobility"];
 
 /// Tags that are sensitive personal facts (PIPL): shown like a health note, only to those
 /// who see a resident's personal fields whole, never in lists.

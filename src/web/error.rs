@@ -60,12 +60,23 @@ pub fn message_in(lang: Lang, e: &Error) -> String {
     let mut text = i18n::text_in(lang, &format!("error.{}", e.code.as_str()));
     for (name, arg) in &e.args {
         let value = match arg {
+            // The field at fault by the name people read on the form, where it has one.
+            Arg::Text(t) if *name == "field" => field_name(lang, t),
             Arg::Text(t) => t.clone(),
             Arg::Key(k) => i18n::text_in(lang, k),
         };
         text = text.replace(&format!("%{{{name}}}"), &value);
     }
     text
+}
+
+/// A field's name in `lang` (`field.<name>`, else the roster's `web.roster.field.<name>`),
+/// or its code when the catalogue has no name for it.
+pub fn field_name(lang: Lang, field: &str) -> String {
+    ["field.", "web.roster.field."]
+        .iter()
+        .find_map(|prefix| i18n::lookup(lang, &format!("{prefix}{field}")))
+        .unwrap_or_else(|| field.to_string())
 }
 
 /// Logs what the user is not told: our faults with their cause, an unavailable database.
@@ -134,6 +145,12 @@ mod tests {
         assert!(m.contains("closed") && m.contains("accept"), "{m}");
         let e = Error::too_long("title", 100);
         assert!(message_in(Lang::Zh, &e).contains("100"));
+        // The field by its name on the form, in the reader's language.
+        let e = Error::required("description");
+        assert_eq!(message_in(Lang::Zh, &e), "缺少必填项：诉求内容");
+        assert_eq!(message_in(Lang::En, &e), "Required field missing: Description");
+        assert_eq!(message_in(Lang::Zh, &Error::required("unit_no")), "缺少必填项：单元");
+        assert_eq!(message_in(Lang::En, &Error::required("zz")), "Required field missing: zz");
     }
 
     #[test]

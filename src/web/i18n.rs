@@ -96,6 +96,12 @@ pub fn text_in(lang: Lang, key: &str) -> String {
     rust_i18n::t!(key, locale = lang.code()).into_owned()
 }
 
+/// A key's text in `lang`, or `None` when the catalogue has no such key.
+pub fn lookup(lang: Lang, key: &str) -> Option<String> {
+    let t = text_in(lang, key);
+    (!t.ends_with(key)).then_some(t)
+}
+
 /// Looks a message up in the catalogue in the current request's language.
 #[macro_export]
 macro_rules! tr {

@@ -44,6 +44,13 @@ impl Page {
         rust_i18n::t!(key, locale = self.lang.code(), n = n).into_owned()
     }
 
+    /// A roster tag's name (`elderly_alone` → 独居老人), or the tag itself when it is a
+    /// free tag.
+    pub fn t_tag(&self, tag: &str) -> String {
+        let key = format!("web.roster.tag.{tag}");
+        super::i18n::lookup(self.lang, &key).unwrap_or_else(|| tag.to_string())
+    }
+
     /// The frame for a signed-in person on `path`.
     pub fn signed_in(a: &Actor, csrf: String, lang: Lang, title: String, path: &str) -> Page {
         let links = nav_for(a.role)

@@ -180,7 +180,7 @@ async fn errors_speak_chinese_by_default_and_english_when_asked() {
     let app = TestApp::new().await;
     let staff = app.login("staff").await;
     let r = staff.post("/api/v1/demands", json!({})).await;
-    assert_eq!(r.body["error"]["message"], "缺少必填项：description");
+    assert_eq!(r.body["error"]["message"], "缺少必填项：诉求内容");
     let req = Request::post("/api/v1/demands")
         .header(header::AUTHORIZATION, format!("Bearer {}", staff.token))
         .header(header::CONTENT_TYPE, "application/json")
@@ -190,7 +190,7 @@ async fn errors_speak_chinese_by_default_and_english_when_asked() {
     let r = app.send_request(req).await;
     assert_eq!(
         r.body["error"]["message"],
-        "Required field missing: description"
+        "Required field missing: Description"
     );
     let r = app.anonymous().get("/api/v1/demands?lang=en").await;
     assert_eq!((r.status.as_u16(), r.code()), (401, "unauthorized"));

@@ -45,7 +45,7 @@ async fn history(app: &TestApp) {
             &staff,
             id,
             "rate",
-            json!({"solved": solved, "satisfaction": satisfaction}),
+            json!({"solved": solved, "satisfaction": satisfaction, "on_behalf": "phone"}),
         )
         .await;
     }

@@ -229,7 +229,7 @@ async fn an_unknown_feedback_method_is_refused_on_the_page_as_in_the_api() {
         "{:?}",
         r.location
     );
-    assert!(r.html.contains("method 的取值不正确"), "the page says why");
+    assert!(r.html.contains("方式 的取值不正确"), "the page says why");
     for id in [by_api, by_page] {
         assert_eq!(
             method_stored(&app, id).await,

@@ -280,7 +280,7 @@ async fn story_09_li_jiazheng_morning() {
             &staff,
             id,
             "rate",
-            json!({"solved": true, "satisfaction": "satisfied", "comment": "电话回访记录"}),
+            json!({"solved": true, "satisfaction": "satisfied", "comment": "电话回访记录", "on_behalf": "phone"}),
         )
         .await;
     }

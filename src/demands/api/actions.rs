@@ -37,6 +37,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(whistle))
         .routes(routes!(report_in))
         .routes(routes!(report_back))
+        .routes(routes!(progress))
+        .routes(routes!(appoint))
+        .routes(routes!(return_job))
 }
 
 /// A step that needs nothing but an optional note.
@@ -105,6 +108,27 @@ pub struct RateRequest {
     /// satisfied, basically or unsatisfied; `unsatisfied` reopens the demand.
     pub satisfaction: Satisfaction,
     pub comment: Option<String>,
+    /// Staff recording the resident's answer (回访) say how they asked: phone, visit,
+    /// wechat, sms or in_person. Required for anyone but the household that raised it, and
+    /// refused from the household.
+    pub on_behalf: Option<FeedbackMethod>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressRequest {
+    /// What was done so far. Required.
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppointmentRequest {
+    /// When the assignee will come, RFC 3339 (`2026-12-02T14:00:00+08:00`): not in the past,
+    /// at most 60 days ahead. The resident sees it.
+    pub at: String,
+    /// A word for the resident (e.g. "please keep someone at home").
+    pub note: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -211,6 +235,7 @@ step_doc!(
         solved: r.solved,
         satisfaction: r.satisfaction,
         comment: note("comment", r.comment.as_deref())?,
+        on_behalf: r.on_behalf,
     }
 );
 
@@ -256,5 +281,31 @@ step_doc!(
     /// Report back (反馈结果): a summoned unit or person says what they did.
     report_back, "/api/v1/demands/{id}/report-back", ReportBackRequest, |r| Command::ReportBack {
         note: reason("note", r.note.as_deref())?,
+    }
+);
+
+step_doc!(
+    /// Add a progress note (进展) while working on it; the status stays. Not shown to the
+    /// resident.
+    progress, "/api/v1/demands/{id}/note", ProgressRequest, |r| Command::Note {
+        note: reason("note", r.note.as_deref())?,
+    }
+);
+
+step_doc!(
+    /// Set when the assignee will come (预约上门); the resident sees it on the portal.
+    appoint, "/api/v1/demands/{id}/appoint", AppointmentRequest, |r| Command::Appoint {
+        at: crate::clock::parse_time(&r.at).ok_or_else(|| {
+            crate::error::Error::invalid("appointment_at", crate::error::Code::InvalidTime)
+        })?,
+        note: note("note", r.note.as_deref())?,
+    }
+);
+
+step_doc!(
+    /// Return a job dispatched to the wrong hands (退单) with a reason: it goes back to the
+    /// dispatcher's queue (accepted, given to nobody).
+    return_job, "/api/v1/demands/{id}/return", ReasonRequest, |r| Command::Return {
+        reason: reason("reason", r.reason.as_deref())?,
     }
 );

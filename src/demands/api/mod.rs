@@ -63,6 +63,10 @@ pub struct IntakeRequest {
     /// A mainland mobile (`13812345678`) or landline (`0311-87654321`) number.
     pub reporter_phone: Option<String>,
     pub location: Option<String>,
+    /// The caller asked not to be named. A demand brought by a person (phone, wechat,
+    /// walk_in) names them (`resident_id`, `household_id`, `reporter_name` or `reporter_phone`) or
+    /// says this; otherwise it is refused with `reporter_needed`.
+    pub anonymous: Option<bool>,
 }
 
 impl IntakeRequest {
@@ -84,6 +88,7 @@ impl IntakeRequest {
                 30,
             )?,
             location: validate::optional("location", self.location.as_deref(), 200)?,
+            anonymous: self.anonymous.unwrap_or(false),
         })
     }
 }

@@ -38,4 +38,6 @@ pub struct ResidentMatch {
     /// Masked: enough to tell two Aunt Pans apart.
     pub phone: String,
     pub address: String,
+    /// What a visitor must know: `elderly_alone`, `limited_mobility` (copied onto the demand).
+    pub flags: Vec<String>,
 }

@@ -82,6 +82,9 @@ pub enum Command {
         solved: bool,
         satisfaction: Satisfaction,
         comment: Option<String>,
+        /// Recorded by staff on the resident's behalf (回访), and how they asked the resident.
+        /// Required then; refused when the household rates it themselves.
+        on_behalf: Option<FeedbackMethod>,
     },
     Reopen {
         reason: String,
@@ -103,6 +106,16 @@ pub enum Command {
     },
     ReportBack {
         note: String,
+    },
+    Note {
+        note: String,
+    },
+    Appoint {
+        at: crate::clock::Millis,
+        note: Option<String>,
+    },
+    Return {
+        reason: String,
     },
 }
 

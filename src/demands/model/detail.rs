@@ -58,10 +58,33 @@ pub struct AttachmentView {
     pub url: String,
 }
 
+/// Where the demand's household lives: where to go.
+#[derive(Serialize, ToSchema, Clone, Debug, sqlx::FromRow)]
+pub struct Address {
+    pub compound: String,
+    pub building: String,
+    pub unit_no: String,
+    pub room: String,
+}
+
+impl std::fmt::Display for Address {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts = [&self.compound, &self.building, &self.unit_no, &self.room];
+        let shown: Vec<&str> = parts
+            .iter()
+            .map(|p| p.as_str())
+            .filter(|p| !p.is_empty())
+            .collect();
+        f.write_str(&shown.join(" "))
+    }
+}
+
 /// A demand with its whole story.
 #[derive(Serialize, ToSchema, Clone, Debug)]
 pub struct DemandDetail {
     pub demand: DemandView,
+    /// The household's address (compound, building, unit, room), when the demand has one.
+    pub address: Option<Address>,
     /// Append-only, oldest first.
     pub timeline: Vec<EventView>,
     /// Residents see the units summoned, without their notes.

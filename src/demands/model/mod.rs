@@ -17,7 +17,7 @@ mod view;
 pub use category::{Category, CategoryInput, CategoryRequest};
 pub use choices::{Choices, ResidentMatch, ResidentMatches};
 pub use command::{Command, MAX_SUMMONED, SummonTarget, Summons, Target};
-pub use detail::{AttachmentView, DemandDetail, EventView, SummonView};
+pub use detail::{Address, AttachmentView, DemandDetail, EventView, SummonView};
 pub use list::{
     DemandPage, Filters, ListQuery, MAX_PAGE, OverdueGrid, OverdueSummary, PAGE, REMINDERS,
     Reminder, Reminders, WorkCounts,
@@ -160,6 +160,18 @@ code_enum!(
     }
 );
 
+impl Channel {
+    /// A person brought it (by phone, WeChat, at the counter, online): the demand names
+    /// them, or says they asked not to be named. What a worker finds on a door-to-door
+    /// visit or a patrol, and what a council raises, may have nobody behind it.
+    pub fn has_reporter(self) -> bool {
+        matches!(
+            self,
+            Channel::Phone | Channel::Wechat | Channel::WalkIn | Channel::Online
+        )
+    }
+}
+
 code_enum!(
     /// How fast it must be handled.
     Urgency {
@@ -218,6 +230,9 @@ code_enum!(
         ReportBack = "report_back",
         Attach = "attach",
         Remind = "remind",
+        Note = "note",
+        Appoint = "appoint",
+        Return = "return",
     }
 );
 

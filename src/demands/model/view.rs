@@ -23,6 +23,9 @@ pub struct Rating {
     pub satisfaction: Option<Satisfaction>,
     pub comment: Option<String>,
     pub rated_at: Option<String>,
+    /// Recorded by staff on the resident's behalf (回访), and how they asked: phone, visit,
+    /// in_person…; absent when the resident rated it themselves.
+    pub on_behalf: Option<FeedbackMethod>,
 }
 
 /// A demand (诉求).
@@ -76,4 +79,11 @@ pub struct DemandView {
     pub overdue: Option<Overdue>,
     /// Bumped by every change.
     pub version: i64,
+    /// What whoever goes must know about the resident (`elderly_alone`, `limited_mobility`),
+    /// copied from the roster at intake. Not given to residents.
+    pub visit_flags: Vec<String>,
+    /// The reporter asked not to be named.
+    pub anonymous: bool,
+    /// When the assignee will come (预约上门); residents see it.
+    pub appointment_at: Option<String>,
 }

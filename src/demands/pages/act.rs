@@ -71,6 +71,9 @@ pub fn command(action: &str, f: &Fields) -> Result<Command> {
             satisfaction: choice::<Satisfaction>(f, "satisfaction")?
                 .ok_or_else(|| Error::required("satisfaction"))?,
             comment: note(f, "comment")?,
+            // Staff recording a call-back (回访) say how they asked; the household's own form
+            // has no such field.
+            on_behalf: choice::<FeedbackMethod>(f, "on_behalf")?,
         },
         "reopen" => Command::Reopen {
             reason: required(f, "reason")?,
@@ -97,6 +100,20 @@ pub fn command(action: &str, f: &Fields) -> Result<Command> {
         },
         "report-back" => Command::ReportBack {
             note: required(f, "note")?,
+        },
+        "note" => Command::Note {
+            note: required(f, "note")?,
+        },
+        "appoint" => Command::Appoint {
+            at: match field(f, "at").map(str::trim).filter(|v| !v.is_empty()) {
+                None => return Err(Error::required("appointment_at")),
+                Some(v) => crate::clock::parse_time(v)
+                    .ok_or_else(|| Error::invalid("appointment_at", Code::InvalidTime))?,
+            },
+            note: note(f, "note")?,
+        },
+        "return" => Command::Return {
+            reason: required(f, "reason")?,
         },
         _ => return Err(Error::not_found()),
     })

@@ -36,6 +36,9 @@ pub struct Can {
     pub report_in: bool,
     pub report_back: bool,
     pub attach: bool,
+    pub note: bool,
+    pub appoint: bool,
+    pub return_job: bool,
     pub any: bool,
 }
 
@@ -58,7 +61,10 @@ impl Can {
             report_in: has("report-in"),
             report_back: has("report-back"),
             attach: has("attachments"),
-            any: d.next_actions.iter().any(|a| a != "attachments"),
+            note: has("note"),
+            appoint: has("appoint"),
+            return_job: has("return"),
+            any: d.next_actions.iter().any(|a| a != "attachments" && a != "note"),
         }
     }
 }
@@ -118,6 +124,16 @@ pub struct DemandPage {
     pub channel: String,
     pub rating: Option<String>,
     pub deadlines: String,
+    /// Where to go: the household's compound, building, unit and room.
+    pub address: Option<String>,
+    /// What whoever goes must know about the resident, by name.
+    pub visit_flags: Vec<String>,
+    /// When the assignee will come, as people read it.
+    pub appointment: Option<String>,
+    /// The appointment as the date-and-time field takes it (`2026-12-02T14:00`).
+    pub appointment_value: String,
+    /// When it was accepted (受理), once it was.
+    pub accepted: Option<String>,
 }
 
 impl DemandPage {
@@ -184,8 +200,10 @@ pub async fn build(
         })
         .collect();
     let d = det.demand;
+    let page = Page::for_user(u, format!("#{} {}", d.id, d.title), "/work/demands");
     Ok(DemandPage {
-        page: Page::for_user(u, format!("#{} {}", d.id, d.title), "/work/demands"),
+        visit_flags: d.visit_flags.iter().map(|f| page.t_tag(f)).collect(),
+        page,
         item: Item::of(&d),
         category,
         timeline,
@@ -202,9 +220,17 @@ pub async fn build(
             } else {
                 "web.rate.not_solved"
             });
-            match r.satisfaction {
+            let rated = match r.satisfaction {
                 Some(s) => format!("{solved} · {}", text(&format!("web.rate.{}", s.as_str()))),
                 None => solved,
+            };
+            match r.on_behalf {
+                Some(m) => format!(
+                    "{rated}（{}）",
+                    text("web.demand.on_behalf")
+                        .replace("%{method}", &text(&format!("web.method.{}", m.as_str())))
+                ),
+                None => rated,
             }
         }),
         deadlines: format!(
@@ -212,6 +238,18 @@ pub async fn build(
             short_time(&d.accept_due_at),
             short_time(&d.feedback_due_at)
         ),
+        address: det.address.as_ref().map(|a| a.to_string()),
+        appointment: d.appointment_at.as_deref().map(short_time),
+        appointment_value: d
+            .appointment_at
+            .as_deref()
+            .map(|t| short_time(t).replace(' ', "T"))
+            .unwrap_or_default(),
+        accepted: d
+            .responded_at
+            .as_deref()
+            .filter(|_| d.status != crate::demands::model::Status::Declined)
+            .map(short_time),
         d,
     })
 }

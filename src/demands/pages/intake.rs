@@ -32,6 +32,8 @@ struct IntakePage {
     channels: Vec<(String, String)>,
     error: Option<String>,
     values: Fields,
+    max_title: usize,
+    max_text: usize,
 }
 
 /// The residents a search found, as the list under the search box shows them.
@@ -70,6 +72,13 @@ impl IntakePage {
     fn value(&self, name: &str) -> String {
         field(&self.values, name).unwrap_or_default().to_string()
     }
+
+    /// The reporter's fields stay open once something was typed in them.
+    fn reporter_open(&self) -> bool {
+        ["reporter_name", "reporter_phone", "anonymous"]
+            .iter()
+            .any(|f| given(&self.values, f).is_some())
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -101,6 +110,8 @@ async fn intake_page(
         channels,
         error,
         values,
+        max_title: MAX_TITLE,
+        max_text: MAX_TEXT,
     })
 }
 
@@ -158,6 +169,7 @@ fn parse(f: &Fields) -> Result<NewDemand> {
         reporter_name: validate::optional("reporter_name", given(f, "reporter_name"), 50)?,
         reporter_phone: validate::optional("reporter_phone", given(f, "reporter_phone"), 30)?,
         location: validate::optional("location", given(f, "location"), 200)?,
+        anonymous: field(f, "anonymous") == Some("on"),
     })
 }
 

@@ -43,8 +43,12 @@ impl Audience {
         match self {
             Audience::Staff => true,
             Audience::Worker => action != Action::Remind,
-            // Photos are shown as photos; reminders are the office's.
-            Audience::Household => !matches!(action, Action::Remind | Action::Attach),
+            // Photos are shown as photos; reminders, progress notes and a job returned to
+            // the dispatcher are the office's and its workers'.
+            Audience::Household => !matches!(
+                action,
+                Action::Remind | Action::Attach | Action::Note | Action::Return
+            ),
         }
     }
 
@@ -57,8 +61,10 @@ impl Audience {
     pub fn sees_note(self, action: Action, by_resident: bool) -> bool {
         match self {
             Audience::Household => {
-                matches!(action, Action::Decline | Action::Resolve | Action::Feedback)
-                    || (action == Action::Rate && by_resident)
+                matches!(
+                    action,
+                    Action::Decline | Action::Resolve | Action::Feedback | Action::Appoint
+                ) || (action == Action::Rate && by_resident)
             }
             _ => true,
         }
@@ -68,7 +74,10 @@ impl Audience {
     pub fn sees_data(self, action: Action) -> bool {
         match self {
             Audience::Household => {
-                matches!(action, Action::Intake | Action::Feedback | Action::Rate)
+                matches!(
+                    action,
+                    Action::Intake | Action::Feedback | Action::Rate | Action::Appoint
+                )
             }
             _ => true,
         }
@@ -90,14 +99,16 @@ impl Audience {
     }
 }
 
-/// May this caller see the reporter's phone number whole (in the demand's detail)?
-pub fn whole_phone(role: Role, rel: &Relation) -> bool {
+/// May this caller see the reporter's phone number whole (in the demand's detail)? A
+/// volunteer or unit given the order needs it to call the resident while the order is
+/// open (`open`), not after.
+pub fn whole_phone(role: Role, rel: &Relation, open: bool) -> bool {
     match role {
         Role::Staff | Role::Secretary | Role::Admin => true,
         Role::GridWorker => rel.own_grid || rel.assignee,
         // Only their own household's demands are visible to them.
         Role::Resident => true,
-        Role::Volunteer | Role::Unit => rel.assignee,
+        Role::Volunteer | Role::Unit => rel.assignee && open,
         Role::Street => false,
     }
 }
@@ -172,10 +183,15 @@ mod tests {
             own_grid: true,
             ..none
         };
-        assert!(whole_phone(Role::Staff, &none));
-        assert!(!whole_phone(Role::Street, &assignee));
-        assert!(whole_phone(Role::GridWorker, &own) && !whole_phone(Role::GridWorker, &none));
-        assert!(whole_phone(Role::Unit, &assignee) && !whole_phone(Role::Unit, &none));
+        assert!(whole_phone(Role::Staff, &none, true));
+        assert!(!whole_phone(Role::Street, &assignee, true));
+        assert!(
+            whole_phone(Role::GridWorker, &own, true) && !whole_phone(Role::GridWorker, &none, true)
+        );
+        assert!(whole_phone(Role::Unit, &assignee, true) && !whole_phone(Role::Unit, &none, true));
+        // The unit calls while the order is open; once closed the number is masked again.
+        assert!(!whole_phone(Role::Unit, &assignee, false));
+        assert!(whole_phone(Role::Staff, &none, false));
         assert!(!audited(Role::Resident) && audited(Role::Unit) && audited(Role::Staff));
     }
 }

@@ -45,6 +45,9 @@ impl Command {
             Command::Whistle { .. } => Step::Whistle,
             Command::ReportIn { .. } => Step::ReportIn,
             Command::ReportBack { .. } => Step::ReportBack,
+            Command::Note { .. } => Step::Note,
+            Command::Appoint { .. } => Step::Appoint,
+            Command::Return { .. } => Step::Return,
         }
     }
 
@@ -64,9 +67,15 @@ impl Command {
             Command::Whistle { .. } => Action::Whistle,
             Command::ReportIn { .. } => Action::ReportIn,
             Command::ReportBack { .. } => Action::ReportBack,
+            Command::Note { .. } => Action::Note,
+            Command::Appoint { .. } => Action::Appoint,
+            Command::Return { .. } => Action::Return,
         }
     }
 }
+
+/// The furthest ahead an appointment may be set.
+const MAX_APPOINTMENT_AHEAD: i64 = 60 * 86_400_000;
 
 /// Takes one step on a demand the caller can see. Returns the demand as it now is.
 pub async fn act_in(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> Result<DemandRow> {
@@ -190,11 +199,24 @@ pub async fn act_in(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> Result
             solved,
             satisfaction,
             comment,
+            on_behalf,
         } => {
+            // The household rates for itself; anyone else records the household's answer
+            // and says how they asked for it.
+            let on_behalf = match (rel.reporter, on_behalf) {
+                (true, None) => None,
+                (true, Some(_)) => {
+                    return Err(Error::invalid("rating_method", Code::InvalidChoice)
+                        .with("allowed", "—"));
+                }
+                (false, None) => return Err(Error::required("rating_method")),
+                (false, Some(m)) => Some(*m),
+            };
             let mut up = up
                 .set("rating_solved", *solved)
                 .set("rating_satisfaction", satisfaction.as_str())
                 .set("rating_comment", comment.clone())
+                .set("rating_method", on_behalf.map(|m| m.as_str()))
                 .set("rated_at", now);
             up = if o.reopened {
                 up.set("taken_by", None::<i64>)
@@ -205,8 +227,8 @@ pub async fn act_in(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> Result
             };
             up.run(tx, &d).await?;
             note = comment.clone().unwrap_or_default();
-            data =
-                json!({ "solved": solved, "satisfaction": satisfaction, "reopened": o.reopened });
+            data = json!({ "solved": solved, "satisfaction": satisfaction,
+                "reopened": o.reopened, "on_behalf": on_behalf });
         }
         Command::Reopen { reason } => {
             up.set("closed_at", None::<Millis>)
@@ -273,6 +295,34 @@ pub async fn act_in(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> Result
             up.run(tx, &d).await?;
             note = n.clone();
             data = json!({ "summons_id": sid });
+        }
+        Command::Note { note: n } => {
+            up.run(tx, &d).await?;
+            note = n.clone();
+        }
+        Command::Appoint { at, note: n } => {
+            if *at < now {
+                return Err(Error::invalid("appointment_at", Code::AppointmentPast));
+            }
+            if *at > now + MAX_APPOINTMENT_AHEAD {
+                return Err(Error::invalid("appointment_at", Code::AppointmentTooFar)
+                    .with("days", MAX_APPOINTMENT_AHEAD / 86_400_000));
+            }
+            up.set("appointment_at", *at).run(tx, &d).await?;
+            note = n.clone().unwrap_or_default();
+            data = json!({ "at": crate::clock::rfc3339(*at) });
+        }
+        Command::Return { reason } => {
+            let name = store::assignee_name(tx, &d).await?;
+            let from = json!({ "kind": d.assignee_kind, "id": d.assignee_id, "name": name });
+            up.set("assignee_kind", None::<String>)
+                .set("assignee_id", None::<i64>)
+                .set("taken_by", None::<i64>)
+                .set("appointment_at", None::<Millis>)
+                .run(tx, &d)
+                .await?;
+            note = reason.clone();
+            data = json!({ "from": from });
         }
     }
 

@@ -19,6 +19,7 @@ use super::{facts_and_relation, shape};
 /// Everything the detail shows, as read.
 struct Story {
     d: DemandRow,
+    address: Option<crate::demands::model::Address>,
     assignee: Option<String>,
     facts: Facts,
     rel: Relation,
@@ -35,6 +36,7 @@ impl Story {
         let (facts, rel) = facts_and_relation(ex, actor, &d).await?;
         Ok(Story {
             assignee: store::assignee_name(ex, &d).await?,
+            address: store::address(ex, &d).await?,
             timeline: store::timeline(ex, &d).await?,
             summons: store::summons(ex, &d).await?,
             attachments: store::attachments(ex, &d).await?,
@@ -48,7 +50,7 @@ impl Story {
     fn audited_view(&self, actor: &Actor) -> bool {
         self.d.reporter_phone.is_some()
             && audience::audited(actor.role)
-            && audience::whole_phone(actor.role, &self.rel)
+            && audience::whole_phone(actor.role, &self.rel, self.d.status().is_open())
     }
 }
 
@@ -94,7 +96,7 @@ fn shape_detail(st: &AppState, actor: &Actor, s: Story) -> DemandDetail {
     let now = st.clock.now();
     let policy = st.policy();
     let aud = Audience::of(actor.role);
-    let whole = audience::whole_phone(actor.role, &s.rel);
+    let whole = audience::whole_phone(actor.role, &s.rel, s.d.status().is_open());
     let next_actions = CANDIDATES
         .iter()
         .filter(|(_, step)| {
@@ -104,6 +106,7 @@ fn shape_detail(st: &AppState, actor: &Actor, s: Story) -> DemandDetail {
         .collect();
     DemandDetail {
         demand: shape::demand(&s.d, s.assignee, whole, now, aud),
+        address: s.address,
         timeline: s
             .timeline
             .into_iter()
@@ -143,4 +146,7 @@ const CANDIDATES: &[(&str, Step)] = &[
     ("report-in", Step::ReportIn),
     ("report-back", Step::ReportBack),
     ("attachments", Step::Attach),
+    ("note", Step::Note),
+    ("appoint", Step::Appoint),
+    ("return", Step::Return),
 ];

@@ -28,6 +28,8 @@ pub struct NewDemand {
     pub reporter_name: Option<String>,
     pub reporter_phone: Option<String>,
     pub location: Option<String>,
+    /// The caller asked not to be named: then no reporter is needed.
+    pub anonymous: bool,
 }
 
 /// Where the demand is and who raised it, resolved from the roster.
@@ -41,6 +43,8 @@ struct Origin {
     resident_id: Option<i64>,
     name: Option<String>,
     phone: Option<String>,
+    /// The resident's tags that matter for a visit (elderly living alone, limited mobility).
+    visit_flags: Vec<String>,
 }
 
 /// A place named at intake that does not exist, or not within the caller's reach.
@@ -111,6 +115,12 @@ pub async fn prepare(ex: &mut impl Exec, ctx: &Ctx<'_>, n: NewDemand) -> Result<
         .clone()
         .or(o.name.clone())
         .unwrap_or_default();
+    // Someone brought it: who, or the explicit word that they asked not to be named.
+    // (A household named is the household's demand.)
+    let named = o.household_id.is_some() || !reporter_name.is_empty() || reporter_phone.is_some();
+    if channel.has_reporter() && !named && !n.anonymous {
+        return Err(Error::invalid("reporter", Code::ReporterNeeded));
+    }
     if title.chars().count() > MAX_TITLE {
         return Err(Error::too_long("title", MAX_TITLE));
     }
@@ -214,6 +224,10 @@ fn pre_row(ctx: &Ctx<'_>, p: Prepared) -> (DemandRow, Channel) {
         updated_at: ctx.now,
         // The column's default: a demand starts at version 1.
         version: 1,
+        visit_flags: o.visit_flags.join(" "),
+        anonymous: n.anonymous,
+        appointment_at: None,
+        rating_method: None,
     };
     (pre, channel)
 }
@@ -221,8 +235,8 @@ fn pre_row(ctx: &Ctx<'_>, p: Prepared) -> (DemandRow, Channel) {
 const INSERT: &str = "INSERT INTO demands (street_id, community_id, grid_id, building_id, \
     household_id, resident_id, reporter_name, reporter_phone, channel, category, urgency, \
     level, status, title, description, location, created_by, created_at, accept_due_at, \
-    feedback_due_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-    $13, $14, $15, $16, $17, $18, $19, $20, $21)";
+    feedback_due_at, updated_at, visit_flags, anonymous) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+    $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)";
 
 /// The INSERT of a new demand, giving back `returning` (if any).
 fn insert(pre: &DemandRow, returning: Option<&str>) -> Q {
@@ -256,6 +270,8 @@ fn bind_row(q: Q, pre: &DemandRow) -> Q {
         .bind(pre.accept_due_at)
         .bind(pre.feedback_due_at)
         .bind(pre.updated_at)
+        .bind(pre.visit_flags.as_str())
+        .bind(pre.anonymous)
 }
 
 fn event<'a>(demand: &'a DemandRow, ctx: &'a Ctx<'_>, channel: Channel) -> NewEvent<'a> {
@@ -332,6 +348,7 @@ async fn origin(tx: &mut impl Exec, ctx: &Ctx<'_>, n: &NewDemand) -> Result<(Ori
         o.resident_id = Some(rid);
         o.name = Some(r.name);
         o.phone = r.phone;
+        o.visit_flags = roster::visit_flags(tx, rid).await?;
     }
     // Where the roster puts it (street, community): known once a household or building is.
     let mut found: Option<Place> = None;

@@ -72,6 +72,7 @@ pub fn demand(
                 .and_then(Satisfaction::parse),
             comment: d.rating_comment.clone(),
             rated_at: ts(d.rated_at),
+            on_behalf: d.rating_method.as_deref().and_then(FeedbackMethod::parse),
         }),
         close_kind: d.close_kind.clone(),
         reopen_count: d.reopen_count,
@@ -85,6 +86,13 @@ pub fn demand(
         feedback_due_at: rfc3339(d.feedback_due_at),
         overdue: deadlines::overdue(status, d.accept_due_at, d.feedback_due_at, now),
         version: d.version,
+        visit_flags: if aud.sees_workers_notes() {
+            d.visit_flags.split_whitespace().map(str::to_string).collect()
+        } else {
+            Vec::new()
+        },
+        anonymous: d.anonymous,
+        appointment_at: ts(d.appointment_at),
     }
 }
 

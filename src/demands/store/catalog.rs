@@ -86,6 +86,8 @@ pub struct FoundRow {
     pub building: String,
     pub unit_no: String,
     pub room: String,
+    /// The resident's tags a visitor must know, space-separated.
+    pub visit_flags: String,
 }
 
 /// Up to `limit` + 1 residents in the actor's reach whose name or phone ending matches `q`, or
@@ -98,7 +100,11 @@ pub async fn find_residents(
     limit: usize,
 ) -> DbResult<Option<Vec<FoundRow>>> {
     let mut sql = Q::new(
-        "SELECT r.id, r.name, r.phone, c.name AS compound, b.name AS building, h.unit_no, h.room \
+        "SELECT r.id, r.name, r.phone, c.name AS compound, b.name AS building, h.unit_no, h.room, \
+         CASE WHEN EXISTS (SELECT 1 FROM resident_tags t WHERE t.resident_id = r.id \
+           AND t.tag = 'elderly_alone') THEN 'elderly_alone ' ELSE '' END || \
+         CASE WHEN EXISTS (SELECT 1 FROM resident_tags t WHERE t.resident_id = r.id \
+           AND t.tag = 'limited_mobility') THEN 'limited_mobility' ELSE '' END AS visit_flags \
          FROM residents r \
          JOIN households h ON h.community_id = r.community_id AND h.id = r.household_id \
          JOIN buildings b ON b.id = h.building_id JOIN compounds c ON c.id = b.compound_id \

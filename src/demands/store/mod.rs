@@ -62,6 +62,14 @@ pub struct DemandRow {
     pub rating_reminded_at: Option<Millis>,
     pub updated_at: Millis,
     pub version: i64,
+    /// What the visit must know about the resident, copied at intake (space-separated tags).
+    pub visit_flags: String,
+    /// The caller asked not to be named.
+    pub anonymous: bool,
+    /// When the assignee will come (预约上门).
+    pub appointment_at: Option<Millis>,
+    /// How staff reached the resident for a rating they recorded on the resident's behalf.
+    pub rating_method: Option<String>,
 }
 
 impl DemandRow {
@@ -97,6 +105,24 @@ pub async fn assignee_name(ex: &mut impl Exec, d: &DemandRow) -> DbResult<Option
         .map(|r| r.0))
 }
 
+/// The address of the demand's household, if it has one.
+pub async fn address(
+    ex: &mut impl Exec,
+    d: &DemandRow,
+) -> DbResult<Option<super::model::Address>> {
+    let Some(household) = d.household_id else {
+        return Ok(None);
+    };
+    Q::new(
+        "SELECT c.name AS compound, b.name AS building, h.unit_no, h.room FROM households h \
+         JOIN buildings b ON b.id = h.building_id JOIN compounds c ON c.id = b.compound_id \
+         WHERE h.id = $1",
+    )
+    .bind(household)
+    .fetch_optional(ex)
+    .await
+}
+
 pub const COLUMNS: &str = "d.id, d.street_id, d.community_id, d.grid_id, d.building_id, \
     d.household_id, d.resident_id, d.reporter_name, d.reporter_phone, d.channel, d.category, \
     d.urgency, d.level, d.status, d.title, d.description, d.location, d.merged_into, d.me_too, \
@@ -105,7 +131,7 @@ pub const COLUMNS: &str = "d.id, d.street_id, d.community_id, d.grid_id, d.build
     d.reopen_count, d.created_by, d.created_at, d.responded_at, d.dispatched_at, d.resolved_at, \
     d.first_feedback_at, d.feedback_at, d.rated_at, d.closed_at, d.accept_due_at, \
     d.feedback_due_at, d.accept_overdue_at, d.feedback_overdue_at, d.rating_reminded_at, \
-    d.updated_at, d.version";
+    d.updated_at, d.version, d.visit_flags, d.anonymous, d.appointment_at, d.rating_method";
 
 /// Appends ` AND (…)`: the demands (alias `d`) the actor may see. Everything else is
 /// invisible to them, so a read of it is a 404.

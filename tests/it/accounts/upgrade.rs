@@ -39,7 +39,7 @@ async fn expiry_after_upgrade(url: String) -> Millis {
     .await
     .unwrap();
     let applied = linli::db::migrate::run(&db).await.unwrap();
-    assert_eq!(applied, vec![5]);
+    assert_eq!(applied, vec![5, 6]);
     let mut c = db.conn().await.unwrap();
     let (expires,): (Option<Millis>,) = Q::new("SELECT expires_at FROM tokens")
         .fetch_one(&mut c)

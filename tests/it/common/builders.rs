@@ -248,7 +248,7 @@ impl TestApp {
                     staff,
                     id,
                     "rate",
-                    json!({"solved": true, "satisfaction": "satisfied"}),
+                    json!({"solved": true, "satisfaction": "satisfied", "on_behalf": "phone"}),
                 )
                 .await
             }
