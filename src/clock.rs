@@ -75,13 +75,12 @@ pub fn china() -> jiff::tz::TimeZone {
 /// Parses `2026-11-25` (start of that day in China), `2026-11-25T14:30` (China time, as a
 /// browser's date-and-time field sends it) or an RFC 3339 timestamp.
 pub fn parse_time(s: &str) -> Option<Millis> {
-    if let Ok(d) = s.parse::<jiff::civil::Date>() {
-        return d
-            .to_zoned_datetime(china())
-            .ok()
-            .map(|z| Millis(z.timestamp().as_millisecond()));
-    }
-    if let Ok(d) = s.parse::<jiff::civil::DateTime>() {
+    // A civil date and time (a date alone is its midnight); one with an offset or a zone
+    // is a timestamp, below.
+    if let Ok(d) = s.parse::<jiff::civil::DateTime>()
+        && !s.contains(['+', 'Z', 'z', '['])
+        && !s.get(10..).is_some_and(|t| t.contains('-'))
+    {
         return d
             .to_zoned_datetime(china())
             .ok()
@@ -147,6 +146,19 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_read_as_a_day_a_local_time_or_a_timestamp() {
+        let day = parse_time("2026-12-03").unwrap();
+        assert_eq!(rfc3339(day), "2026-12-03T00:00:00+08:00");
+        // As a browser's date-and-time field sends it: China time, minutes kept.
+        let local = parse_time("2026-12-03T14:00").unwrap();
+        assert_eq!(local, day + 14 * HOUR);
+        let stamp = parse_time("2026-12-03T06:00:00Z").unwrap();
+        assert_eq!(stamp, day + 14 * HOUR);
+        assert_eq!(parse_time("2026-12-03T14:00:00+08:00"), Some(local));
+        assert_eq!(parse_time("tomorrow"), None);
+    }
 
     #[test]
     fn months_are_counted_in_china_time() {

@@ -308,9 +308,7 @@ fn allowed(role: Role, rel: &Relation, step: Step, from: Status, level: Level) -
         Step::Whistle => role == Secretary || role == Street,
         Step::ReportIn | Step::ReportBack => rel.summons.is_some(),
         // Whoever works on it now (a note is for colleagues: not the household).
-        Step::Note => {
-            office || grid_owner || street_level || rel.assignee || rel.summons.is_some()
-        }
+        Step::Note => office || grid_owner || street_level || rel.assignee || rel.summons.is_some(),
         // The one who will come, or the office arranging it for them.
         Step::Appoint => rel.assignee || office,
         // Only the hands it was given to can say it is not theirs.

@@ -359,14 +359,13 @@ pub async fn resident_contact(
 /// The resident's tags a visitor must know ([`VISIT_TAGS`](super::model::VISIT_TAGS)), in
 /// that order.
 pub async fn visit_flags(ex: &mut impl Exec, resident_id: i64) -> DbResult<Vec<String>> {
-    let tags: Vec<(String,)> = Q::new(
-        "SELECT tag FROM resident_tags WHERE resident_id = $1 AND tag IN ($2, $3)",
-    )
-    .bind(resident_id)
-    .bind(super::model::VISIT_TAGS[0])
-    .bind(super::model::VISIT_TAGS[1])
-    .fetch_all(ex)
-    .await?;
+    let tags: Vec<(String,)> =
+        Q::new("SELECT tag FROM resident_tags WHERE resident_id = $1 AND tag IN ($2, $3)")
+            .bind(resident_id)
+            .bind(super::model::VISIT_TAGS[0])
+            .bind(super::model::VISIT_TAGS[1])
+            .fetch_all(ex)
+            .await?;
     Ok(super::model::VISIT_TAGS
         .iter()
         .filter(|t| tags.iter().any(|(x,)| x == *t))

@@ -148,9 +148,18 @@ mod tests {
         // The field by its name on the form, in the reader's language.
         let e = Error::required("description");
         assert_eq!(message_in(Lang::Zh, &e), "缺少必填项：诉求内容");
-        assert_eq!(message_in(Lang::En, &e), "Required field missing: Description");
-        assert_eq!(message_in(Lang::Zh, &Error::required("unit_no")), "缺少必填项：单元");
-        assert_eq!(message_in(Lang::En, &Error::required("zz")), "Required field missing: zz");
+        assert_eq!(
+            message_in(Lang::En, &e),
+            "Required field missing: Description"
+        );
+        assert_eq!(
+            message_in(Lang::Zh, &Error::required("unit_no")),
+            "缺少必填项：单元"
+        );
+        assert_eq!(
+            message_in(Lang::En, &Error::required("zz")),
+            "Required field missing: zz"
+        );
     }
 
     #[test]

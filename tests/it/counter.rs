@@ -144,7 +144,12 @@ async fn tag(app: &TestApp, name: &str, tags: &[&str]) -> i64 {
 #[tokio::test]
 async fn her_flags_for_the_visit_are_shown_at_the_counter_and_copied_onto_the_demand() {
     let app = two_buildings().await;
-    let pan = tag(&app, "潘阿姨", &["elderly_alone", "limited_mobility", "爱心"]).await;
+    let pan = tag(
+        &app,
+        "潘阿姨",
+        &["elderly_alone", "limited_mobility", "爱心"],
+    )
+    .await;
     let mut c = PageClient::login(&app, "staff").await;
     let html = found(&mut c, "1-1-101").await;
     assert!(
@@ -166,7 +171,12 @@ async fn her_flags_for_the_visit_are_shown_at_the_counter_and_copied_onto_the_de
         )
         .await;
     let to = r.location.clone().unwrap_or_default();
-    assert!(to.starts_with("/work/demands/"), "{:?} {}", r.status, r.html);
+    assert!(
+        to.starts_with("/work/demands/"),
+        "{:?} {}",
+        r.status,
+        r.html
+    );
     // The roster may change later; the demand keeps what the visit must know.
     tag(&app, "潘阿姨", &[]).await;
     let page = c.page(&to).await.html;
@@ -252,7 +262,10 @@ async fn text_over_its_limit_is_refused_with_the_field_named_and_kept_whole() {
     let form = c.page("/work/demands/new").await.html;
     // A visible counter, and nothing that cuts the text in the browser.
     assert!(form.contains("id=\"description-count\"") && form.contains("最多 2000 字"));
-    assert!(!form.contains("maxlength=\"2000\""), "the browser must not cut it silently");
+    assert!(
+        !form.contains("maxlength=\"2000\""),
+        "the browser must not cut it silently"
+    );
     let long = "漏".repeat(10_000);
     let before = app.demand_footprint().await;
     let r = c
@@ -268,15 +281,25 @@ async fn text_over_its_limit_is_refused_with_the_field_named_and_kept_whole() {
         )
         .await;
     assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.html.contains("诉求内容 过长，最多 2000 个字"), "named in Chinese");
-    assert!(r.html.contains(&long), "all 10,000 characters are still there to shorten");
+    assert!(
+        r.html.contains("诉求内容 过长，最多 2000 个字"),
+        "named in Chinese"
+    );
+    assert!(
+        r.html.contains(&long),
+        "all 10,000 characters are still there to shorten"
+    );
     assert_eq!(app.demand_footprint().await, before);
     // A required field by its name on the form, in the user's language.
     let r = c
         .submit(
             "/work/demands/new",
             "/work/demands/new",
-            &[("resident_id", &pan), ("channel", "phone"), ("description", "")],
+            &[
+                ("resident_id", &pan),
+                ("channel", "phone"),
+                ("description", ""),
+            ],
         )
         .await;
     assert!(r.html.contains("缺少必填项：诉求内容"), "{}", r.html);

@@ -26,4 +26,5 @@ mod roster;
 mod schema;
 mod scope;
 mod stories;
+mod unit_job;
 mod viewers;

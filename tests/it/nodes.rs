@@ -42,7 +42,9 @@ async fn two_nodes_share_data_sessions_and_run_each_reminder_once() {
             "POST",
             "/api/v1/demands",
             Some(&token),
-            Some(&json!({"description": "节点B记录的诉求", "category": "other", "channel": "patrol"})),
+            Some(
+                &json!({"description": "节点B记录的诉求", "category": "other", "channel": "patrol"}),
+            ),
         );
         assert_eq!(s, 201, "{d}");
         let id = d["id"].as_i64().unwrap();

@@ -64,7 +64,10 @@ impl Can {
             note: has("note"),
             appoint: has("appoint"),
             return_job: has("return"),
-            any: d.next_actions.iter().any(|a| a != "attachments" && a != "note"),
+            any: d
+                .next_actions
+                .iter()
+                .any(|a| a != "attachments" && a != "note"),
         }
     }
 }

@@ -186,7 +186,8 @@ mod tests {
         assert!(whole_phone(Role::Staff, &none, true));
         assert!(!whole_phone(Role::Street, &assignee, true));
         assert!(
-            whole_phone(Role::GridWorker, &own, true) && !whole_phone(Role::GridWorker, &none, true)
+            whole_phone(Role::GridWorker, &own, true)
+                && !whole_phone(Role::GridWorker, &none, true)
         );
         assert!(whole_phone(Role::Unit, &assignee, true) && !whole_phone(Role::Unit, &none, true));
         // The unit calls while the order is open; once closed the number is masked again.

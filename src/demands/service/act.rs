@@ -206,8 +206,9 @@ pub async fn act_in(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, cmd: Command) -> Result
             let on_behalf = match (rel.reporter, on_behalf) {
                 (true, None) => None,
                 (true, Some(_)) => {
-                    return Err(Error::invalid("rating_method", Code::InvalidChoice)
-                        .with("allowed", "—"));
+                    return Err(
+                        Error::invalid("rating_method", Code::InvalidChoice).with("allowed", "—")
+                    );
                 }
                 (false, None) => return Err(Error::required("rating_method")),
                 (false, Some(m)) => Some(*m),

@@ -83,7 +83,11 @@ pub async fn find_residents(st: &AppState, actor: &Actor, q: &str) -> Result<Res
         .map(|r| ResidentMatch {
             address: format!("{} {} {} {}", r.compound, r.building, r.unit_no, r.room),
             phone: r.phone.as_deref().map(mask_phone).unwrap_or_default(),
-            flags: r.visit_flags.split_whitespace().map(str::to_string).collect(),
+            flags: r
+                .visit_flags
+                .split_whitespace()
+                .map(str::to_string)
+                .collect(),
             id: r.id,
             name: r.name,
         })

@@ -87,7 +87,10 @@ pub fn demand(
         overdue: deadlines::overdue(status, d.accept_due_at, d.feedback_due_at, now),
         version: d.version,
         visit_flags: if aud.sees_workers_notes() {
-            d.visit_flags.split_whitespace().map(str::to_string).collect()
+            d.visit_flags
+                .split_whitespace()
+                .map(str::to_string)
+                .collect()
         } else {
             Vec::new()
         },

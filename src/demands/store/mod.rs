@@ -106,10 +106,7 @@ pub async fn assignee_name(ex: &mut impl Exec, d: &DemandRow) -> DbResult<Option
 }
 
 /// The address of the demand's household, if it has one.
-pub async fn address(
-    ex: &mut impl Exec,
-    d: &DemandRow,
-) -> DbResult<Option<super::model::Address>> {
+pub async fn address(ex: &mut impl Exec, d: &DemandRow) -> DbResult<Option<super::model::Address>> {
     let Some(household) = d.household_id else {
         return Ok(None);
     };
