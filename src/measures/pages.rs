@@ -22,7 +22,68 @@ use super::rates::{Counts, rates};
 use super::service;
 
 pub fn routes() -> PageRoutes {
-    PageRoutes::new().get("/dash", STAFF, dashboard)
+    PageRoutes::new()
+        .get("/dash", STAFF, dashboard)
+        .get("/dash/definitions", STAFF, definitions)
+}
+
+/// One rate as its definition reads: its name, and its two parts with what each counts
+/// (each opening its demands).
+pub struct RateDefinition {
+    pub code: &'static str,
+    pub name: String,
+    pub part_code: &'static str,
+    pub part_name: String,
+    pub part_def: String,
+    pub whole_code: &'static str,
+    pub whole_name: String,
+    pub whole_def: String,
+}
+
+#[derive(Template)]
+#[template(path = "definitions.html")]
+struct Definitions {
+    page: Page,
+    rates: Vec<RateDefinition>,
+    /// Each active category's name, accept deadline (hours) and feedback deadline (days).
+    deadlines: Vec<(String, i64, i64)>,
+}
+
+/// How the rates are defined, in the reader's language, each part opening its demands;
+/// and the deadlines they are measured against.
+async fn definitions(State(st): State<AppState>, u: PageUser) -> Result<Response, PageError> {
+    let rate = |code: &'static str, part: Counted, whole: Counted| RateDefinition {
+        code,
+        name: text(&format!("web.dash.{code}")),
+        part_code: part.as_str(),
+        part_name: text(&format!("web.definitions.part.{}", part.as_str())),
+        part_def: text(&format!("web.figure.{}", part.as_str())),
+        whole_code: whole.as_str(),
+        whole_name: text(&format!("web.definitions.part.{}", whole.as_str())),
+        whole_def: text(&format!("web.figure.{}", whole.as_str())),
+    };
+    let rates = vec![
+        rate(
+            "response",
+            Counted::RespondedOnTime,
+            Counted::DueForResponse,
+        ),
+        rate("resolution", Counted::Solved, Counted::Rated),
+        rate("satisfaction", Counted::Pleased, Counted::Rated),
+        rate("on_time", Counted::FedBackOnTime, Counted::DueForFeedback),
+    ];
+    let lang = u.lang;
+    let deadlines = crate::demands::service::categories(&st, &u.actor)
+        .await?
+        .into_iter()
+        .filter(|c| c.active)
+        .map(|c| (c.name(lang).to_string(), c.accept_hours, c.feedback_days))
+        .collect();
+    Ok(render(&Definitions {
+        page: Page::for_user(&u, text("web.dash.definitions"), "/dash"),
+        rates,
+        deadlines,
+    }))
 }
 
 #[derive(Deserialize, Default)]
@@ -151,7 +212,10 @@ fn grid_load(d: &Dashboard) -> String {
             label: g.name.clone().unwrap_or_else(|| text("web.dash.no_grid")),
             value: g.open as f64,
             shown: if g.overdue > 0 {
-                format!("{}（{} {}）", g.open, text("web.work.overdue"), g.overdue)
+                crate::web::i18n::aside(
+                    &g.open.to_string(),
+                    &format!("{} {}", text("web.work.overdue"), g.overdue),
+                )
             } else {
                 g.open.to_string()
             },

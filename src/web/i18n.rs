@@ -96,6 +96,15 @@ pub fn text_in(lang: Lang, key: &str) -> String {
     rust_i18n::t!(key, locale = lang.code()).into_owned()
 }
 
+/// `main` with `note` beside it in brackets, as the current language writes them:
+/// 居民（独居老人） in Chinese, "resident (living alone)" in English.
+pub fn aside(main: &str, note: &str) -> String {
+    match current() {
+        Lang::Zh => format!("{main}（{note}）"),
+        Lang::En => format!("{main} ({note})"),
+    }
+}
+
 /// A key's text in `lang`, or `None` when the catalogue has no such key.
 pub fn lookup(lang: Lang, key: &str) -> Option<String> {
     let t = text_in(lang, key);

@@ -28,3 +28,4 @@ mod scope;
 mod stories;
 mod unit_job;
 mod viewers;
+mod workbench_pages;

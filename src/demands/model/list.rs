@@ -31,6 +31,8 @@ pub struct ListQuery {
     pub overdue: Option<bool>,
     /// Only demands given to the caller, their teams or their unit, still open.
     pub mine: Option<bool>,
+    /// Only open demands with a deadline today (China time): to accept, or to feed back.
+    pub due_today: Option<bool>,
     /// Words in the title.
     pub q: Option<String>,
     /// Only the demands one part of a rate counts (the dashboard's figures open these):
@@ -64,6 +66,7 @@ pub struct Filters {
     pub to: Option<Millis>,
     pub overdue: bool,
     pub mine: bool,
+    pub due_today: bool,
     /// Words in the title, trimmed.
     pub words: Option<String>,
     pub counted: Option<Counted>,
@@ -107,6 +110,7 @@ impl ListQuery {
             to: time(self.to.as_deref(), "to")?,
             overdue: self.overdue == Some(true),
             mine: self.mine == Some(true),
+            due_today: self.due_today == Some(true),
             words: self
                 .q
                 .as_deref()
@@ -161,10 +165,16 @@ pub struct OverdueSummary {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct WorkCounts {
     pub to_accept: i64,
+    /// Accepted, given to nobody yet (returned jobs among them).
+    pub to_dispatch: i64,
     pub overdue: i64,
     /// Dispatched or in progress.
     pub in_hand: i64,
     pub to_feed_back: i64,
+    /// Fed back, waiting for the resident's rating (or a call-back).
+    pub to_rate: i64,
+    /// Open, with a deadline today.
+    pub due_today: i64,
 }
 
 /// A demand put in front of someone, and why.

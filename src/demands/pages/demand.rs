@@ -92,7 +92,7 @@ impl Options {
                 .into_iter()
                 .map(|(id, name, role)| {
                     let role = text(&format!("web.role.{}", role.as_str()));
-                    (id, format!("{name}（{role}）"))
+                    (id, i18n::aside(&name, &role))
                 })
                 .collect(),
             teams: c.teams,
@@ -228,10 +228,10 @@ pub async fn build(
                 None => solved,
             };
             match r.on_behalf {
-                Some(m) => format!(
-                    "{rated}（{}）",
-                    text("web.demand.on_behalf")
-                        .replace("%{method}", &text(&format!("web.method.{}", m.as_str())))
+                Some(m) => i18n::aside(
+                    &rated,
+                    &text("web.demand.on_behalf")
+                        .replace("%{method}", &text(&format!("web.method.{}", m.as_str()))),
                 ),
                 None => rated,
             }

@@ -78,7 +78,7 @@ impl Item {
             title: d.title.clone(),
             status: status.to_string(),
             status_label: i18n::text(&format!("demand.status.{status}")),
-            level_label: i18n::text(&format!("demand.level.{}", d.level.as_str())),
+            level_label: i18n::text(&format!("web.demand.level.{}", d.level.as_str())),
             created: short_time(&d.created_at),
             reporter: d.reporter_name.clone(),
             assignee: d

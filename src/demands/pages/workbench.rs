@@ -103,6 +103,12 @@ pub async fn workbench(State(st): State<AppState>, u: PageUser) -> Result<Respon
             n.overdue > 0,
         ),
         kpi(
+            "web.work.to_dispatch",
+            n.to_dispatch,
+            "/work/demands?status=accepted",
+            false,
+        ),
+        kpi(
             "web.work.in_hand",
             n.in_hand,
             "/work/demands?status=dispatched,in_progress",
@@ -114,8 +120,37 @@ pub async fn workbench(State(st): State<AppState>, u: PageUser) -> Result<Respon
             "/work/demands?status=resolved",
             false,
         ),
+        kpi(
+            "web.work.to_rate",
+            n.to_rate,
+            "/work/demands?status=feedback_given",
+            false,
+        ),
+        kpi(
+            "web.work.due_today",
+            n.due_today,
+            "/work/demands?due_today=true",
+            n.due_today > 0,
+        ),
     ];
-    let mut sections = vec![
+    let mut sections = Vec::new();
+    // A grid worker's day starts with what is due today in their grid.
+    if a.role == Role::GridWorker {
+        sections.push(
+            section(
+                &st,
+                &u,
+                "web.work.today",
+                "/work/demands?due_today=true".into(),
+                ListQuery {
+                    due_today: Some(true),
+                    ..Default::default()
+                },
+            )
+            .await?,
+        );
+    }
+    sections.extend([
         section(
             &st,
             &u,
@@ -138,7 +173,7 @@ pub async fn workbench(State(st): State<AppState>, u: PageUser) -> Result<Respon
             },
         )
         .await?,
-    ];
+    ]);
     if let (Role::GridWorker, Some(&grid)) = (a.role, a.grid_ids.first()) {
         sections.push(
             section(
@@ -178,6 +213,15 @@ struct ListPage {
     figure: Option<String>,
     /// The filters the form does not show, kept when it is sent again.
     kept: Vec<(&'static str, String)>,
+    /// How many demands the filters select, all pages together.
+    total: i64,
+}
+
+impl ListPage {
+    fn total_text(&self) -> String {
+        self.page
+            .t_n("web.work.total", usize::try_from(self.total).unwrap_or(0))
+    }
 }
 
 /// The query string of a list filter, for links (cursor excluded).
@@ -195,6 +239,10 @@ fn query_string(f: &ListQuery) -> String {
     add("q", f.q.clone());
     add("overdue", f.overdue.filter(|o| *o).map(|_| "true".into()));
     add("mine", f.mine.filter(|o| *o).map(|_| "true".into()));
+    add(
+        "due_today",
+        f.due_today.filter(|o| *o).map(|_| "true".into()),
+    );
     add("from", f.from.clone());
     add("to", f.to.clone());
     add("channel", f.channel.map(|c| c.as_str().to_string()));
@@ -210,7 +258,8 @@ fn query_string(f: &ListQuery) -> String {
 }
 
 /// The filters the list's form has no field for: sent again as hidden fields, so that
-/// changing the status or the words keeps the period and the figure the list came from.
+/// changing the status or the words keeps the figure the list came from (the period has
+/// its own fields, filled in).
 fn kept(f: &ListQuery) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     let mut keep = |k: &'static str, v: Option<String>| {
@@ -218,8 +267,6 @@ fn kept(f: &ListQuery) -> Vec<(&'static str, String)> {
             out.push((k, v));
         }
     };
-    keep("from", f.from.clone());
-    keep("to", f.to.clone());
     keep("counted", f.counted.map(|c| c.as_str().to_string()));
     keep("community_id", f.community_id.map(|c| c.to_string()));
     keep("grid_id", f.grid_id.map(|g| g.to_string()));
@@ -231,6 +278,10 @@ fn kept(f: &ListQuery) -> Vec<(&'static str, String)> {
         f.no_category.filter(|o| *o).map(|_| "true".into()),
     );
     keep("mine", f.mine.filter(|o| *o).map(|_| "true".into()));
+    keep(
+        "due_today",
+        f.due_today.filter(|o| *o).map(|_| "true".into()),
+    );
     out
 }
 
@@ -241,6 +292,7 @@ pub async fn list(
     Query(f): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let page = service::list(&st, &u.actor, &f).await?;
+    let total = service::total(&st, &u.actor, &f).await?;
     let qs = query_string(&f);
     let next = page.next_cursor.map(|c| {
         if qs.is_empty() {
@@ -263,9 +315,17 @@ pub async fn list(
     let exports = Audience::of(u.actor.role)
         .may_export()
         .then(|| (export("xlsx"), export("csv")));
-    let figure = f
-        .counted
-        .map(|c| text(&format!("web.figure.{}", c.as_str())));
+    // What the figure counts, with its period (its dates are in the form's fields too).
+    let figure = f.counted.map(|c| {
+        let definition = text(&format!("web.figure.{}", c.as_str()));
+        match f.from.as_deref() {
+            Some(from) => crate::web::i18n::aside(
+                &definition,
+                &format!("{from} – {}", f.to.as_deref().unwrap_or_default()),
+            ),
+            None => definition,
+        }
+    });
     Ok(render(&ListPage {
         page: Page::for_user(&u, text("web.nav.demands"), "/work/demands"),
         items: page.items.iter().map(Item::of).collect(),
@@ -276,6 +336,7 @@ pub async fn list(
         next,
         title: text("web.nav.demands"),
         exports,
+        total,
     }))
 }
 

@@ -38,6 +38,13 @@ pub async fn list(st: &AppState, actor: &Actor, q: &ListQuery) -> Result<DemandP
     })
 }
 
+/// How many demands the list's filters select: its total, beside its pages.
+pub async fn total(st: &AppState, actor: &Actor, q: &ListQuery) -> Result<i64> {
+    let f = q.parse()?;
+    let mut c = st.db.conn().await?;
+    Ok(lists::count(&mut c, actor, &f, st.clock.now()).await?)
+}
+
 /// Every demand of the list's filters as a file, ready to be written (staff only: the
 /// list's page is for everyone who works on demands, its files for the office).
 pub fn export(
@@ -75,11 +82,20 @@ pub async fn counts(st: &AppState, actor: &Actor) -> Result<WorkCounts> {
             .find(|(x, _)| x == s.as_str())
             .map_or(0, |r| r.1)
     };
+    let now = st.clock.now();
+    let today = ListQuery {
+        due_today: Some(true),
+        ..Default::default()
+    }
+    .parse()?;
     Ok(WorkCounts {
         to_accept: count(Status::Submitted),
-        overdue: lists::overdue_count(&mut c, actor, st.clock.now()).await?,
+        to_dispatch: count(Status::Accepted),
+        overdue: lists::overdue_count(&mut c, actor, now).await?,
         in_hand: count(Status::Dispatched) + count(Status::InProgress),
         to_feed_back: count(Status::Resolved),
+        to_rate: count(Status::FeedbackGiven),
+        due_today: lists::count(&mut c, actor, &today, now).await?,
     })
 }
 

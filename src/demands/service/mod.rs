@@ -38,7 +38,7 @@ pub use catalog::{categories, choices, find_residents, put_category};
 pub use detail::detail;
 pub use files::{attach, file};
 pub use intake::NewDemand;
-pub use lists::{counts, export, list, overdue_summary, reminders};
+pub use lists::{counts, export, list, overdue_summary, reminders, total};
 pub use step::{act, intake};
 
 impl crate::state::AppState {

@@ -115,6 +115,9 @@ pub fn push_filters(q: &mut Q, actor: &Actor, f: &Filters, now: Millis) {
     if f.mine {
         push_mine(q, actor);
     }
+    if f.due_today {
+        push_due_today(q, now);
+    }
     if let Some(words) = f.words.as_deref() {
         let pattern = format!(
             "%{}%",
@@ -185,11 +188,38 @@ pub async fn overdue_by_grid(
 pub async fn open_by_status(ex: &mut impl Exec, actor: &Actor) -> DbResult<Vec<(String, i64)>> {
     let mut q = Q::new(
         "SELECT d.status, COUNT(*) FROM demands d \
-         WHERE d.status IN ('submitted', 'dispatched', 'in_progress', 'resolved')",
+         WHERE d.status IN ('submitted', 'accepted', 'dispatched', 'in_progress', 'resolved', \
+         'feedback_given')",
     );
     push_scope(&mut q, actor);
     q.push(" GROUP BY d.status");
     q.fetch_all(ex).await
+}
+
+/// How many demands pass the filters (the list's total: the same rows its pages show).
+pub async fn count(ex: &mut impl Exec, actor: &Actor, f: &Filters, now: Millis) -> DbResult<i64> {
+    let mut q = Q::new("SELECT COUNT(*) FROM demands d WHERE 1 = 1");
+    push_filters(&mut q, actor, f, now);
+    Ok(q.fetch_one::<(i64,)>(ex).await?.0)
+}
+
+/// Appends ` AND …`: open demands with a deadline falling today (China time): to accept by
+/// today, or to feed back by today.
+pub fn push_due_today(q: &mut Q, now: Millis) {
+    let start = crate::clock::day_start(crate::clock::day_of(now));
+    let end = start + crate::clock::DAY;
+    q.push(" AND ((d.status = 'submitted' AND d.accept_due_at >= ")
+        .push_bind(start)
+        .push(" AND d.accept_due_at < ")
+        .push_bind(end)
+        .push(
+            ") OR (d.status IN ('accepted', 'dispatched', 'in_progress', 'resolved') \
+               AND d.feedback_due_at >= ",
+        )
+        .push_bind(start)
+        .push(" AND d.feedback_due_at < ")
+        .push_bind(end)
+        .push("))");
 }
 
 /// How many demands in the actor's scope are overdue now.
