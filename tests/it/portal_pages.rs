@@ -287,7 +287,7 @@ async fn the_large_text_view_is_one_tap_away_and_remembered_on_every_page() {
     let app = TestApp::new().await;
     let mut anon = PageClient::new(&app);
     let login = anon.page("/login").await;
-    assert!(login.html.contains("name=\"large_text\" value=\"1\""));
+    assert!(login.html.contains("href=\"/login?large_text=1\""));
     assert!(login.html.contains("aria-pressed=\"false\""));
     assert!(!login.html.contains("class=\"large\""));
 
@@ -300,7 +300,7 @@ async fn the_large_text_view_is_one_tap_away_and_remembered_on_every_page() {
     );
     assert!(r.html.contains("aria-pressed=\"true\""));
     assert!(
-        r.html.contains("name=\"large_text\" value=\"0\""),
+        r.html.contains("href=\"/me?large_text=0\""),
         "and one tap back"
     );
     for path in ["/me", "/me/new"] {
@@ -320,5 +320,5 @@ async fn the_large_text_view_is_one_tap_away_and_remembered_on_every_page() {
     staff.set_cookie("lang", "en");
     let w = staff.page("/work").await;
     assert!(w.html.contains("<html lang=\"en\" class=\"large\">"));
-    assert!(w.html.contains(">Large text</button>"));
+    assert!(w.html.contains(">Large text</a>"));
 }

@@ -48,10 +48,20 @@ struct Card {
 impl Card {
     fn of(d: &DemandView) -> Card {
         Card {
-            item: Item::of(d),
+            item: said(d),
             to_rate: d.status == Status::FeedbackGiven,
         }
     }
+}
+
+/// The demand as a row, its title marked "…" when it is the start of a longer description
+/// (the title made at intake is its first words), so a title never looks whole when cut.
+fn said(d: &DemandView) -> Item {
+    let mut item = Item::of(d);
+    if d.description.len() > item.title.len() && d.description.starts_with(&item.title) {
+        item.title.push('…');
+    }
+    item
 }
 
 pub async fn mine(State(st): State<AppState>, u: PageUser) -> Response {
@@ -71,7 +81,10 @@ pub async fn mine(State(st): State<AppState>, u: PageUser) -> Response {
             to_rate: to_rate
                 .items
                 .iter()
-                .map(|r| Nudge::of(r.kind, &r.demand, true))
+                .map(|r| Nudge {
+                    item: said(&r.demand),
+                    ..Nudge::of(r.kind, &r.demand, true)
+                })
                 .collect(),
             items: page.items.iter().map(Card::of).collect(),
         })
