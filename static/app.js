@@ -35,3 +35,13 @@
     show();
   });
 })();
+
+// A photo picker says which photo was chosen (the portal's pickers hide the browser's own).
+(function () {
+  document.querySelectorAll("input[type=file][data-shows]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var into = document.getElementById(input.getAttribute("data-shows"));
+      if (into) into.textContent = input.files.length ? into.getAttribute("data-label") + input.files[0].name : "";
+    });
+  });
+})();

@@ -32,7 +32,7 @@ pub fn bars(title: &str, items: &[Bar], max: Option<f64>) -> String {
         .filter(|m| *m > 0.0)
         .unwrap_or(1.0);
     let mut s = format!(
-        "<svg viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-label=\"{t}\" \
+        "<svg viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"group\" aria-label=\"{t}\" \
          xmlns=\"http://www.w3.org/2000/svg\"><title>{t}</title>",
         t = escape(title)
     );
@@ -87,7 +87,7 @@ pub fn trend(title: &str, legend: (&str, &str), periods: &[Period]) -> String {
     let slot = (width - 40.0) / periods.len().max(1) as f64;
     let bw = (slot / 2.0 - 3.0).max(2.0);
     let mut s = format!(
-        "<svg viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-label=\"{t}\" \
+        "<svg viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"group\" aria-label=\"{t}\" \
          xmlns=\"http://www.w3.org/2000/svg\"><title>{t}</title>\
          <line x1=\"30\" y1=\"{base}\" x2=\"{width}\" y2=\"{base}\" stroke=\"#9aa5b1\"/>\
          <rect x=\"30\" y=\"4\" width=\"12\" height=\"12\" fill=\"#2563eb\"/>\

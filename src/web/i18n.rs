@@ -1,5 +1,9 @@
 //! The language of a request: `?lang=`, then the `lang` cookie, then `Accept-Language`.
 //! Chinese (zh-CN) unless English is asked for.
+//!
+//! The same layer decides the large-text, high-contrast view (适老化): `?large_text=1` (or
+//! `0`) on any page turns it on (off) and remembers it in the `large_text` cookie; the
+//! server marks the page with it, so it is there from the first paint, without a flash.
 
 use axum::extract::Request;
 use axum::http::HeaderMap;
@@ -71,6 +75,33 @@ impl Lang {
 
 tokio::task_local! {
     static LANG: Lang;
+    static LARGE_TEXT: bool;
+}
+
+/// `Some(on)` when the query asks to turn the large-text view on or off.
+fn large_text_asked(query: Option<&str>) -> Option<bool> {
+    query?
+        .split('&')
+        .find_map(|pair| match pair.strip_prefix("large_text=")? {
+            "1" => Some(true),
+            "0" => Some(false),
+            _ => None,
+        })
+}
+
+/// Whether the `large_text` cookie says the view is on.
+fn large_text_remembered(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .flat_map(|c| c.split(';'))
+        .any(|part| part.trim() == "large_text=1")
+}
+
+/// Whether the request being handled is shown in large text (off outside a request).
+pub fn large_text() -> bool {
+    LARGE_TEXT.try_with(|l| *l).unwrap_or_default()
 }
 
 /// The language of the request being handled (zh-CN outside a request).
@@ -82,7 +113,21 @@ pub fn current() -> Lang {
 /// calls, error responses included.
 pub async fn detect(req: Request, next: Next) -> Response {
     let lang = Lang::from_request(req.uri().query(), req.headers());
-    LANG.scope(lang, next.run(req)).await
+    let asked = large_text_asked(req.uri().query());
+    let large = asked.unwrap_or_else(|| large_text_remembered(req.headers()));
+    let mut res = LANG
+        .scope(lang, LARGE_TEXT.scope(large, next.run(req)))
+        .await;
+    if let Some(on) = asked {
+        let cookie = format!(
+            "large_text={}; Path=/; SameSite=Lax; Max-Age=31536000",
+            u8::from(on)
+        );
+        if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(axum::http::header::SET_COOKIE, v);
+        }
+    }
+    res
 }
 
 /// Looks up a key made at run time (`demand.status.closed`) in the current language.
@@ -136,5 +181,19 @@ mod tests {
         h.insert("cookie", "x=1; lang=zh-CN".parse().unwrap());
         assert_eq!(Lang::from_request(None, &h), Lang::Zh);
         assert_eq!(Lang::from_request(Some("lang=en"), &h), Lang::En);
+    }
+
+    #[test]
+    fn large_text_is_asked_in_the_query_and_remembered_in_a_cookie() {
+        assert_eq!(large_text_asked(Some("q=1&large_text=1")), Some(true));
+        assert_eq!(large_text_asked(Some("large_text=0")), Some(false));
+        assert_eq!(large_text_asked(Some("large_text=yes")), None);
+        assert_eq!(large_text_asked(None), None);
+        let mut h = HeaderMap::new();
+        assert!(!large_text_remembered(&h));
+        h.insert("cookie", "lang=en; large_text=1".parse().unwrap());
+        assert!(large_text_remembered(&h));
+        h.insert("cookie", "large_text=0".parse().unwrap());
+        assert!(!large_text_remembered(&h));
     }
 }

@@ -39,6 +39,16 @@ impl Page {
         rust_i18n::t!(key, locale = self.lang.code()).into_owned()
     }
 
+    /// A message with one named value in it (`%{name}`), in the page's language.
+    pub fn fill(&self, key: &str, name: &str, value: &str) -> String {
+        self.t(key).replace(&format!("%{{{name}}}"), value)
+    }
+
+    /// Whether the page is shown in the large-text, high-contrast view (`web::i18n`).
+    pub fn large_text(&self) -> bool {
+        i18n::large_text()
+    }
+
     /// A message with a number in it (`%{n}`), in the page's language.
     pub fn t_n(&self, key: &str, n: usize) -> String {
         rust_i18n::t!(key, locale = self.lang.code(), n = n).into_owned()

@@ -117,6 +117,83 @@ impl Server {
         row.id
     }
 
+    /// The signed-in person `username` as the services see them.
+    pub async fn actor(&self, username: &str) -> linli::auth::Actor {
+        let mut c = self.state.db.conn().await.unwrap();
+        let user = linli::auth::store::find_by_username(&mut c, username)
+            .await
+            .unwrap()
+            .unwrap();
+        linli::auth::store::actor_of(&mut c, user).await.unwrap()
+    }
+
+    /// A demand Aunt Pan (`resident`) raised online; returns its id.
+    pub async fn raised_by_resident(&self, description: &str) -> i64 {
+        let pan = self.actor("resident").await;
+        linli::demands::service::intake(
+            &self.state,
+            &pan,
+            linli::demands::service::NewDemand {
+                channel: Some(linli::demands::model::Channel::Online),
+                description: description.into(),
+                category: Some("water".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id
+    }
+
+    /// Staff accept, resolve and feed back demand `id`: it waits for the resident's rating.
+    pub async fn fed_back(&self, id: i64) {
+        use linli::demands::model::{Command, FeedbackMethod};
+        let staff = self.actor("staff").await;
+        for cmd in [
+            Command::Accept {
+                category: None,
+                grid_id: None,
+                urgency: None,
+                note: None,
+            },
+            Command::Resolve {
+                result: "已修好".into(),
+            },
+            Command::Feedback {
+                method: FeedbackMethod::Phone,
+                note: "已电话告知结果".into(),
+            },
+        ] {
+            linli::demands::service::act(&self.state, &staff, id, cmd)
+                .await
+                .unwrap();
+        }
+        assert_eq!(self.status_of(id).await, "feedback_given");
+    }
+
+    /// Aunt Pan rates demand `id`: solved, satisfied.
+    pub async fn rate(&self, id: i64, comment: &str) {
+        let pan = self.actor("resident").await;
+        let cmd = linli::demands::model::Command::Rate {
+            solved: true,
+            satisfaction: linli::demands::model::Satisfaction::Satisfied,
+            comment: Some(comment.into()),
+        };
+        linli::demands::service::act(&self.state, &pan, id, cmd)
+            .await
+            .unwrap();
+    }
+
+    /// The first row of a table, for pages that show one (`/roster/buildings/{id}`).
+    pub async fn first_id(&self, table: &str) -> i64 {
+        let mut c = self.state.db.conn().await.unwrap();
+        Q::new(format!("SELECT MIN(id) FROM {table}"))
+            .fetch_one::<(i64,)>(&mut c)
+            .await
+            .unwrap()
+            .0
+    }
+
     pub async fn status_of(&self, id: i64) -> String {
         let mut c = self.state.db.conn().await.unwrap();
         Q::new("SELECT status FROM demands WHERE id = $1")
@@ -383,7 +460,103 @@ impl Browser {
         }
     }
 
+    /// The serious and critical WCAG 2.1 A and AA violations axe-core finds on the page
+    /// shown, one line each (rule, impact, what to do, where).
+    pub async fn axe_violations(&self) -> Vec<String> {
+        self.driver
+            .execute(axe_script(), Vec::new())
+            .await
+            .expect("axe-core injected");
+        let r = self
+            .driver
+            .execute_async(
+                r#"var done = arguments[arguments.length - 1];
+                axe.run(document, {
+                    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+                    resultTypes: ['violations']
+                }).then(function (r) {
+                    done(r.violations
+                        .filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
+                        .map(function (v) {
+                            return v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 4)
+                                .map(function (n) { return n.target.join(' ') + ' [' + (n.failureSummary || '').replace(/\s+/g, ' ') + ']'; })
+                                .join('; ');
+                        }));
+                }).catch(function (e) { done(['axe did not run: ' + e]); });"#,
+                Vec::new(),
+            )
+            .await
+            .expect("axe.run answered");
+        serde_json::from_value(r.json().clone()).expect("a list of violations")
+    }
+
+    /// The rectangle (`x`, `y`, `width`, `height`) of every element `css` selects.
+    pub async fn rects(&self, css: &str) -> Vec<Rect> {
+        let r = self
+            .driver
+            .execute(
+                "return Array.from(document.querySelectorAll(arguments[0])).map(function (e) { \
+                 var r = e.getBoundingClientRect(); \
+                 return {x: r.left, y: r.top + window.scrollY, width: r.width, height: r.height}; });",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(r.json().clone()).unwrap()
+    }
+
+    /// The elements `css` selects whose text is cut: wider inside than their box.
+    pub async fn clipped(&self, css: &str) -> Vec<String> {
+        let r = self
+            .driver
+            .execute(
+                "return Array.from(document.querySelectorAll(arguments[0])) \
+                 .filter(function (e) { return e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight + 1; }) \
+                 .map(function (e) { return e.textContent.trim(); });",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(r.json().clone()).unwrap()
+    }
+
     pub async fn quit(self) {
         self.driver.quit().await.unwrap();
     }
+}
+
+/// An element's box on the page (scrolled in: `y` counts from the top of the document).
+#[derive(serde::Deserialize, Debug, Clone, Copy)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Rect {
+    /// Whether the two boxes share any area.
+    pub fn overlaps(&self, o: &Rect) -> bool {
+        self.x < o.x + o.width
+            && o.x < self.x + self.width
+            && self.y < o.y + o.height
+            && o.y < self.y + self.height
+    }
+}
+
+/// axe-core's script, as `scripts/browser` installed it (into `$LINLI_AXE_DIR`, by default
+/// `~/.cache/linli/axe`); nothing is downloaded here.
+fn axe_script() -> &'static str {
+    static SCRIPT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SCRIPT.get_or_init(|| {
+        let dir = std::env::var("LINLI_AXE_DIR").unwrap_or_else(|_| {
+            let cache = std::env::var("XDG_CACHE_HOME")
+                .unwrap_or_else(|_| format!("{}/.cache", std::env::var("HOME").unwrap()));
+            format!("{cache}/linli/axe")
+        });
+        let path = format!("{dir}/node_modules/axe-core/axe.min.js");
+        std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!("axe-core is not at {path} ({e}): run ./scripts/browser, which installs it")
+        })
+    })
 }

@@ -6,7 +6,9 @@
 //! Screenshots of every page visited go to `target/screenshots/` (build artefacts), and to
 //! `docs/screenshots/` when `SAVE_SCREENSHOTS=docs/screenshots`.
 
+mod a11y;
 mod harness;
+mod phone;
 
 use harness::{Browser, Server};
 

@@ -21,6 +21,7 @@ mod one_door;
 mod outage;
 mod page_access;
 mod pages;
+mod portal_pages;
 mod rollups;
 mod roster;
 mod schema;

@@ -1,7 +1,10 @@
 //! The residents' portal, mobile first (the WeChat H5 habit): raise a demand with a photo,
 //! follow my household's demands, read the result, rate it. The first screen puts what
-//! waits for a rating on top. Everything shown comes shaped for the household by the
-//! service: no staff names, no internal notes, no reminders meant for staff.
+//! waits for a rating on top ("you have N demands to rate"), and each of them carries a
+//! "please rate" badge in the list. After sending, the demand's page confirms it with
+//! the times it will be accepted and answered by; after rating, it thanks and shows the
+//! rating back. Everything shown comes shaped for the household by the service: no staff
+//! names, no internal notes, no reminders meant for staff.
 
 use askama::Template;
 use axum::Form;
@@ -11,9 +14,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::demands::download;
-use crate::demands::model::{AttachmentView, Channel, DemandView, ListQuery, MAX_TEXT, Upload};
+use crate::demands::model::{
+    AttachmentView, Channel, DemandView, ListQuery, MAX_TEXT, Rating, Status, Upload,
+};
 use crate::demands::service::{self, NewDemand};
-use crate::error::{Code, Error, Result};
+use crate::error::{Arg, Code, Error, Result};
 use crate::state::AppState;
 use crate::web::error::{message, status};
 use crate::web::i18n::text;
@@ -31,7 +36,32 @@ use super::{Item, Nudge, short_time, upload};
 struct Mine {
     page: Page,
     to_rate: Vec<Nudge>,
-    items: Vec<Item>,
+    items: Vec<Card>,
+}
+
+/// One of my demands in the list: waiting for my rating or not.
+struct Card {
+    item: Item,
+    to_rate: bool,
+}
+
+impl Card {
+    fn of(d: &DemandView) -> Card {
+        Card {
+            item: said(d),
+            to_rate: d.status == Status::FeedbackGiven,
+        }
+    }
+}
+
+/// The demand as a row, its title marked "…" when it is the start of a longer description
+/// (the title made at intake is its first words), so a title never looks whole when cut.
+fn said(d: &DemandView) -> Item {
+    let mut item = Item::of(d);
+    if d.description.len() > item.title.len() && d.description.starts_with(&item.title) {
+        item.title.push('…');
+    }
+    item
 }
 
 pub async fn mine(State(st): State<AppState>, u: PageUser) -> Response {
@@ -51,9 +81,12 @@ pub async fn mine(State(st): State<AppState>, u: PageUser) -> Response {
             to_rate: to_rate
                 .items
                 .iter()
-                .map(|r| Nudge::of(r.kind, &r.demand, true))
+                .map(|r| Nudge {
+                    item: said(&r.demand),
+                    ..Nudge::of(r.kind, &r.demand, true)
+                })
                 .collect(),
-            items: page.items.iter().map(Item::of).collect(),
+            items: page.items.iter().map(Card::of).collect(),
         })
     }
     .await;
@@ -71,6 +104,7 @@ struct NewPage {
     error: Option<String>,
     description: String,
     category: String,
+    location: String,
 }
 
 /// The form, empty or again with why it was refused and what was typed.
@@ -91,10 +125,28 @@ async fn new_page(st: &AppState, u: &PageUser, refused: Option<(Error, &Fields)>
         categories,
         description: kept("description"),
         category: kept("category"),
-        error: refused.as_ref().map(|(e, _)| message(e)),
+        location: kept("location"),
+        error: refused.as_ref().map(|(e, _)| message(&named(e.clone()))),
     };
     let code = refused.map_or(StatusCode::OK, |(e, _)| status(e.class()));
     (code, render(&page)).into_response()
+}
+
+/// The error with the form's field at fault named as the form names it, in the page's
+/// language ("地点 过长", not "location 过长").
+fn named(mut e: Error) -> Error {
+    let key = match e.field.as_deref() {
+        Some("location") => "web.demand.location",
+        Some("description") => "web.demand.description",
+        Some("category") => "web.demand.category",
+        _ => return e,
+    };
+    for (name, value) in &mut e.args {
+        if *name == "field" {
+            *value = Arg::Key(key.to_string());
+        }
+    }
+    e
 }
 
 pub async fn form(State(st): State<AppState>, u: PageUser) -> Response {
@@ -123,6 +175,7 @@ pub async fn submit(State(st): State<AppState>, u: PageUser, form: Multipart) ->
             channel: Some(Channel::Online),
             description: validate::required("description", given(f, "description"), MAX_TEXT)?,
             category: validate::optional("category", given(f, "category"), 40)?,
+            location: validate::optional("location", given(f, "location"), 200)?,
             ..Default::default()
         };
         Ok::<_, Error>(service::intake(&st, &u.actor, n).await?.id)
@@ -137,9 +190,9 @@ pub async fn submit(State(st): State<AppState>, u: PageUser, form: Multipart) ->
     {
         // The demand stands (sending the form again would record it twice); its page says
         // why the photo did not.
-        return Redirect::to(&format!("/me/demands/{id}?photo={}", e.code)).into_response();
+        return Redirect::to(&format!("/me/demands/{id}?sent=1&photo={}", e.code)).into_response();
     }
-    Redirect::to(&format!("/me/demands/{id}")).into_response()
+    Redirect::to(&format!("/me/demands/{id}?sent=1")).into_response()
 }
 
 #[derive(Template)]
@@ -153,13 +206,75 @@ struct Mine1 {
     can_rate: bool,
     rate_action: String,
     error: Option<String>,
+    /// Just sent: the confirmation, with the times it will be accepted and answered by.
+    sent: bool,
+    accept_due: String,
+    feedback_due: String,
+    /// Just rated: the thank-you.
+    rated: Option<Thanks>,
+    /// The rating given, shown back: solved or not, satisfaction, comment, when.
+    rating: Option<Shown>,
 }
 
-async fn one(st: &AppState, u: &PageUser, id: i64, error: Option<String>) -> Result<Mine1, Error> {
+/// The thank-you after rating: closed, or back to work when not solved or not satisfied.
+enum Thanks {
+    Closed,
+    Reopened,
+}
+
+struct Shown {
+    words: String,
+    comment: String,
+    at: String,
+}
+
+impl Shown {
+    fn of(r: &Rating) -> Shown {
+        let mut words = vec![text(if r.solved {
+            "web.rate.solved"
+        } else {
+            "web.rate.not_solved"
+        })];
+        if let Some(s) = r.satisfaction {
+            words.push(text(&format!("web.rate.{}", s.as_str())));
+        }
+        Shown {
+            words: words.join(" · "),
+            comment: r.comment.clone().unwrap_or_default(),
+            at: r.rated_at.as_deref().map(short_time).unwrap_or_default(),
+        }
+    }
+}
+
+/// What the page says on top, after a step the resident just took.
+#[derive(Default)]
+struct Just {
+    sent: bool,
+    rated: bool,
+}
+
+async fn one(
+    st: &AppState,
+    u: &PageUser,
+    id: i64,
+    error: Option<String>,
+    just: Just,
+) -> Result<Mine1, Error> {
     let det = service::detail(st, &u.actor, id).await?;
     let can_rate = det.can("rate");
     let d = det.demand;
+    let rating = d.rating.as_ref().map(Shown::of);
+    let rated = match (just.rated, d.status) {
+        (false, _) => None,
+        (true, Status::Closed) => Some(Thanks::Closed),
+        (true, _) => Some(Thanks::Reopened),
+    };
     Ok(Mine1 {
+        sent: just.sent,
+        accept_due: short_time(&d.accept_due_at),
+        feedback_due: short_time(&d.feedback_due_at),
+        rated,
+        rating,
         page: Page::for_user(u, d.title.clone(), "/me"),
         item: Item::of(&d),
         timeline: det
@@ -184,6 +299,10 @@ async fn one(st: &AppState, u: &PageUser, id: i64, error: Option<String>) -> Res
 pub struct DemandQuery {
     /// The code of why a photo sent with the demand was not added.
     pub photo: Option<String>,
+    /// Just sent from the portal's form.
+    pub sent: Option<String>,
+    /// Just rated.
+    pub rated: Option<String>,
 }
 
 pub async fn demand(
@@ -196,7 +315,11 @@ pub async fn demand(
         let code = Code::ALL.iter().find(|k| k.as_str() == c)?;
         Some(text("web.me.photo_not_added").replace("{why}", &message(&Error::new(*code))))
     });
-    match one(&st, &u, id, photo_refused).await {
+    let just = Just {
+        sent: q.sent.is_some(),
+        rated: q.rated.is_some(),
+    };
+    match one(&st, &u, id, photo_refused, just).await {
         Ok(p) => render(&p),
         Err(e) => error_page(e),
     }
@@ -216,9 +339,9 @@ pub async fn rate(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Redirect::to(&format!("/me/demands/{id}")).into_response(),
+        Ok(()) => Redirect::to(&format!("/me/demands/{id}?rated=1")).into_response(),
         Err(e) if e.code == Code::NotFound => error_page(e),
-        Err(e) => match one(&st, &u, id, Some(message(&e))).await {
+        Err(e) => match one(&st, &u, id, Some(message(&e)), Just::default()).await {
             Ok(p) => (status(e.class()), render(&p)).into_response(),
             Err(e) => error_page(e),
         },

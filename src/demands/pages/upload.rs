@@ -23,7 +23,9 @@ pub struct Posted {
     pub file: Option<Result<Upload>>,
 }
 
-/// Reads the form; the file is the part named `file_field`, at most `max` bytes.
+/// Reads the form; the file is the part named `file_field`, at most `max` bytes. A form may
+/// offer two pickers of that name (the portal's album and camera): the one with a file
+/// counts, as an empty part means nothing was chosen in that picker.
 pub async fn read(mut form: Multipart, file_field: &str, max: usize) -> Result<Posted> {
     let mut posted = Posted {
         fields: Vec::new(),
