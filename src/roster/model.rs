@@ -4,6 +4,7 @@
 //! functions, tested without a database.
 
 mod address;
+pub mod forms;
 mod history;
 mod identity;
 mod inputs;
