@@ -231,6 +231,7 @@ fn kept(f: &ListQuery) -> Vec<(&'static str, String)> {
         f.no_category.filter(|o| *o).map(|_| "true".into()),
     );
     keep("mine", f.mine.filter(|o| *o).map(|_| "true".into()));
+    keep("resident_id", f.resident_id.map(|r| r.to_string()));
     out
 }
 

@@ -35,7 +35,8 @@ pub use buildings::{create_building, create_household, edit_building, edit_house
 pub use groups::{create_branch, create_grid, edit_branch, edit_grid, set_grid_buildings};
 pub use history::history;
 pub use residents::{
-    ResidentList, create_resident, edit_resident, get_resident, list_residents, resident_list,
+    ResidentList, addresses, create_resident, edit_resident, get_resident, list_residents,
+    resident_list,
 };
 pub use teams::{create_team, create_unit, edit_team, edit_unit, set_team_members};
 pub use tree::{

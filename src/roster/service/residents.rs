@@ -241,3 +241,9 @@ async fn place_after(
     }
     Ok(at)
 }
+
+/// Where some households are, by name (for lists of the residents the caller was given).
+pub async fn addresses(st: &AppState, households: &[i64]) -> Result<Vec<store::Address>> {
+    let mut conn = st.db.conn().await?;
+    Ok(store::addresses(&mut conn, households).await?)
+}
