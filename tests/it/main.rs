@@ -23,6 +23,7 @@ mod page_access;
 mod pages;
 mod rollups;
 mod roster;
+mod roster_pages;
 mod schema;
 mod scope;
 mod stories;
