@@ -87,7 +87,9 @@ pub(super) fn resident_query<'a>(
     st: &AppState,
     filter: &'a ResidentFilter,
 ) -> Result<ResidentQuery<'a>> {
-    let born = match AgeBand::parse(filter.age.as_deref())? {
+    // A query parameter that does not parse, as the API says of every other one.
+    let band = AgeBand::parse(filter.age.as_deref()).map_err(|_| Error::query("age"))?;
+    let born = match band {
         Some(band) => {
             let today = civil_in(st.clock.now(), &china())
                 .map(|t| t.date())
