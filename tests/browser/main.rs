@@ -233,5 +233,12 @@ async fn staff_edits_a_resident_and_filters_the_roster() {
     assert!(b.text().await.contains("共 "));
     assert!(b.fits_width().await, "no sideways scrolling at 1280 px");
     b.shot("residents-over-80").await;
+    b.click_link("English").await;
+    let text = b.text().await;
+    assert!(
+        text.contains("Residents") && text.contains("in all"),
+        "{text}"
+    );
+    b.shot("residents-english").await;
     b.quit().await;
 }

@@ -625,3 +625,25 @@ async fn the_resident_page_shows_flags_and_links_to_their_demands() {
     let page = c.page(&link).await;
     assert!(page.html.contains("楼道灯坏了") && !page.html.contains("水管漏水"));
 }
+
+#[tokio::test]
+async fn the_tree_pages_link_to_their_lists_files() {
+    let w = world().await;
+    let mut c = PageClient::login(&w.app, "staff").await;
+    let building = w.building(0).await;
+    // Links as the browser reads them (`&` escaped one way or another in the HTML).
+    let unescaped = |h: &str| h.replace("&#38;", "&").replace("&amp;", "&");
+    let p = c.page(&format!("/roster/buildings/{building}")).await;
+    let href = format!("/roster/households/export?format=xlsx&building_id={building}");
+    assert!(unescaped(&p.html).contains(&href), "{}", p.html);
+    let (status, _, bytes) = download(&c, &href).await;
+    assert_eq!(status, StatusCode::OK);
+    let rows = sheet(bytes);
+    assert_eq!(rows.len(), 1 + 4, "the building's four households");
+    assert!(rows[1..].iter().all(|r| r[2] == "1号楼"));
+    let compound = w.app.world.compound.unwrap();
+    let p = c.page(&format!("/roster/compounds/{compound}")).await;
+    assert!(unescaped(&p.html).contains(&format!(
+        "/roster/buildings/export?format=xlsx&compound_id={compound}"
+    )));
+}

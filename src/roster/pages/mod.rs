@@ -216,5 +216,5 @@ fn tag_labels(tags: &[String]) -> String {
     tags.iter()
         .map(|t| tag_label(t))
         .collect::<Vec<_>>()
-        .join("、")
+        .join(&text("web.roster.tag_separator"))
 }

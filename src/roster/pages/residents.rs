@@ -57,7 +57,7 @@ impl ListParams {
         })
     }
 
-    fn value<'a>(v: &'a Option<String>) -> &'a str {
+    fn value(v: &Option<String>) -> &str {
         v.as_deref().unwrap_or("")
     }
 

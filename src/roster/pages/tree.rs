@@ -114,6 +114,11 @@ pub async fn compound(
             "community",
             format!("/roster/communities/{}", c.community_id),
         )
+        .action("residents", format!("/roster/residents?compound_id={id}"))
+        .action(
+            "export_xlsx",
+            format!("/roster/buildings/export?format=xlsx&compound_id={id}"),
+        )
         .fact("address", c.address.clone())
         .table(table("buildings", &["name", "floors"], rows))
         .render(&u))
@@ -177,6 +182,10 @@ pub async fn building(
             format!("/roster/buildings/{id}/households/new"),
         )
         .action("residents", format!("/roster/residents?building_id={id}"))
+        .action(
+            "export_xlsx",
+            format!("/roster/households/export?format=xlsx&building_id={id}"),
+        )
         .fact("floors", floors(&b))
         .table(table("households", &head, rows));
     view.flash = done.flash();

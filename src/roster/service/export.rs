@@ -97,6 +97,7 @@ struct Words {
     male: String,
     female: String,
     tags: Vec<(&'static str, String)>,
+    separator: String,
 }
 
 impl Words {
@@ -113,6 +114,7 @@ impl Words {
             },
             male: text_in(lang, "web.roster.gender.male"),
             female: text_in(lang, "web.roster.gender.female"),
+            separator: text_in(lang, "web.roster.tag_separator"),
             tags: KNOWN_TAGS
                 .iter()
                 .map(|t| (*t, text_in(lang, &format!("web.roster.tag.{t}"))))
@@ -274,7 +276,7 @@ impl RosterFile {
             Cell::text(a.room),
             Cell::text(a.grid.unwrap_or_default()),
             Cell::text(r.relation),
-            Cell::text(tags.join("、")),
+            Cell::text(tags.join(&w.separator)),
         ]
     }
 
