@@ -647,3 +647,57 @@ async fn the_tree_pages_link_to_their_lists_files() {
         "/roster/buildings/export?format=xlsx&compound_id={compound}"
     )));
 }
+
+#[tokio::test]
+async fn the_list_pages_by_keyset_with_its_filters_and_total_kept() {
+    use linli::roster::store::{self as roster, NewResident};
+    let w = world().await;
+    let place = w.app.world.place.unwrap();
+    let household = w.app.world.grids[0].2[2];
+    let mut tx = w.app.state.db.begin().await.unwrap();
+    let mut added = Vec::new();
+    for i in 0..57 {
+        let name = format!("邻居{i:02}");
+        let r = NewResident {
+            household_id: Some(household),
+            name: &name,
+            relation: "子女",
+            tags: &["volunteer"],
+            ..Default::default()
+        };
+        added.push(
+            roster::insert_resident(&mut tx, place, &r, w.app.now())
+                .await
+                .unwrap(),
+        );
+    }
+    tx.commit().await.unwrap();
+    // 中乙 and the 57: 58 volunteers, 50 on the first page.
+    let mut c = PageClient::login(&w.app, "staff").await;
+    let first = c.page("/roster/residents?tag=volunteer").await;
+    assert!(first.html.contains("共 58 人"));
+    let mut seen = listed(&first.html);
+    assert_eq!(seen.len(), 50);
+    let next = first.html.split("rel=\"next\"").next().unwrap();
+    let at = next.rfind("href=\"").unwrap();
+    let href = next[at + 6..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&#38;", "&");
+    assert!(
+        href.contains("tag=volunteer") && href.contains("cursor="),
+        "{href}"
+    );
+    let second = c.page(&href).await;
+    assert!(second.html.contains("共 58 人"), "the total stays");
+    assert!(
+        !second.html.contains("rel=\"next\""),
+        "the last page: {href} {:?}",
+        listed(&second.html)
+    );
+    seen.extend(listed(&second.html));
+    let mut all = vec![w.id("中乙")];
+    all.extend(added);
+    assert_eq!(seen, all, "every volunteer once, in order");
+}
