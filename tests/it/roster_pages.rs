@@ -372,6 +372,25 @@ async fn residents_are_added_moved_out_and_households_edited_in_pages() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(w.stored(id).await["household_id"], Value::Null);
 
+    // Removing takes them off the roster; the list says so and no longer shows them.
+    let r = c
+        .submit(
+            &format!("/roster/residents/{id}/edit"),
+            &format!("/roster/residents/{id}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let list = c.page(r.location.as_deref().unwrap()).await;
+    assert!(list.html.contains("居民已从名册删除"), "{}", list.html);
+    assert!(!listed(&list.html).contains(&id));
+    assert_eq!(
+        w.app
+            .scalar_with("SELECT COUNT(*) FROM residents WHERE id = $1", id)
+            .await,
+        0
+    );
+
     // A household: a blank room is refused on 门牌, a good edit saved.
     let path = format!("/roster/households/{household}/edit");
     let r = c

@@ -41,6 +41,8 @@ pub struct ListParams {
     pub age: Option<String>,
     pub q: Option<String>,
     pub cursor: Option<String>,
+    /// Set after a resident was removed: the list says so.
+    pub removed: Option<String>,
 }
 
 impl ListParams {
@@ -188,6 +190,9 @@ pub async fn list(
         first: None,
         kept: p.kept(),
     };
+    if p.removed.is_some() {
+        page.page.flash = Some(text("web.roster.removed"));
+    }
     let listed = async {
         let filter = p.filter()?;
         let after = number(p.cursor.as_deref(), "cursor")?.unwrap_or(0);
