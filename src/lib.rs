@@ -16,6 +16,7 @@ pub mod demo;
 #[cfg(test)]
 mod edge_tests;
 pub mod error;
+pub mod export;
 pub mod measures;
 pub mod openapi;
 pub mod roster;

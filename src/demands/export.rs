@@ -2,28 +2,22 @@
 //! every demand the caller may see, filtered exactly like the list, newest first.
 //!
 //! Memory stays flat however long the list: the database is read in keyset batches of
-//! [`BATCH`] rows (`d.id < last id`), and each batch goes over a small bounded channel to a
-//! blocking writer that turns it into CSV or spreadsheet rows and lets it go. Phones are
-//! masked as in the list; ID numbers are not exported.
+//! [`BATCH`] rows (`d.id < last id`), each turned into cells and handed to the shared
+//! writer of `crate::export`, which writes CSV or spreadsheet rows and lets them go.
+//! Phones are masked as in the list; ID numbers are not exported.
 //!
 //! [`export_to`] writes to any [`Write`](std::io::Write) (a file, for the benchmark);
 //! `demands::download` streams the same output to the client, for the API and the list page.
 //! Files are for staff: volunteers, units and residents read the list on the page.
 
-mod csv;
-mod xlsx;
-
-use std::io::{self, Write};
-
-use jiff::tz::TimeZone;
-use serde::Deserialize;
-use tokio::sync::mpsc;
-use utoipa::ToSchema;
+use std::io::Write;
 
 use crate::auth::Actor;
-use crate::clock::{Millis, china, civil_in};
+use crate::clock::Millis;
 use crate::db::{Db, Q};
 use crate::error::{Error, Result};
+use crate::export::{Cell, File, Row, Sheet};
+pub use crate::export::{ExportQuery, Format};
 use crate::roster::ids::mask_phone;
 use crate::state::AppState;
 use crate::web::i18n::{Lang, text_in};
@@ -36,43 +30,10 @@ use super::store::lists::push_filters;
 /// Rows per database query.
 pub const BATCH: i64 = 5_000;
 
-/// Batches waiting for the writer: the reader stays at most this far ahead.
-const QUEUED_BATCHES: usize = 2;
-
-/// The format asked for, as a query parameter (the API and the list page's links).
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ExportQuery {
-    /// `csv` (UTF-8 with a byte-order mark) or `xlsx`.
-    #[param(inline)]
-    pub format: Format,
-}
-
-/// The file format of an export.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    /// UTF-8 with a byte-order mark, so Excel reads the Chinese right.
-    Csv,
-    /// An Excel workbook.
-    Xlsx,
-}
-
-impl Format {
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Format::Csv => "text/csv; charset=utf-8",
-            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        }
-    }
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Csv => "csv",
-            Format::Xlsx => "xlsx",
-        }
-    }
-}
+/// Column widths in characters, in column order (a Chinese character counts two).
+const WIDTHS: [f64; 15] = [
+    9.0, 17.0, 8.0, 12.0, 40.0, 10.0, 9.0, 14.0, 12.0, 10.0, 14.0, 17.0, 9.0, 9.0, 10.0,
+];
 
 /// One demand as exported: only the columns of the file, names looked up by key.
 #[derive(sqlx::FromRow, Debug)]
@@ -146,7 +107,6 @@ pub struct Labels {
     satisfactions: Names,
     yes: String,
     no: String,
-    tz: TimeZone,
 }
 
 impl Labels {
@@ -160,7 +120,6 @@ impl Labels {
             satisfactions: Names::of(Satisfaction::ALL, Satisfaction::as_str, "web.rate", lang),
             yes: text_in(lang, "export.yes"),
             no: text_in(lang, "export.no"),
-            tz: china(),
         }
     }
 
@@ -168,80 +127,47 @@ impl Labels {
         if b { &self.yes } else { &self.no }
     }
 
-    /// A moment on the wall clock in China.
-    fn civil(&self, ms: Millis) -> Option<jiff::civil::DateTime> {
-        civil_in(ms, &self.tz)
-    }
-
-    /// `2026-11-25 09:30`, China time.
-    fn local(&self, ms: Millis) -> String {
-        self.civil(ms)
-            .map(|t| {
-                format!(
-                    "{:04}-{:02}-{:02} {:02}:{:02}",
-                    t.year(),
-                    t.month(),
-                    t.day(),
-                    t.hour(),
-                    t.minute()
-                )
-            })
-            .unwrap_or_default()
-    }
-
-    /// A row in words.
-    fn line<'a>(&'a self, r: &'a ExportRow, now: Millis) -> Line<'a> {
+    /// A row in words, as the file's cells.
+    fn row(&self, r: &ExportRow, now: Millis) -> Row {
         let status = Status::parse(&r.status).unwrap_or(Status::Submitted);
         let overdue = deadlines::overdue(status, r.accept_due_at, r.feedback_due_at, now);
-        Line {
-            id: r.id,
-            received: r.created_at,
-            channel: self.channels.get(&r.channel),
-            category: r
-                .category_name
-                .as_deref()
-                .or(r.category.as_deref())
-                .unwrap_or(""),
-            title: &r.title,
-            status: self.statuses.get(&r.status),
-            urgency: self.urgencies.get(&r.urgency),
-            community: r.community_name.as_deref().unwrap_or(""),
-            grid: r.grid_name.as_deref().unwrap_or(""),
-            reporter: &r.reporter_name,
-            phone: r
-                .reporter_phone
-                .as_deref()
-                .map(mask_phone)
-                .unwrap_or_default(),
-            feedback_due: r.feedback_due_at,
-            overdue: self.yes_no(overdue.is_some()),
-            solved: r.rating_solved.map_or("", |s| self.yes_no(s)),
-            satisfaction: r
-                .rating_satisfaction
-                .as_deref()
-                .map_or("", |s| self.satisfactions.get(s)),
+        let category = r.category_name.as_deref().or(r.category.as_deref());
+        vec![
+            Cell::Number(r.id as f64),
+            Cell::When(r.created_at),
+            Cell::text(self.channels.get(&r.channel)),
+            Cell::text(category.unwrap_or("")),
+            Cell::text(r.title.as_str()),
+            Cell::text(self.statuses.get(&r.status)),
+            Cell::text(self.urgencies.get(&r.urgency)),
+            Cell::text(r.community_name.as_deref().unwrap_or("")),
+            Cell::text(r.grid_name.as_deref().unwrap_or("")),
+            Cell::text(r.reporter_name.as_str()),
+            // Always masked, as in the list.
+            Cell::text(
+                r.reporter_phone
+                    .as_deref()
+                    .map(mask_phone)
+                    .unwrap_or_default(),
+            ),
+            Cell::When(r.feedback_due_at),
+            Cell::text(self.yes_no(overdue.is_some())),
+            Cell::text(r.rating_solved.map_or("", |s| self.yes_no(s))),
+            Cell::text(
+                r.rating_satisfaction
+                    .as_deref()
+                    .map_or("", |s| self.satisfactions.get(s)),
+            ),
+        ]
+    }
+
+    fn sheet(&self) -> Sheet {
+        Sheet {
+            name: self.sheet.clone(),
+            header: self.header.clone(),
+            widths: WIDTHS.to_vec(),
         }
     }
-}
-
-/// One exported row, its codes turned into words.
-struct Line<'a> {
-    id: i64,
-    received: Millis,
-    channel: &'a str,
-    category: &'a str,
-    title: &'a str,
-    status: &'a str,
-    urgency: &'a str,
-    community: &'a str,
-    grid: &'a str,
-    reporter: &'a str,
-    /// Always masked, as in the list.
-    phone: String,
-    feedback_due: Millis,
-    overdue: &'a str,
-    solved: &'a str,
-    satisfaction: &'a str,
 }
 
 /// The query of an export, without its page.
@@ -313,46 +239,52 @@ impl Export {
 
     /// `demands-20261125.xlsx`: the day of the export in China.
     pub fn file_name(&self) -> String {
-        let day = self
-            .labels
-            .civil(self.now)
-            .map(|t| format!("{:04}{:02}{:02}", t.year(), t.month(), t.day()))
-            .unwrap_or_default();
-        format!("demands-{day}.{}", self.format.extension())
+        crate::export::file_name("demands", self.now, self.format)
     }
 
     /// Reads every row and writes the file to `out`; returns the number of rows. Each batch
     /// is read as the database stands then (demands received meanwhile have higher ids and
     /// are not included). On an error `out` may hold part of a file: discard it.
     pub async fn write_to<W: Write + Send + 'static>(self, db: &Db, out: W) -> Result<u64> {
-        let (tx, mut rx) = mpsc::channel::<Vec<ExportRow>>(QUEUED_BATCHES);
         let Export {
             rows,
             now,
             format,
             labels,
         } = self;
-        let writer = tokio::task::spawn_blocking(move || match format {
-            Format::Csv => csv::write(out, &labels, now, &mut rx),
-            Format::Xlsx => xlsx::write(out, &labels, now, &mut rx),
+        let sheet = labels.sheet();
+        let (rows, labels) = (&rows, &labels);
+        let batches = crate::export::batches(BATCH as usize, |after| async move {
+            let batch = rows.batch(db, after).await?;
+            let last = batch.last().map(|r| r.id);
+            Ok((batch.iter().map(|r| labels.row(r, now)).collect(), last))
         });
-        let read = async {
-            let mut after = None;
-            loop {
-                let batch = rows.batch(db, after).await?;
-                let full = batch.len() as i64 == BATCH;
-                after = batch.last().map(|r| r.id);
-                // A closed channel means the writer stopped; its error is reported below.
-                if batch.is_empty() || tx.send(batch).await.is_err() || !full {
-                    return Ok::<(), Error>(());
-                }
-            }
-        };
-        let read = read.await;
-        drop(tx);
-        let written = writer.await.map_err(Error::internal)?;
-        read?;
-        written.map_err(write_failed)
+        crate::export::write(format, sheet, out, batches).await
+    }
+
+    /// The export read from `db`, as a file to download.
+    pub fn on(self, db: Db) -> OnDb {
+        OnDb { export: self, db }
+    }
+}
+
+/// A prepared export with the database it reads.
+pub struct OnDb {
+    export: Export,
+    db: Db,
+}
+
+impl File for OnDb {
+    fn format(&self) -> Format {
+        self.export.format
+    }
+
+    fn file_name(&self) -> String {
+        self.export.file_name()
+    }
+
+    async fn write_to<W: Write + Send + 'static>(self, out: W) -> Result<u64> {
+        self.export.write_to(&self.db, out).await
     }
 }
 
@@ -370,14 +302,4 @@ pub async fn export_to<W: Write + Send + 'static>(
     Export::prepare(st, actor, f, format, lang)?
         .write_to(&st.db, out)
         .await
-}
-
-/// A writer that failed. A client that went away is no fault of ours.
-fn write_failed(e: io::Error) -> Error {
-    if e.kind() == io::ErrorKind::BrokenPipe {
-        tracing::info!("export abandoned by the client");
-        Error::new(crate::error::Code::Internal)
-    } else {
-        Error::internal(format!("export: {e}"))
-    }
 }

@@ -4,6 +4,8 @@
 //! functions, tested without a database.
 
 mod address;
+mod age;
+pub mod forms;
 mod history;
 mod identity;
 mod inputs;
@@ -11,6 +13,7 @@ mod page;
 mod values;
 
 pub use address::AddressQuery;
+pub use age::{AgeBand, Born};
 pub use history::{Audited, ChangeAction, Field, FieldChange, HistoryEntry, Recorded};
 pub use identity::{Gender, Identity, IdentityEdit, IdentityInput, birth_date, gender, id_number};
 pub use inputs::*;

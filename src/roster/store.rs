@@ -3,13 +3,16 @@
 //! household's building). What every kind shares (read, list, save, delete) is in
 //! `query`, each kind's columns in `kinds` and `groups`, what objects hold and references in `links`.
 
+mod addresses;
 mod groups;
 mod kinds;
 mod links;
 mod query;
 
+pub use addresses::{Address, addresses, names};
+pub use kinds::ResidentQuery;
 pub use links::*;
-pub use query::{Cond, Filter, Stored, delete, find, find_many, list, push_in, save, table};
+pub use query::{Cond, Filter, Stored, count, delete, find, find_many, list, push_in, save, table};
 
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};

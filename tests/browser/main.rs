@@ -175,3 +175,72 @@ async fn screenshots_of_the_full_demo() {
     }
     b.quit().await;
 }
+
+/// Staff find the elderly living alone of the first grid, open one, type a phone the
+/// roster refuses (the form comes back as typed, the field named), correct it and save,
+/// then narrow the list to the over-80s of one building.
+#[tokio::test]
+async fn staff_edits_a_resident_and_filters_the_roster() {
+    let Some(server) = Server::start().await else {
+        return;
+    };
+    let (id, grid, building) = {
+        let mut c = server.state.db.conn().await.unwrap();
+        linli::db::Q::new(
+            "SELECT r.id, b.grid_id, b.id FROM residents r \
+             JOIN households h ON h.id = r.household_id JOIN buildings b ON b.id = h.building_id \
+             JOIN resident_tags t ON t.resident_id = r.id AND t.tag = 'elderly_alone' \
+             WHERE b.grid_id IS NOT NULL ORDER BY r.id LIMIT 1",
+        )
+        .fetch_one::<(i64, i64, i64)>(&mut c)
+        .await
+        .unwrap()
+    };
+    let b = Browser::open("roster", 1280, 900).await;
+    b.login(&server, "staff").await;
+    b.go(&server, "/roster/residents").await;
+    b.select("tag", "elderly_alone").await;
+    b.select("grid_id", &grid.to_string()).await;
+    b.submit_form_of("f-q").await;
+    let text = b.text().await;
+    assert!(text.contains("共 ") && text.contains("独居老人"), "{text}");
+    b.shot("residents-elderly-alone").await;
+
+    b.go(&server, &format!("/roster/residents/{id}/edit")).await;
+    b.type_into("phone", "12345").await;
+    b.type_into("relation", "户主本人").await;
+    b.shot("resident-edit").await;
+    b.submit_form_of("phone").await;
+    let text = b.text().await;
+    assert!(text.contains("电话 格式不正确"), "{text}");
+    b.shot("resident-refused").await;
+    b.type_into("phone", "13912340000").await;
+    b.submit_form_of("phone").await;
+    let text = b.text().await;
+    assert!(
+        text.contains("已保存") && text.contains("13912340000"),
+        "{text}"
+    );
+    assert!(
+        text.contains("户主本人"),
+        "what was typed before the refusal is saved"
+    );
+    b.shot("resident-saved").await;
+
+    b.go(
+        &server,
+        &format!("/roster/residents?building_id={building}&age=80%2B"),
+    )
+    .await;
+    assert!(b.text().await.contains("共 "));
+    assert!(b.fits_width().await, "no sideways scrolling at 1280 px");
+    b.shot("residents-over-80").await;
+    b.click_link("English").await;
+    let text = b.text().await;
+    assert!(
+        text.contains("Residents") && text.contains("in all"),
+        "{text}"
+    );
+    b.shot("residents-english").await;
+    b.quit().await;
+}

@@ -24,6 +24,7 @@ mod pages;
 mod portal_pages;
 mod rollups;
 mod roster;
+mod roster_pages;
 mod schema;
 mod scope;
 mod stories;

@@ -45,6 +45,8 @@ pub struct ListQuery {
     pub no_grid: Option<bool>,
     /// Only demands without a category yet.
     pub no_category: Option<bool>,
+    /// Only the demands of one resident (the roster's resident page links here).
+    pub resident_id: Option<i64>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
@@ -72,6 +74,7 @@ pub struct Filters {
     pub counted: Option<Counted>,
     pub no_grid: bool,
     pub no_category: bool,
+    pub resident_id: Option<i64>,
     pub limit: i64,
     pub cursor: Option<i64>,
 }
@@ -120,6 +123,7 @@ impl ListQuery {
             counted: self.counted,
             no_grid: self.no_grid == Some(true),
             no_category: self.no_category == Some(true),
+            resident_id: self.resident_id,
             limit,
             cursor: self.cursor,
         })

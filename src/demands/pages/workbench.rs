@@ -282,6 +282,7 @@ fn kept(f: &ListQuery) -> Vec<(&'static str, String)> {
         "due_today",
         f.due_today.filter(|o| *o).map(|_| "true".into()),
     );
+    keep("resident_id", f.resident_id.map(|r| r.to_string()));
     out
 }
 

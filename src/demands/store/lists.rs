@@ -82,6 +82,9 @@ pub fn push_filters(q: &mut Q, actor: &Actor, f: &Filters, now: Millis) {
     if let Some(g) = f.grid_id {
         q.push(" AND d.grid_id = ").push_bind(g);
     }
+    if let Some(r) = f.resident_id {
+        q.push(" AND d.resident_id = ").push_bind(r);
+    }
     if let Some(c) = f.category.as_deref() {
         q.push(" AND d.category = ").push_bind(c);
     }

@@ -8,17 +8,16 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::{Answer, Change, Create, Created, Deleted, Edit, List, New, One};
-use super::{PageQuery, edit_text, name, nullable, rename, text};
+use super::{PageQuery, name, nullable, rename};
 use crate::auth::Actor;
 use crate::error::{Error, Result};
 use crate::roster::model::{
-    self, Building, BuildingEdit, BuildingFilter, BuildingInput, Household, HouseholdEdit,
-    HouseholdFilter, HouseholdInput, Page,
+    self, Building, BuildingEdit, BuildingFilter, BuildingInput, Household, HouseholdFilter, Page,
+    forms,
 };
 use crate::roster::service;
 use crate::state::AppState;
 use crate::web::error::ErrorBody;
-use crate::web::validate;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -27,9 +26,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_households, create_household))
         .routes(routes!(get_household, patch_household, delete_household))
 }
-
-const UNIT_NO_MAX: usize = 10;
-const ROOM_MAX: usize = 20;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -102,13 +98,11 @@ pub struct NewHousehold {
 impl Create for NewHousehold {
     type Made = Household;
     async fn create(self, st: &AppState, actor: &Actor) -> Result<Household> {
-        let new = HouseholdInput {
-            building_id: self
-                .building_id
-                .ok_or_else(|| Error::required("building_id"))?,
-            unit_no: text("unit_no", self.unit_no.as_deref(), UNIT_NO_MAX)?,
-            room: validate::required("room", self.room.as_deref(), ROOM_MAX)?,
-        };
+        let new = forms::new_household(
+            self.building_id,
+            self.unit_no.as_deref(),
+            self.room.as_deref(),
+        )?;
         service::create_household(st, actor, new).await
     }
 }
@@ -126,14 +120,11 @@ pub struct HouseholdPatch {
 impl Edit for HouseholdPatch {
     type Made = Household;
     async fn edit(self, st: &AppState, actor: &Actor, id: i64) -> Result<Household> {
-        let room = self.room.as_deref();
-        let e = HouseholdEdit {
-            building_id: self.building_id,
-            unit_no: edit_text("unit_no", self.unit_no.as_deref(), UNIT_NO_MAX)?,
-            room: room
-                .map(|r| validate::required("room", Some(r), ROOM_MAX))
-                .transpose()?,
-        };
+        let e = forms::household_edit(
+            self.building_id,
+            self.unit_no.as_deref(),
+            self.room.as_deref(),
+        )?;
         service::edit_household(st, actor, id, e).await
     }
 }

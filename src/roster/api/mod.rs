@@ -22,10 +22,8 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::Result;
-use crate::roster::ids::Phone;
-use crate::roster::model::{self, NAME_MAX, Paging};
+use crate::roster::model::{self, Paging};
 use crate::state::AppState;
-use crate::web::validate;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -62,39 +60,8 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// A required name.
-fn name(v: Option<&str>) -> Result<String> {
-    validate::required("name", v, NAME_MAX)
-}
-
-/// A name in an edit: absent keeps it, present it must not be blank.
-fn rename(v: Option<&str>) -> Result<Option<String>> {
-    v.map(|n| name(Some(n))).transpose()
-}
-
-/// Optional text of a new object: empty when not given.
-fn text(field: &str, v: Option<&str>, max: usize) -> Result<String> {
-    Ok(validate::optional(field, v, max)?.unwrap_or_default())
-}
-
-/// Optional text in an edit: absent keeps it, blank clears it.
-fn edit_text(field: &str, v: Option<&str>, max: usize) -> Result<Option<String>> {
-    v.map(|t| text(field, Some(t), max)).transpose()
-}
-
-/// A nullable text in an edit: absent keeps it, null or blank clears it.
-fn edit_nullable(
-    field: &str,
-    v: Option<Option<&str>>,
-    max: usize,
-) -> Result<Option<Option<String>>> {
-    v.map(|t| validate::optional(field, t, max)).transpose()
-}
-
-/// A nullable phone in an edit: absent keeps it, null or blank clears it.
-fn edit_phone(v: Option<Option<&str>>) -> Result<Option<Option<Phone>>> {
-    v.map(|p| model::phone("phone", p)).transpose()
-}
+// The text of every kind is read as the roster's model reads it (pages read it the same).
+use crate::roster::model::forms::{edit_nullable, edit_phone, edit_text, name, rename, text};
 
 /// A kind in an edit: absent keeps it.
 fn edit_kind(v: Option<&str>, allowed: &[&str]) -> Result<Option<String>> {

@@ -10,26 +10,20 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::{Answer, Change, Create, Created, Deleted, Edit, List, New, One};
-use super::{PageQuery, edit_nullable, edit_phone, edit_text, name, nullable, rename, text};
+use super::{PageQuery, nullable};
 use crate::auth::Actor;
 use crate::error::Result;
-use crate::roster::model::{
-    self, Identity, IdentityEdit, IdentityInput, Page, Resident, ResidentEdit, ResidentFilter,
-    ResidentInput, ResidentRow,
-};
+use crate::roster::model::forms::{NewResidentText, ResidentEditText};
+use crate::roster::model::{Page, Resident, ResidentFilter, ResidentRow};
 use crate::roster::service;
 use crate::state::AppState;
 use crate::web::error::ErrorBody;
-use crate::web::validate;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_residents, create_resident))
         .routes(routes!(get_resident, patch_resident, delete_resident))
 }
-
-const RELATION_MAX: usize = 20;
-const HEALTH_NOTE_MAX: usize = 500;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -57,26 +51,19 @@ pub struct NewResidentRequest {
 impl Create for NewResidentRequest {
     type Made = Resident;
     async fn create(self, st: &AppState, actor: &Actor) -> Result<Resident> {
-        let name = name(self.name.as_deref())?;
-        let identity = Identity::parse(IdentityInput {
-            id_number: self.id_number.as_deref(),
-            birth_date: self.birth_date.as_deref(),
-            gender: model::gender(self.gender.as_deref())?,
-        })?;
-        let new = ResidentInput {
+        let new = NewResidentText {
             household_id: self.household_id,
             community_id: self.community_id,
-            name,
-            identity,
-            phone: model::phone("phone", self.phone.as_deref())?,
-            relation: text("relation", self.relation.as_deref(), RELATION_MAX)?,
-            health_note: validate::optional(
-                "health_note",
-                self.health_note.as_deref(),
-                HEALTH_NOTE_MAX,
-            )?,
-            tags: model::tags(self.tags.as_deref().unwrap_or_default())?,
-        };
+            name: self.name.as_deref(),
+            gender: self.gender.as_deref(),
+            birth_date: self.birth_date.as_deref(),
+            id_number: self.id_number.as_deref(),
+            phone: self.phone.as_deref(),
+            relation: self.relation.as_deref(),
+            health_note: self.health_note.as_deref(),
+            tags: self.tags.as_deref().unwrap_or_default(),
+        }
+        .parse()?;
         service::create_resident(st, actor, new).await
     }
 }
@@ -109,37 +96,25 @@ pub struct ResidentPatch {
     pub tags: Option<Vec<String>>,
 }
 
+fn opt(v: &Option<Option<String>>) -> Option<Option<&str>> {
+    v.as_ref().map(Option::as_deref)
+}
+
 impl Edit for ResidentPatch {
     type Made = Resident;
     async fn edit(self, st: &AppState, actor: &Actor, id: i64) -> Result<Resident> {
-        let name = rename(self.name.as_deref())?;
-        let gender = self.gender.as_ref().map(|g| model::gender(g.as_deref()));
-        let phone = edit_phone(self.phone.as_ref().map(Option::as_deref))?;
-        let relation = edit_text("relation", self.relation.as_deref(), RELATION_MAX)?;
-        let note = self.health_note.as_ref().map(Option::as_deref);
-        let health_note = edit_nullable("health_note", note, HEALTH_NOTE_MAX)?;
-        let tags = self.tags.as_deref().map(model::tags).transpose()?;
-        let birth_date = self.birth_date.as_ref();
-        let identity = IdentityEdit {
-            gender: gender.transpose()?,
-            id_number: self
-                .id_number
-                .as_ref()
-                .map(|n| model::id_number(n.as_deref()))
-                .transpose()?,
-            birth_date: birth_date
-                .map(|b| model::birth_date(b.as_deref()))
-                .transpose()?,
-        };
-        let e = ResidentEdit {
+        let e = ResidentEditText {
             household_id: self.household_id,
-            name,
-            identity,
-            phone,
-            relation,
-            health_note,
-            tags,
-        };
+            name: self.name.as_deref(),
+            gender: opt(&self.gender),
+            birth_date: opt(&self.birth_date),
+            id_number: opt(&self.id_number),
+            phone: opt(&self.phone),
+            relation: self.relation.as_deref(),
+            health_note: opt(&self.health_note),
+            tags: self.tags.as_deref(),
+        }
+        .parse()?;
         service::edit_resident(st, actor, id, e).await
     }
 }

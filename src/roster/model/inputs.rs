@@ -263,14 +263,14 @@ impl TeamEdit {
 
 // The filters of the lists, as a query string gives them.
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StreetFilter {
     /// Name contains.
     pub q: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CommunityFilter {
     pub street_id: Option<i64>,
@@ -278,7 +278,7 @@ pub struct CommunityFilter {
     pub q: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CompoundFilter {
     pub community_id: Option<i64>,
@@ -286,7 +286,7 @@ pub struct CompoundFilter {
     pub q: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct BuildingFilter {
     pub community_id: Option<i64>,
@@ -296,7 +296,7 @@ pub struct BuildingFilter {
     pub q: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HouseholdFilter {
     pub community_id: Option<i64>,
@@ -307,13 +307,17 @@ pub struct HouseholdFilter {
     pub q: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ResidentFilter {
     pub community_id: Option<i64>,
     pub household_id: Option<i64>,
+    pub compound_id: Option<i64>,
     pub building_id: Option<i64>,
     pub grid_id: Option<i64>,
+    /// Age band on today's date: `0-17`, `18-59`, `60-79` or `80+` (residents without a
+    /// birth date are in none).
+    pub age: Option<String>,
     /// Residents carrying this tag. The sensitive tags (disabled, low_income) only for
     /// those who see personal fields whole (403 otherwise).
     pub tag: Option<String>,
@@ -321,7 +325,7 @@ pub struct ResidentFilter {
     pub q: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct GridFilter {
     pub community_id: Option<i64>,
@@ -330,7 +334,7 @@ pub struct GridFilter {
     pub q: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct BranchFilter {
     pub community_id: Option<i64>,
@@ -340,7 +344,7 @@ pub struct BranchFilter {
     pub q: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UnitFilter {
     pub community_id: Option<i64>,
@@ -349,7 +353,7 @@ pub struct UnitFilter {
     pub q: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TeamFilter {
     pub community_id: Option<i64>,

@@ -3,8 +3,12 @@
 //! They read through the roster's service, so scope, masking and the audit of whole views
 //! are the same as in the API, and show the same names and counts.
 
+mod edit;
+mod form;
 mod history;
+mod households;
 mod resident;
+mod residents;
 mod tree;
 
 use askama::Template;
@@ -15,6 +19,7 @@ use crate::web::i18n::text;
 use crate::web::pages::{Page, render};
 use crate::web::routes::{PageRoutes, STAFF};
 use crate::web::session::PageUser;
+use serde::Deserialize;
 
 pub fn routes() -> PageRoutes {
     PageRoutes::new()
@@ -23,6 +28,68 @@ pub fn routes() -> PageRoutes {
         .get("/roster/compounds/{id}", STAFF, tree::compound)
         .get("/roster/buildings/{id}", STAFF, tree::building)
         .get("/roster/residents/{id}", STAFF, resident::resident)
+        .get("/roster/residents", STAFF, residents::list)
+        .get(
+            "/roster/residents/export",
+            STAFF,
+            residents::export_residents,
+        )
+        .get(
+            "/roster/households/export",
+            STAFF,
+            residents::export_households,
+        )
+        .get(
+            "/roster/buildings/export",
+            STAFF,
+            residents::export_buildings,
+        )
+        .get_post(
+            "/roster/residents/{id}/edit",
+            STAFF,
+            edit::edit_page,
+            edit::edit_submit,
+        )
+        .post("/roster/residents/{id}/move-out", STAFF, edit::move_out)
+        .post("/roster/residents/{id}/delete", STAFF, edit::remove)
+        .get_post(
+            "/roster/households/{id}/residents/new",
+            STAFF,
+            edit::new_page,
+            edit::new_submit,
+        )
+        .get_post(
+            "/roster/buildings/{id}/households/new",
+            STAFF,
+            households::new_page,
+            households::new_submit,
+        )
+        .get_post(
+            "/roster/households/{id}/edit",
+            STAFF,
+            households::edit_page,
+            households::edit_submit,
+        )
+}
+
+/// `?saved=…` after a form: which confirmation the page shows.
+#[derive(Debug, Default, Deserialize)]
+pub struct Done {
+    pub saved: Option<String>,
+    pub removed: Option<String>,
+}
+
+impl Done {
+    fn flash(&self) -> Option<String> {
+        let key = match (self.saved.as_deref(), self.removed.as_deref()) {
+            (Some("moved_out"), _) => "web.roster.moved_out",
+            (Some("household"), _) => "web.roster.household_saved",
+            (Some(_), _) => "web.roster.saved",
+            (None, Some(_)) => "web.roster.removed",
+            (None, None) => return None,
+        };
+        Some(text(key))
+    }
 }
 
 /// A table cell: text, and a link when it leads somewhere.
@@ -68,6 +135,7 @@ fn table(title: &str, head: &[&str], rows: Vec<Vec<Cell>>) -> Table {
 struct RosterPage {
     page: Page,
     crumbs: Vec<Cell>,
+    actions: Vec<Cell>,
     facts: Vec<(String, String)>,
     tables: Vec<Table>,
     note: Option<String>,
@@ -77,6 +145,9 @@ struct RosterPage {
 struct View {
     title: String,
     crumbs: Vec<Cell>,
+    /// Links to what may be done here (edit, add), shown under the title.
+    actions: Vec<Cell>,
+    flash: Option<String>,
     facts: Vec<(String, String)>,
     tables: Vec<Table>,
     note: Option<String>,
@@ -87,6 +158,8 @@ impl View {
         View {
             title: title.into(),
             crumbs: vec![link(text("web.nav.roster"), "/roster".into())],
+            actions: Vec::new(),
+            flash: None,
             facts: Vec::new(),
             tables: Vec::new(),
             note: None,
@@ -110,10 +183,19 @@ impl View {
         self
     }
 
+    fn action(mut self, key: &str, href: String) -> View {
+        self.actions
+            .push(link(text(&format!("web.roster.{key}")), href));
+        self
+    }
+
     fn render(self, u: &PageUser) -> Response {
+        let mut page = Page::for_user(u, self.title, "/roster");
+        page.flash = self.flash;
         render(&RosterPage {
-            page: Page::for_user(u, self.title, "/roster"),
+            page,
             crumbs: self.crumbs,
+            actions: self.actions,
             facts: self.facts,
             tables: self.tables,
             note: self.note,
@@ -134,5 +216,5 @@ fn tag_labels(tags: &[String]) -> String {
     tags.iter()
         .map(|t| tag_label(t))
         .collect::<Vec<_>>()
-        .join("、")
+        .join(&text("web.roster.tag_separator"))
 }

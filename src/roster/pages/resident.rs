@@ -1,7 +1,7 @@
 //! One resident: whole for those who need it (the view is in the audit log, and the page
 //! says so), masked for everyone else, with the history of their record.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
 use crate::roster::model::Pii;
@@ -12,21 +12,34 @@ use crate::web::i18n::text;
 use crate::web::pages::PageError;
 use crate::web::session::PageUser;
 
-use super::{View, tag_labels};
+use super::{Done, View, tag_labels};
 
 pub async fn resident(
     State(st): State<AppState>,
     u: PageUser,
     Path(id): Path<i64>,
+    Query(done): Query<Done>,
 ) -> Result<Response, PageError> {
     let r = service::get_resident(&st, &u.actor, id).await?;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let mut view = View::new(r.name.clone());
+    let mut view = View::new(r.name.clone()).crumb("residents", "/roster/residents".into());
     if let Some(b) = r.building_id {
         view = view.crumb("building", format!("/roster/buildings/{b}"));
     }
+    view.flash = done.flash();
+    // The demands are another capability's, above the roster: the roster links to that
+    // resident's demands on the demand list instead of reading them.
+    view = view
+        .action("edit", format!("/roster/residents/{id}/edit"))
+        .action("demands_link", format!("/work/demands?resident_id={id}"));
     view = view
         .fact("relation", r.relation.clone())
+        .fact(
+            "gender_label",
+            r.gender
+                .map(|g| text(&format!("web.roster.gender.{}", g.as_str())))
+                .unwrap_or_default(),
+        )
         .fact("birth_date", opt(&r.birth_date))
         .fact("id_number", opt(&r.id_number))
         .fact("phone", opt(&r.phone))

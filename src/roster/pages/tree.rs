@@ -2,7 +2,7 @@
 //! and grids, a compound with its buildings, a building with its households and who lives
 //! in them (masked as in every list: no sensitive tags) and its history.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::roster::model::{
@@ -16,7 +16,7 @@ use crate::web::i18n::text;
 use crate::web::pages::PageError;
 use crate::web::session::PageUser;
 
-use super::{Cell, View, cell, link, table, tag_labels};
+use super::{Cell, Done, View, cell, link, table, tag_labels};
 
 /// As many rows as a page shows of one list.
 const ROWS: i64 = 500;
@@ -114,6 +114,11 @@ pub async fn compound(
             "community",
             format!("/roster/communities/{}", c.community_id),
         )
+        .action("residents", format!("/roster/residents?compound_id={id}"))
+        .action(
+            "export_xlsx",
+            format!("/roster/buildings/export?format=xlsx&compound_id={id}"),
+        )
         .fact("address", c.address.clone())
         .table(table("buildings", &["name", "floors"], rows))
         .render(&u))
@@ -134,6 +139,7 @@ pub async fn building(
     State(st): State<AppState>,
     u: PageUser,
     Path(id): Path<i64>,
+    Query(done): Query<Done>,
 ) -> Result<Response, PageError> {
     let a = &u.actor;
     let b: Building = service::get(&st, a, id).await?;
@@ -156,13 +162,33 @@ pub async fn building(
                 .iter()
                 .filter(|r| r.household_id == Some(h.id))
                 .collect();
-            household_row(&format!("{} {}", h.unit_no, h.room), &people)
+            let mut row = household_row(&format!("{} {}", h.unit_no, h.room), &people);
+            row.push(link(
+                text("web.roster.new_resident"),
+                format!("/roster/households/{}/residents/new", h.id),
+            ));
+            row.push(link(
+                text("web.roster.edit"),
+                format!("/roster/households/{}/edit", h.id),
+            ));
+            row
         })
         .collect();
+    let head = ["room", "members", "first", "new_resident", "edit"];
     let mut view = View::new(b.name.clone())
         .crumb("compound", format!("/roster/compounds/{}", b.compound_id))
+        .action(
+            "new_household",
+            format!("/roster/buildings/{id}/households/new"),
+        )
+        .action("residents", format!("/roster/residents?building_id={id}"))
+        .action(
+            "export_xlsx",
+            format!("/roster/households/export?format=xlsx&building_id={id}"),
+        )
         .fact("floors", floors(&b))
-        .table(table("households", &["room", "members", "first"], rows));
+        .table(table("households", &head, rows));
+    view.flash = done.flash();
     if let Some(h) = super::history::table(&st, a, Kind::Building, id).await? {
         view = view.table(h);
     }

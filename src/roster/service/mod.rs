@@ -9,6 +9,7 @@
 //! of their kinds.
 
 mod buildings;
+pub mod export;
 mod groups;
 mod history;
 mod refs;
@@ -33,7 +34,10 @@ use crate::state::AppState;
 pub use buildings::{create_building, create_household, edit_building, edit_household};
 pub use groups::{create_branch, create_grid, edit_branch, edit_grid, set_grid_buildings};
 pub use history::history;
-pub use residents::{create_resident, edit_resident, get_resident, list_residents};
+pub use residents::{
+    ResidentList, addresses, create_resident, edit_resident, get_resident, list_residents,
+    resident_list,
+};
 pub use teams::{create_team, create_unit, edit_team, edit_unit, set_team_members};
 pub use tree::{
     create_community, create_compound, create_street, edit_community, edit_compound, edit_street,

@@ -6,14 +6,15 @@
 //! Grid workers keep the ledger of their own grids; writes answer the resident masked.
 
 use crate::auth::Actor;
+use crate::clock::{china, civil_in};
 use crate::db::Exec;
 use crate::error::{Code, Error, Result};
 use crate::roster::model::{
-    Gender, Page, Paging, Pii, Resident, ResidentEdit, ResidentFilter, ResidentInput, ResidentRow,
-    is_sensitive,
+    AgeBand, Born, Gender, Page, Paging, Pii, Resident, ResidentEdit, ResidentFilter,
+    ResidentInput, ResidentRow, is_sensitive,
 };
 use crate::roster::scope::{Kind, Loc, Scope};
-use crate::roster::store::{self, NewResident, Place, Stored};
+use crate::roster::store::{self, NewResident, Place, ResidentQuery, Stored};
 use crate::state::AppState;
 
 use super::refs;
@@ -54,24 +55,80 @@ pub async fn get_resident(st: &AppState, actor: &Actor, id: i64) -> Result<Resid
 
 /// Residents the caller can see, masked. A sensitive tag as the filter says of every
 /// resident listed that they carry it: refused to those who may not see it, and written
-/// to the audit log for each resident listed.
+/// to the audit log for each resident listed. An age band is taken on today's date by the
+/// state's clock.
 pub async fn list_residents(
     st: &AppState,
     actor: &Actor,
     filter: &ResidentFilter,
     paging: Paging,
 ) -> Result<Page<Resident>> {
-    let sensitive = filter
+    Ok(listing(st, actor, filter, paging, false).await?.page)
+}
+
+/// A page of the resident list and how many residents the whole list holds.
+pub struct ResidentList {
+    pub page: Page<Resident>,
+    pub total: i64,
+}
+
+/// The resident list as the roster pages show it: a page, and the total of the list.
+pub async fn resident_list(
+    st: &AppState,
+    actor: &Actor,
+    filter: &ResidentFilter,
+    paging: Paging,
+) -> Result<ResidentList> {
+    listing(st, actor, filter, paging, true).await
+}
+
+/// The filter with its age band as birth dates on the state's today (in China).
+pub(super) fn resident_query<'a>(
+    st: &AppState,
+    filter: &'a ResidentFilter,
+) -> Result<ResidentQuery<'a>> {
+    // A query parameter that does not parse, as the API says of every other one.
+    let band = AgeBand::parse(filter.age.as_deref()).map_err(|_| Error::query("age"))?;
+    let born = match band {
+        Some(band) => {
+            let today = civil_in(st.clock.now(), &china())
+                .map(|t| t.date())
+                .ok_or_else(|| Error::internal("the clock is out of range"))?;
+            band.born(today)
+        }
+        None => Born::default(),
+    };
+    Ok(ResidentQuery { filter, born })
+}
+
+/// The tag of a filter when it is a sensitive one.
+pub(super) fn sensitive_tag(filter: &ResidentFilter) -> Option<&str> {
+    filter
         .tag
         .as_deref()
         .map(str::trim)
-        .filter(|t| is_sensitive(t));
-    let page = match sensitive {
+        .filter(|t| is_sensitive(t))
+}
+
+async fn listing(
+    st: &AppState,
+    actor: &Actor,
+    filter: &ResidentFilter,
+    paging: Paging,
+    counted: bool,
+) -> Result<ResidentList> {
+    let query = resident_query(st, filter)?;
+    let (page, total) = match sensitive_tag(filter) {
         None => {
             let mut conn = st.db.conn().await?;
             let scope = super::scope_in(&mut conn, actor).await?;
             listable(&scope)?;
-            store::list(&mut conn, &scope, filter, paging).await?
+            let page = store::list(&mut conn, &scope, &query, paging).await?;
+            let total = match counted {
+                true => store::count(&mut conn, &scope, &query).await?,
+                false => 0,
+            };
+            (page, total)
         }
         Some(tag) => {
             let mut w = Write::begin(st, actor).await?;
@@ -79,13 +136,20 @@ pub async fn list_residents(
             if !w.scope.may_see_whole() {
                 return Err(Error::invalid("tag", Code::SensitiveFilter));
             }
-            let page = store::list(&mut w.tx, &w.scope, filter, paging).await?;
+            let page = store::list(&mut w.tx, &w.scope, &query, paging).await?;
+            let total = match counted {
+                true => store::count(&mut w.tx, &w.scope, &query).await?,
+                false => 0,
+            };
             let detail = format!("tag={tag}; role={}", actor.role.as_str());
             w.viewed(&page.items, &detail).await?;
-            page
+            (page, total)
         }
     };
-    Ok(page.map(|r| r.view(Pii::Masked)))
+    Ok(ResidentList {
+        page: page.map(|r| r.view(Pii::Masked)),
+        total,
+    })
 }
 
 fn listable(scope: &Scope) -> Result<()> {
@@ -178,4 +242,10 @@ async fn place_after(
         return Err(Error::invalid("household_id", Code::OtherCommunity));
     }
     Ok(at)
+}
+
+/// Where some households are, by name (for lists of the residents the caller was given).
+pub async fn addresses(st: &AppState, households: &[i64]) -> Result<Vec<store::Address>> {
+    let mut conn = st.db.conn().await?;
+    Ok(store::addresses(&mut conn, households).await?)
 }

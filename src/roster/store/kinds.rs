@@ -4,8 +4,8 @@
 
 use crate::db::{Arg, DbResult, Exec, Q};
 use crate::roster::model::{
-    Building, BuildingFilter, Community, CommunityFilter, Compound, CompoundFilter, Household,
-    HouseholdFilter, ResidentFilter, ResidentRow, Street, StreetFilter,
+    Born, Building, BuildingFilter, Community, CommunityFilter, Compound, CompoundFilter,
+    Household, HouseholdFilter, ResidentFilter, ResidentRow, Street, StreetFilter,
 };
 use crate::roster::scope::{Kind, Loc};
 
@@ -267,6 +267,29 @@ impl Stored for ResidentRow {
     }
 }
 
+/// The residents' list filter with its age band turned into birth dates (on the day of
+/// the caller's clock).
+pub struct ResidentQuery<'a> {
+    pub filter: &'a ResidentFilter,
+    pub born: Born,
+}
+
+impl Filter for ResidentQuery<'_> {
+    type Item = ResidentRow;
+    fn conds(&self) -> Vec<Cond<'_>> {
+        let mut conds = self.filter.conds();
+        conds.push(Cond::Sub(
+            "(x.birth_date > ",
+            self.born.after.clone().map(Arg::from),
+        ));
+        conds.push(Cond::Sub(
+            "(x.birth_date <= ",
+            self.born.by.clone().map(Arg::from),
+        ));
+        conds
+    }
+}
+
 impl Filter for ResidentFilter {
     type Item = ResidentRow;
     fn conds(&self) -> Vec<Cond<'_>> {
@@ -274,6 +297,7 @@ impl Filter for ResidentFilter {
         vec![
             Cond::Eq("x.community_id", id(self.community_id)),
             Cond::Eq("x.household_id", id(self.household_id)),
+            Cond::Eq("b.compound_id", id(self.compound_id)),
             Cond::Eq("h.building_id", id(self.building_id)),
             Cond::Eq("b.grid_id", id(self.grid_id)),
             Cond::Sub(

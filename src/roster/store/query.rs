@@ -105,6 +105,21 @@ pub async fn list<F: Filter>(
     Ok(page)
 }
 
+/// How many objects the scope reaches and the filter keeps (the list's total).
+pub async fn count<F: Filter>(ex: &mut impl Exec, scope: &Scope, filter: &F) -> DbResult<i64> {
+    let mut q = Q::new(format!(
+        "SELECT COUNT(*) FROM ({} WHERE 1 = 1",
+        F::Item::SELECT
+    ));
+    restrict(&mut q, scope, F::Item::KIND);
+    for c in filter.conds() {
+        push_cond(&mut q, c);
+    }
+    q.push(") n");
+    let (n,) = q.fetch_one::<(i64,)>(ex).await?;
+    Ok(n)
+}
+
 /// A text filter's value, or none when blank.
 fn given(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|v| !v.is_empty())

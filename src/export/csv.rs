@@ -6,47 +6,32 @@ use std::io::{self, Write};
 
 use tokio::sync::mpsc::Receiver;
 
-use crate::clock::Millis;
-
-use super::{ExportRow, Labels};
+use super::{Cell, Row, Sheet, local};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Writes the header, then each batch as it comes; returns the number of rows.
 pub(super) fn write<W: Write>(
     mut out: W,
-    labels: &Labels,
-    now: Millis,
-    rx: &mut Receiver<Vec<ExportRow>>,
+    sheet: &Sheet,
+    rx: &mut Receiver<Vec<Row>>,
 ) -> io::Result<u64> {
     out.write_all(BOM)?;
     let mut head = ::csv::Writer::from_writer(Vec::new());
-    head.write_record(&labels.header)?;
+    head.write_record(&sheet.header)?;
     out.write_all(&finish(head)?)?;
     let mut count = 0;
     while let Some(batch) = rx.blocking_recv() {
         // One buffer per batch: one write (one chunk of the HTTP body) per batch.
         let mut w = ::csv::Writer::from_writer(Vec::with_capacity(batch.len() * 256));
-        for r in &batch {
-            let l = labels.line(r, now);
-            let fields = [
-                Cow::Owned(l.id.to_string()),
-                Cow::Owned(labels.local(l.received)),
-                defuse(l.channel),
-                defuse(l.category),
-                defuse(l.title),
-                defuse(l.status),
-                defuse(l.urgency),
-                defuse(l.community),
-                defuse(l.grid),
-                defuse(l.reporter),
-                Cow::Owned(defuse(&l.phone).into_owned()),
-                Cow::Owned(labels.local(l.feedback_due)),
-                defuse(l.overdue),
-                defuse(l.solved),
-                defuse(l.satisfaction),
-            ];
-            w.write_record(fields.iter().map(|f| f.as_bytes()))?;
+        for row in &batch {
+            let fields = row.iter().map(|c| match c {
+                Cell::Text(s) => defuse(s),
+                Cell::Number(n) => Cow::Owned(n.to_string()),
+                Cell::When(ms) => Cow::Owned(local(*ms)),
+                Cell::Blank => Cow::Borrowed(""),
+            });
+            w.write_record(fields.map(|f| f.into_owned().into_bytes()))?;
             count += 1;
         }
         out.write_all(&finish(w)?)?;
