@@ -178,6 +178,7 @@ impl Server {
             solved: true,
             satisfaction: linli::demands::model::Satisfaction::Satisfied,
             comment: Some(comment.into()),
+            on_behalf: None,
         };
         linli::demands::service::act(&self.state, &pan, id, cmd)
             .await

@@ -8,6 +8,7 @@
 
 mod a11y;
 mod harness;
+mod loop_roles;
 mod phone;
 
 use harness::{Browser, Server};
