@@ -3,6 +3,7 @@
 //! They read through the roster's service, so scope, masking and the audit of whole views
 //! are the same as in the API, and show the same names and counts.
 
+mod admin;
 mod history;
 mod resident;
 mod tree;
@@ -23,6 +24,9 @@ pub fn routes() -> PageRoutes {
         .get("/roster/compounds/{id}", STAFF, tree::compound)
         .get("/roster/buildings/{id}", STAFF, tree::building)
         .get("/roster/residents/{id}", STAFF, resident::resident)
+        .get_post("/admin/grids", admin::GRID_EDITORS, admin::list, admin::create)
+        .get_post("/admin/grids/{id}", admin::GRID_EDITORS, admin::page, admin::edit)
+        .post("/admin/grids/{id}/buildings", admin::GRID_EDITORS, admin::buildings)
 }
 
 /// A table cell: text, and a link when it leads somewhere.

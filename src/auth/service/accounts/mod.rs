@@ -508,3 +508,24 @@ fn entry<'a>(
         place: None,
     }
 }
+
+/// The grid worker accounts of a community, by name, to give a grid to: for an admin, the
+/// street of the community, and its own office (who may edit its grids).
+pub async fn grid_workers(
+    st: &AppState,
+    actor: &Actor,
+    community_id: i64,
+) -> Result<Vec<(i64, String)>> {
+    let mut c = st.db.conn().await?;
+    let street = store::community_street(&mut c, community_id).await?;
+    let allowed = match actor.role {
+        Role::Admin => true,
+        Role::Street => street.is_some() && actor.street_id == street,
+        Role::Staff | Role::Secretary => actor.community_id == Some(community_id),
+        _ => false,
+    };
+    if !allowed {
+        return Err(Error::forbidden());
+    }
+    Ok(store::grid_workers(&mut c, community_id).await?)
+}

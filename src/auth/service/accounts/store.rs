@@ -228,3 +228,18 @@ pub async fn revoke_all(ex: &mut impl Exec, user_id: i64, now: Millis) -> DbResu
     .execute(ex)
     .await
 }
+
+/// The active grid worker accounts of a community: id and "name (username)".
+pub async fn grid_workers(ex: &mut impl Exec, community_id: i64) -> DbResult<Vec<(i64, String)>> {
+    let rows: Vec<(i64, String, String)> = Q::new(
+        "SELECT id, display_name, username FROM users WHERE role = 'grid_worker' \
+         AND active = TRUE AND community_id = $1 ORDER BY display_name, id",
+    )
+    .bind(community_id)
+    .fetch_all(ex)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, user)| (id, format!("{name} ({user})")))
+        .collect())
+}
