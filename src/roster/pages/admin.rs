@@ -30,13 +30,13 @@ pub const GRID_EDITORS: &[Role] = &[Role::Admin, Role::Street, Role::Secretary, 
 /// As many rows as one list reads at a time.
 const ROWS: i64 = 500;
 
-type Fields = Vec<(String, String)>;
+pub(super) type Fields = Vec<(String, String)>;
 
-fn field<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
+pub(super) fn field<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
     f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
-fn number(f: &Fields, name: &str) -> Result<Option<i64>> {
+pub(super) fn number(f: &Fields, name: &str) -> Result<Option<i64>> {
     match field(f, name).map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => v
@@ -47,7 +47,7 @@ fn number(f: &Fields, name: &str) -> Result<Option<i64>> {
 }
 
 /// The refusal in the page's language, the field named as the form labels it.
-fn said(mut e: Error) -> String {
+pub(super) fn said(mut e: Error) -> String {
     if let Some(f) = e.field.clone() {
         let key = format!("web.admin.field.{f}");
         if !text(&key).ends_with(&key) {
@@ -62,7 +62,7 @@ fn said(mut e: Error) -> String {
 }
 
 /// Every item of a list the caller may see, page after page.
-async fn all<F>(st: &AppState, u: &PageUser, filter: &F) -> Result<Vec<F::Item>>
+pub(super) async fn all<F>(st: &AppState, u: &PageUser, filter: &F) -> Result<Vec<F::Item>>
 where
     F: crate::roster::store::Filter,
     F::Item: service::Public,

@@ -517,15 +517,35 @@ pub async fn grid_workers(
     community_id: i64,
 ) -> Result<Vec<(i64, String)>> {
     let mut c = st.db.conn().await?;
-    let street = store::community_street(&mut c, community_id).await?;
+    may_pick_in(&mut c, actor, community_id).await?;
+    Ok(store::grid_workers(&mut c, community_id).await?)
+}
+
+/// The active accounts of a community (residents aside), by name, to make team members
+/// and leaders of: for those who may edit its teams, as [`grid_workers`].
+pub async fn community_accounts(
+    st: &AppState,
+    actor: &Actor,
+    community_id: i64,
+) -> Result<Vec<(i64, String)>> {
+    let mut c = st.db.conn().await?;
+    may_pick_in(&mut c, actor, community_id).await?;
+    Ok(store::community_accounts(&mut c, community_id).await?)
+}
+
+/// Whether the actor may pick people of the community for its grids and teams: an admin,
+/// its street, its own office (who may edit them, `roster::scope`).
+async fn may_pick_in(ex: &mut impl Exec, actor: &Actor, community_id: i64) -> Result<()> {
+    let street = store::community_street(ex, community_id).await?;
     let allowed = match actor.role {
         Role::Admin => true,
         Role::Street => street.is_some() && actor.street_id == street,
         Role::Staff | Role::Secretary => actor.community_id == Some(community_id),
         _ => false,
     };
-    if !allowed {
-        return Err(Error::forbidden());
+    if allowed {
+        Ok(())
+    } else {
+        Err(Error::forbidden())
     }
-    Ok(store::grid_workers(&mut c, community_id).await?)
 }

@@ -243,3 +243,21 @@ pub async fn grid_workers(ex: &mut impl Exec, community_id: i64) -> DbResult<Vec
         .map(|(id, name, user)| (id, format!("{name} ({user})")))
         .collect())
 }
+
+/// The active accounts of a community but its residents: id and "name (username)".
+pub async fn community_accounts(
+    ex: &mut impl Exec,
+    community_id: i64,
+) -> DbResult<Vec<(i64, String)>> {
+    let rows: Vec<(i64, String, String)> = Q::new(
+        "SELECT id, display_name, username FROM users WHERE active = TRUE \
+         AND role <> 'resident' AND community_id = $1 ORDER BY display_name, id",
+    )
+    .bind(community_id)
+    .fetch_all(ex)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, user)| (id, format!("{name} ({user})")))
+        .collect())
+}
