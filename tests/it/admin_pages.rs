@@ -464,3 +464,156 @@ async fn the_grid_pages_are_for_those_who_may_edit_grids_in_their_own_reach() {
     let staff = app.login("staff").await;
     record(&staff, app.household_in_grid(1).await, "water", "漏水").await;
 }
+
+#[tokio::test]
+async fn the_admin_sets_a_categorys_deadlines_and_adds_one_and_bad_numbers_are_refused() {
+    let app = TestApp::new().await;
+    let mut admin = PageClient::login(&app, "admin").await;
+    let p = admin.page("/admin/categories").await;
+    assert!(p.html.contains("供水") && p.html.contains("value=\"24\""));
+    let row = |f: &[(&'static str, &'static str)]| f.to_vec();
+    let water = row(&[
+        ("code", "water"),
+        ("name_zh", "供水"),
+        ("name_en", "Water supply"),
+        ("accept_hours", "12"),
+        ("feedback_days", "7"),
+        ("sort", "10"),
+        ("active", "1"),
+    ]);
+    let r = admin.submit("/admin/categories", "/admin/categories", &water).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let p = admin.page(r.location.as_deref().unwrap()).await;
+    assert!(p.html.contains("已保存类别“供水”"));
+    let api = app.login("staff").await;
+    let cats = api.fetch("/api/v1/categories").await;
+    let w = cats.as_array().unwrap().iter().find(|c| c["code"] == "water").unwrap();
+    assert_eq!((w["accept_hours"].as_i64(), w["feedback_days"].as_i64()), (Some(12), Some(7)));
+
+    // Out of range, not a number, a new code taken: refused, what was typed kept.
+    let mut bad = water.clone();
+    bad[3] = ("accept_hours", "1000");
+    let r = admin.submit("/admin/categories", "/admin/categories", &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains("受理时限（小时） 应在 1 到 720 之间"), "{}", r.html);
+    assert!(r.html.contains("value=\"1000\""));
+    bad[3] = ("accept_hours", "一天");
+    let r = admin.submit("/admin/categories", "/admin/categories", &bad).await;
+    assert!(r.html.contains("受理时限（小时） 应为数字"));
+    let r = admin
+        .submit(
+            "/admin/categories",
+            "/admin/categories",
+            &[("new", "1"), ("code", "water"), ("name_zh", "又一个"), ("accept_hours", "24"), ("feedback_days", "14")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.html.contains("value=\"又一个\""));
+    let w = api.fetch("/api/v1/categories").await;
+    let w = w.as_array().unwrap().iter().find(|c| c["code"] == "water").unwrap().clone();
+    assert_eq!((w["accept_hours"].as_i64(), w["name_zh"].as_str()), (Some(12), Some("供水")), "unchanged");
+
+    // A new one, not offered yet.
+    let r = admin
+        .submit(
+            "/admin/categories",
+            "/admin/categories",
+            &[("new", "1"), ("code", "heating_pipes"), ("name_zh", "暖气管道"), ("name_en", "Heating pipes"), ("accept_hours", "6"), ("feedback_days", "3"), ("sort", "15")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let cats = api.fetch("/api/v1/categories").await;
+    let h = cats.as_array().unwrap().iter().find(|c| c["code"] == "heating_pipes").unwrap();
+    assert_eq!((h["accept_hours"].as_i64(), h["active"].as_bool()), (Some(6), Some(false)));
+
+    // Only the admin.
+    for login in ["staff", "secretary", "street"] {
+        let mut c = PageClient::login(&app, login).await;
+        assert_eq!(c.get("/admin/categories").await.status, StatusCode::FORBIDDEN, "{login}");
+    }
+}
+
+#[tokio::test]
+async fn units_and_teams_are_created_edited_refused_and_their_members_set() {
+    let app = TestApp::new().await;
+    let community = yucheng(&app).await.to_string();
+    let mut admin = PageClient::login(&app, "admin").await;
+    // A unit of the community.
+    let place = format!("c{community}");
+    let r = admin
+        .submit("/admin/units", "/admin/units", &[("place", &place), ("kind", "heating"), ("name", "城东热力"), ("phone", "12")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains("电话 格式不正确") && r.html.contains("value=\"城东热力\""), "{}", r.html);
+    let r = admin
+        .submit("/admin/units", "/admin/units", &[("place", &place), ("kind", "heating"), ("name", "城东热力"), ("phone", "0311-87654321")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let list = admin.page("/admin/units?done=created").await;
+    assert!(list.html.contains("单位已新增") && list.html.contains("城东热力") && list.html.contains("供热公司"));
+    let unit = app.scalar("SELECT id FROM units WHERE name = '城东热力'").await;
+    let path = format!("/admin/units/{unit}");
+    let r = admin
+        .submit(&path, &path, &[("name", "城东热力公司"), ("kind", "heating"), ("phone", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM units WHERE name = '城东热力公司' AND phone IS NULL").await,
+        1
+    );
+    // A unit accounts and demands refer to cannot go; a new one can.
+    let property = app.unit_id("property").await;
+    let p = format!("/admin/units/{property}");
+    let r = admin.submit(&p, &format!("{p}/delete"), &[]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.html.contains("仍有其他记录引用它"));
+    let r = admin.submit(&path, &format!("{path}/delete"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.scalar_with("SELECT COUNT(*) FROM units WHERE id = $1", unit).await, 0);
+
+    // A team, its leader and members.
+    let r = admin
+        .submit("/admin/teams", "/admin/teams", &[("community_id", &community), ("kind", "volunteer"), ("name", " ")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.html.contains("缺少必填项：名称"));
+    let r = admin
+        .submit("/admin/teams", "/admin/teams", &[("community_id", &community), ("kind", "volunteer"), ("name", "银发修理队")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let at = r.location.unwrap();
+    let team = app.scalar("SELECT id FROM teams WHERE name = '银发修理队'").await;
+    assert!(admin.page(&at).await.html.contains("队伍已新建"));
+    let path = format!("/admin/teams/{team}");
+    let volunteer = app.user_id("volunteer").await.to_string();
+    let staff = app.user_id("staff").await.to_string();
+    let r = admin
+        .submit(&path, &format!("{path}/members"), &[("user_ids", &volunteer), ("user_ids", &staff)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.scalar_with("SELECT COUNT(*) FROM team_members WHERE team_id = $1", team).await, 2);
+    let p = admin.page(&path).await;
+    assert!(p.html.contains(&format!("value=\"{volunteer}\" checked")));
+    // One removed.
+    let r = admin.submit(&path, &format!("{path}/members"), &[("user_ids", &volunteer)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.scalar_with("SELECT COUNT(*) FROM team_members WHERE team_id = $1", team).await, 1);
+    // Someone of no community of the team's: refused, nothing changes.
+    let r = admin.submit(&path, &format!("{path}/members"), &[("user_ids", "999999")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.scalar_with("SELECT COUNT(*) FROM team_members WHERE team_id = $1", team).await, 1);
+    let r = admin
+        .submit(&path, &path, &[("name", "银发修理队"), ("kind", "linkage"), ("leader_user_id", &volunteer)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.scalar_with("SELECT COUNT(*) FROM teams WHERE id = $1 AND kind = 'linkage' AND leader_user_id IS NOT NULL", team).await,
+        1
+    );
+    // Not for a grid worker or a volunteer.
+    for login in ["grid01", "volunteer"] {
+        let mut c = PageClient::login(&app, login).await;
+        assert_eq!(c.get("/admin/units").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(c.get(&path).await.status, StatusCode::FORBIDDEN);
+    }
+}
