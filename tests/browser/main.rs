@@ -188,7 +188,11 @@ async fn admin_creates_a_grid_worker_who_sees_only_that_grid() {
         let st = server.state.clone();
         async move {
             let mut c = st.db.conn().await.unwrap();
-            linli::db::Q::new(sql).fetch_one::<(i64,)>(&mut c).await.unwrap().0
+            linli::db::Q::new(sql)
+                .fetch_one::<(i64,)>(&mut c)
+                .await
+                .unwrap()
+                .0
         }
     };
     let community = scalar("SELECT MIN(id) FROM communities").await;
@@ -240,14 +244,18 @@ async fn admin_creates_a_grid_worker_who_sees_only_that_grid() {
     b.shot("admin-account-new").await;
     b.submit_form_at("/admin/accounts/new").await;
     let text = b.text().await;
-    assert!(text.contains("账号已创建") && text.contains("新密码"), "{text}");
+    assert!(
+        text.contains("账号已创建") && text.contains("新密码"),
+        "{text}"
+    );
     // The generated password is shown on the answer itself (never in an address).
     assert_eq!(b.path().await, "/admin/accounts/new");
     let id = scalar("SELECT id FROM users WHERE username = 'wanghw'").await;
     // Its password, typed twice.
     b.type_into("new_password", "wang-grid-2026").await;
     b.type_into("new_password2", "wang-grid-2026").await;
-    b.submit_form_at(&format!("/admin/accounts/{id}/password")).await;
+    b.submit_form_at(&format!("/admin/accounts/{id}/password"))
+        .await;
     assert!(b.text().await.contains("密码已重设"));
     b.shot("admin-account").await;
 
@@ -278,7 +286,10 @@ async fn admin_creates_a_grid_worker_who_sees_only_that_grid() {
     assert!(text.contains("王海文"), "{text}");
     b.go(&server, "/work/demands").await;
     let list = b.text().await;
-    assert!(list.contains("二网格：井盖松动"), "their grid's demand: {list}");
+    assert!(
+        list.contains("二网格：井盖松动"),
+        "their grid's demand: {list}"
+    );
     assert!(!list.contains("一网格：楼道灯坏了"), "not another grid's");
     b.shot("new-worker-demands").await;
     b.go(&server, &format!("/work/demands/{one}")).await;
@@ -286,13 +297,18 @@ async fn admin_creates_a_grid_worker_who_sees_only_that_grid() {
     b.go(&server, &format!("/work/demands/{two}")).await;
     assert!(b.text().await.contains("二网格：井盖松动"));
     // The roster: the households of their grid, not of the other.
-    b.go(&server, &format!("/roster/buildings/{building_two}")).await;
+    b.go(&server, &format!("/roster/buildings/{building_two}"))
+        .await;
     let own = b.text().await;
     assert!(own.contains(&resident_two), "{resident_two} on {own}");
     b.shot("new-worker-roster").await;
-    b.go(&server, &format!("/roster/buildings/{building_one}")).await;
+    b.go(&server, &format!("/roster/buildings/{building_one}"))
+        .await;
     let other = b.text().await;
-    assert!(!other.contains(&resident_one), "{resident_one} hidden: {other}");
+    assert!(
+        !other.contains(&resident_one),
+        "{resident_one} hidden: {other}"
+    );
     // And not the admin's pages.
     b.go(&server, "/admin/accounts").await;
     assert!(b.text().await.contains("无权"));

@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::auth::model::{TokenInfo, TokenKind};
-use crate::auth::service::{self, accounts};
 use crate::auth::service::accounts::{Account, AccountChange, AccountFilter, NewAccount, Places};
+use crate::auth::service::{self, accounts};
 use crate::clock::format_local;
 use crate::error::{Code, Error, Result};
 use crate::state::AppState;
@@ -97,7 +97,11 @@ pub struct ListQuery {
     pub cursor: Option<String>,
 }
 
-pub async fn list(State(st): State<AppState>, u: PageUser, Query(lq): Query<ListQuery>) -> Response {
+pub async fn list(
+    State(st): State<AppState>,
+    u: PageUser,
+    Query(lq): Query<ListQuery>,
+) -> Response {
     let f: Fields = [("role", &lq.role), ("q", &lq.q), ("cursor", &lq.cursor)]
         .into_iter()
         .filter_map(|(k, v)| v.clone().map(|v| (k.to_string(), v)))
@@ -193,7 +197,12 @@ impl NewPage {
     }
 }
 
-async fn new_page(st: &AppState, u: &PageUser, values: Fields, error: Option<String>) -> Result<NewPage> {
+async fn new_page(
+    st: &AppState,
+    u: &PageUser,
+    values: Fields,
+    error: Option<String>,
+) -> Result<NewPage> {
     let choices = Choices::of(accounts::places(st, &u.actor).await?);
     Ok(NewPage {
         page: Page::for_user(u, text("web.admin.accounts.new"), "/admin/accounts/new"),
@@ -248,7 +257,10 @@ pub async fn create(State(st): State<AppState>, u: PageUser, Form(f): Form<Field
         Err(e) => {
             let code = status(e.class());
             // The passwords are not sent back into the form.
-            let kept: Fields = f.into_iter().filter(|(k, _)| !k.starts_with("password")).collect();
+            let kept: Fields = f
+                .into_iter()
+                .filter(|(k, _)| !k.starts_with("password"))
+                .collect();
             match new_page(&st, &u, kept, Some(said(e))).await {
                 Ok(p) => (code, render(&p)).into_response(),
                 Err(e) => error_page(e),
@@ -417,7 +429,9 @@ pub async fn page(
     match account_page(&st, &u, id, None, None).await {
         Ok(mut p) => {
             p.page.flash = d.done.as_deref().and_then(|w| {
-                let n = d.n.as_deref().filter(|n| n.chars().all(|c| c.is_ascii_digit()));
+                let n =
+                    d.n.as_deref()
+                        .filter(|n| n.chars().all(|c| c.is_ascii_digit()));
                 flash(w, n)
             });
             render(&p)
@@ -427,7 +441,14 @@ pub async fn page(
 }
 
 /// A refused form on the account's page: the page again, the form as typed, the reason.
-async fn refused(st: &AppState, u: &PageUser, id: i64, form: &str, values: Option<Fields>, e: Error) -> Response {
+async fn refused(
+    st: &AppState,
+    u: &PageUser,
+    id: i64,
+    form: &str,
+    values: Option<Fields>,
+    e: Error,
+) -> Response {
     if !matches!(e.class(), crate::error::Class::Invalid) {
         return error_page(e);
     }
@@ -459,7 +480,8 @@ pub async fn change(
     if let Err(r) = u.check_csrf(field(&f, "csrf").unwrap_or("")) {
         return r.into_response();
     }
-    let changed = async { accounts::change_account(&st, &u.actor, id, account_change(&f)?).await }.await;
+    let changed =
+        async { accounts::change_account(&st, &u.actor, id, account_change(&f)?).await }.await;
     match changed {
         Ok(_) => done(id, "changed"),
         Err(e) => refused(&st, &u, id, "change", Some(f), e).await,

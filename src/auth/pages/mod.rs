@@ -17,11 +17,25 @@ pub const ADMIN: &[Role] = &[Role::Admin];
 pub fn routes() -> PageRoutes {
     PageRoutes::new()
         .get("/admin/accounts", ADMIN, accounts::list)
-        .get_post("/admin/accounts/new", ADMIN, accounts::new_form, accounts::create)
-        .get_post("/admin/accounts/{id}", ADMIN, accounts::page, accounts::change)
+        .get_post(
+            "/admin/accounts/new",
+            ADMIN,
+            accounts::new_form,
+            accounts::create,
+        )
+        .get_post(
+            "/admin/accounts/{id}",
+            ADMIN,
+            accounts::page,
+            accounts::change,
+        )
         .post("/admin/accounts/{id}/password", ADMIN, accounts::password)
         .post("/admin/accounts/{id}/lock", ADMIN, accounts::lock)
-        .post("/admin/accounts/{id}/tokens/revoke", ADMIN, accounts::revoke_all)
+        .post(
+            "/admin/accounts/{id}/tokens/revoke",
+            ADMIN,
+            accounts::revoke_all,
+        )
         .post(
             "/admin/accounts/{id}/tokens/{token}/revoke",
             ADMIN,
@@ -77,6 +91,11 @@ pub fn said(mut e: Error) -> String {
 pub fn role_options() -> Vec<(String, String)> {
     Role::ALL
         .iter()
-        .map(|r| (r.as_str().to_string(), text(&format!("web.role.{}", r.as_str()))))
+        .map(|r| {
+            (
+                r.as_str().to_string(),
+                text(&format!("web.role.{}", r.as_str())),
+            )
+        })
         .collect()
 }

@@ -17,12 +17,17 @@ use crate::state::AppState;
 use crate::web::error::status;
 use crate::web::i18n::text;
 use crate::web::pages::{Page, error_page, render};
+use crate::web::routes::PageRoutes;
 use crate::web::session::PageUser;
 
 use super::form::{Fields, field, given};
 
 /// Categories are set by the admin (the service refuses everyone else).
 pub const ADMIN: &[Role] = &[Role::Admin];
+
+pub fn routes() -> PageRoutes {
+    PageRoutes::new().get_post("/admin/categories", ADMIN, list, save)
+}
 
 /// One category's row of the form: what is stored, or what was typed into a refused form.
 pub struct Row {
@@ -106,7 +111,11 @@ pub struct Done {
     pub done: Option<String>,
 }
 
-async fn categories_page(st: &AppState, u: &PageUser, refused: Option<(Fields, String)>) -> Result<CategoriesPage> {
+async fn categories_page(
+    st: &AppState,
+    u: &PageUser,
+    refused: Option<(Fields, String)>,
+) -> Result<CategoriesPage> {
     let all = service::categories(st, &u.actor).await?;
     let mut new = Row::blank();
     let mut rows: Vec<Row> = all.iter().map(Row::of).collect();
@@ -128,12 +137,12 @@ async fn categories_page(st: &AppState, u: &PageUser, refused: Option<(Fields, S
 pub async fn list(State(st): State<AppState>, u: PageUser, Query(d): Query<Done>) -> Response {
     match categories_page(&st, &u, None).await {
         Ok(mut p) => {
-            if let Some(code) = d.done {
-                if let Some(r) = p.rows.iter().find(|r| r.code == code) {
-                    p.page.flash = Some(
-                        text("web.admin.categories.done").replace("%{name}", &r.name_zh),
-                    );
-                }
+            let done = d
+                .done
+                .and_then(|code| p.rows.iter().find(|r| r.code == code));
+            if let Some(r) = done {
+                let saved = text("web.admin.categories.done").replace("%{name}", &r.name_zh);
+                p.page.flash = Some(saved);
             }
             render(&p)
         }

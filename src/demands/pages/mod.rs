@@ -56,12 +56,7 @@ pub fn routes() -> PageRoutes {
         .get("/me/demands/{id}", RESIDENTS, portal::demand)
         .post("/me/demands/{id}/rate", RESIDENTS, portal::rate)
         .get("/me/attachments/{id}", RESIDENTS, portal::attachment)
-        .get_post(
-            "/admin/categories",
-            categories::ADMIN,
-            categories::list,
-            categories::save,
-        )
+        .merge(categories::routes())
 }
 
 /// A demand as a row of a list.

@@ -21,11 +21,59 @@ use crate::state::AppState;
 use crate::web::error::status;
 use crate::web::i18n::text;
 use crate::web::pages::{Page, error_page, render};
+use crate::web::routes::PageRoutes;
 use crate::web::session::PageUser;
 use crate::web::validate;
 
 /// Who may edit grids (`roster::scope`): an admin, the street, the community's office.
 pub const GRID_EDITORS: &[Role] = &[Role::Admin, Role::Street, Role::Secretary, Role::Staff];
+
+/// The admin's roster pages: grids, units, teams.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get_post("/admin/grids", GRID_EDITORS, list, create)
+        .get_post("/admin/grids/{id}", GRID_EDITORS, page, edit)
+        .post("/admin/grids/{id}/buildings", GRID_EDITORS, buildings)
+        .get_post(
+            "/admin/units",
+            GRID_EDITORS,
+            super::admin_groups::units,
+            super::admin_groups::create_unit,
+        )
+        .get_post(
+            "/admin/units/{id}",
+            GRID_EDITORS,
+            super::admin_groups::unit,
+            super::admin_groups::edit_unit,
+        )
+        .post(
+            "/admin/units/{id}/delete",
+            GRID_EDITORS,
+            super::admin_groups::delete_unit,
+        )
+        .get_post(
+            "/admin/teams",
+            GRID_EDITORS,
+            super::admin_groups::teams,
+            super::admin_groups::create_team,
+        )
+        .get_post(
+            "/admin/teams/{id}",
+            GRID_EDITORS,
+            super::admin_groups::team,
+            super::admin_groups::edit_team,
+        )
+        .post(
+            "/admin/teams/{id}/members",
+            GRID_EDITORS,
+            super::admin_groups::team_members,
+        )
+        .post(
+            "/admin/teams/{id}/delete",
+            GRID_EDITORS,
+            super::admin_groups::delete_team,
+        )
+}
 
 /// As many rows as one list reads at a time.
 const ROWS: i64 = 500;
@@ -108,13 +156,23 @@ impl GridsPage {
     }
 }
 
-async fn grids_page(st: &AppState, u: &PageUser, values: Fields, error: Option<String>) -> Result<GridsPage> {
+async fn grids_page(
+    st: &AppState,
+    u: &PageUser,
+    values: Fields,
+    error: Option<String>,
+) -> Result<GridsPage> {
     let communities: Vec<Community> = all(st, u, &CommunityFilter::default()).await?;
     let grids: Vec<Grid> = all(st, u, &GridFilter::default()).await?;
     let workers = service::worker_names(st, &grids).await?;
     let name_of = |id: Option<i64>| {
-        id.and_then(|id| workers.iter().find(|(w, _)| *w == id).map(|(_, n)| n.clone()))
-            .unwrap_or_else(|| text("web.admin.grids.no_worker"))
+        id.and_then(|id| {
+            workers
+                .iter()
+                .find(|(w, _)| *w == id)
+                .map(|(_, n)| n.clone())
+        })
+        .unwrap_or_else(|| text("web.admin.grids.no_worker"))
     };
     let rows = grids
         .iter()
@@ -251,7 +309,15 @@ async fn grid_page(
     let community: Community = service::get(st, a, grid.community_id).await?;
     let workers = accounts::grid_workers(st, a, grid.community_id).await?;
     let in_community = Some(grid.community_id);
-    let compounds: Vec<Compound> = all(st, u, &CompoundFilter { community_id: in_community, q: None }).await?;
+    let compounds: Vec<Compound> = all(
+        st,
+        u,
+        &CompoundFilter {
+            community_id: in_community,
+            q: None,
+        },
+    )
+    .await?;
     let buildings: Vec<Building> = all(
         st,
         u,
@@ -380,17 +446,16 @@ pub async fn buildings(
         return r.into_response();
     }
     let mut ticked = Vec::new();
-    let parsed: Result<()> = f
-        .iter()
-        .filter(|(k, _)| k == "building_ids")
-        .try_for_each(|(_, v)| {
-            let n = v
-                .trim()
-                .parse()
-                .map_err(|_| Error::invalid("building_ids", crate::error::Code::InvalidNumber))?;
-            ticked.push(n);
-            Ok(())
-        });
+    let parsed: Result<()> =
+        f.iter()
+            .filter(|(k, _)| k == "building_ids")
+            .try_for_each(|(_, v)| {
+                let n = v.trim().parse().map_err(|_| {
+                    Error::invalid("building_ids", crate::error::Code::InvalidNumber)
+                })?;
+                ticked.push(n);
+                Ok(())
+            });
     let saved = async {
         parsed?;
         let ids = model::ids("building_ids", &ticked)?;

@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::auth::service::accounts;
 use crate::error::{Class, Error, Result};
 use crate::roster::model::{
-    self, Community, CommunityFilter, NAME_MAX, Street, StreetFilter, TEAM_KINDS, Team,
-    TeamEdit, TeamFilter, TeamInput, UNIT_KINDS, Unit, UnitEdit, UnitFilter, UnitInput,
+    self, Community, CommunityFilter, NAME_MAX, Street, StreetFilter, TEAM_KINDS, Team, TeamEdit,
+    TeamFilter, TeamInput, UNIT_KINDS, Unit, UnitEdit, UnitFilter, UnitInput,
 };
 use crate::roster::service;
 use crate::state::AppState;
@@ -98,7 +98,12 @@ fn place_of(u: &Unit, streets: &[Street], communities: &[Community]) -> String {
     }
 }
 
-async fn units_page(st: &AppState, u: &PageUser, values: Fields, error: Option<String>) -> Result<UnitsPage> {
+async fn units_page(
+    st: &AppState,
+    u: &PageUser,
+    values: Fields,
+    error: Option<String>,
+) -> Result<UnitsPage> {
     let streets: Vec<Street> = all(st, u, &StreetFilter::default()).await?;
     let communities: Vec<Community> = all(st, u, &CommunityFilter::default()).await?;
     let units: Vec<Unit> = all(st, u, &UnitFilter::default()).await?;
@@ -135,7 +140,9 @@ pub async fn units(State(st): State<AppState>, u: PageUser, Query(d): Query<Done
 /// `c<id>` or `s<id>` into (street, community).
 fn place_choice(f: &Fields) -> Result<(Option<i64>, Option<i64>)> {
     let v = field(f, "place").unwrap_or_default().trim();
-    let bad = || Error::invalid("place", crate::error::Code::InvalidChoice).with("allowed", "c<id>, s<id>");
+    let bad = || {
+        Error::invalid("place", crate::error::Code::InvalidChoice).with("allowed", "c<id>, s<id>")
+    };
     if v.is_empty() {
         return Ok((None, None));
     }
@@ -147,7 +154,11 @@ fn place_choice(f: &Fields) -> Result<(Option<i64>, Option<i64>)> {
     }
 }
 
-pub async fn create_unit(State(st): State<AppState>, u: PageUser, Form(f): Form<Fields>) -> Response {
+pub async fn create_unit(
+    State(st): State<AppState>,
+    u: PageUser,
+    Form(f): Form<Fields>,
+) -> Response {
     if let Err(r) = u.check_csrf(field(&f, "csrf").unwrap_or("")) {
         return r.into_response();
     }
@@ -192,7 +203,13 @@ impl UnitPage {
     }
 }
 
-async fn unit_page(st: &AppState, u: &PageUser, id: i64, values: Option<Fields>, error: Option<String>) -> Result<UnitPage> {
+async fn unit_page(
+    st: &AppState,
+    u: &PageUser,
+    id: i64,
+    values: Option<Fields>,
+    error: Option<String>,
+) -> Result<UnitPage> {
     let unit: Unit = service::get(st, &u.actor, id).await?;
     let values = values.unwrap_or_else(|| {
         vec![
@@ -211,7 +228,12 @@ async fn unit_page(st: &AppState, u: &PageUser, id: i64, values: Option<Fields>,
     })
 }
 
-pub async fn unit(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>, Query(d): Query<Done>) -> Response {
+pub async fn unit(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Query(d): Query<Done>,
+) -> Response {
     match unit_page(&st, &u, id, None, None).await {
         Ok(mut p) => {
             p.page.flash = flash(&d, "units");
@@ -221,7 +243,13 @@ pub async fn unit(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>, 
     }
 }
 
-async fn unit_refused(st: &AppState, u: &PageUser, id: i64, values: Option<Fields>, e: Error) -> Response {
+async fn unit_refused(
+    st: &AppState,
+    u: &PageUser,
+    id: i64,
+    values: Option<Fields>,
+    e: Error,
+) -> Response {
     if !fixable(&e) {
         return error_page(e);
     }
@@ -232,7 +260,12 @@ async fn unit_refused(st: &AppState, u: &PageUser, id: i64, values: Option<Field
     }
 }
 
-pub async fn edit_unit(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>, Form(f): Form<Fields>) -> Response {
+pub async fn edit_unit(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Response {
     if let Err(r) = u.check_csrf(field(&f, "csrf").unwrap_or("")) {
         return r.into_response();
     }
@@ -251,7 +284,12 @@ pub async fn edit_unit(State(st): State<AppState>, u: PageUser, Path(id): Path<i
     }
 }
 
-pub async fn delete_unit(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>, Form(f): Form<Fields>) -> Response {
+pub async fn delete_unit(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Response {
     if let Err(r) = u.check_csrf(field(&f, "csrf").unwrap_or("")) {
         return r.into_response();
     }
@@ -292,7 +330,12 @@ impl TeamsPage {
     }
 }
 
-async fn teams_page(st: &AppState, u: &PageUser, values: Fields, error: Option<String>) -> Result<TeamsPage> {
+async fn teams_page(
+    st: &AppState,
+    u: &PageUser,
+    values: Fields,
+    error: Option<String>,
+) -> Result<TeamsPage> {
     let communities: Vec<Community> = all(st, u, &CommunityFilter::default()).await?;
     let teams: Vec<Team> = all(st, u, &TeamFilter::default()).await?;
     let rows = teams
@@ -333,7 +376,11 @@ pub async fn teams(State(st): State<AppState>, u: PageUser, Query(d): Query<Done
     }
 }
 
-pub async fn create_team(State(st): State<AppState>, u: PageUser, Form(f): Form<Fields>) -> Response {
+pub async fn create_team(
+    State(st): State<AppState>,
+    u: PageUser,
+    Form(f): Form<Fields>,
+) -> Response {
     if let Err(r) = u.check_csrf(field(&f, "csrf").unwrap_or("")) {
         return r.into_response();
     }
@@ -439,7 +486,12 @@ async fn team_page(
     })
 }
 
-pub async fn team(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>, Query(d): Query<Done>) -> Response {
+pub async fn team(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Query(d): Query<Done>,
+) -> Response {
     match team_page(&st, &u, id, None, None, None).await {
         Ok(mut p) => {
             p.page.flash = flash(&d, "teams");
@@ -468,7 +520,12 @@ async fn team_refused(
     }
 }
 
-pub async fn edit_team(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>, Form(f): Form<Fields>) -> Response {
+pub async fn edit_team(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Response {
     if let Err(r) = u.check_csrf(field(&f, "csrf").unwrap_or("")) {
         return r.into_response();
     }
@@ -487,7 +544,12 @@ pub async fn edit_team(State(st): State<AppState>, u: PageUser, Path(id): Path<i
     }
 }
 
-pub async fn team_members(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>, Form(f): Form<Fields>) -> Response {
+pub async fn team_members(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Response {
     if let Err(r) = u.check_csrf(field(&f, "csrf").unwrap_or("")) {
         return r.into_response();
     }
@@ -515,7 +577,12 @@ pub async fn team_members(State(st): State<AppState>, u: PageUser, Path(id): Pat
     }
 }
 
-pub async fn delete_team(State(st): State<AppState>, u: PageUser, Path(id): Path<i64>, Form(f): Form<Fields>) -> Response {
+pub async fn delete_team(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Response {
     if let Err(r) = u.check_csrf(field(&f, "csrf").unwrap_or("")) {
         return r.into_response();
     }

@@ -25,16 +25,7 @@ pub fn routes() -> PageRoutes {
         .get("/roster/compounds/{id}", STAFF, tree::compound)
         .get("/roster/buildings/{id}", STAFF, tree::building)
         .get("/roster/residents/{id}", STAFF, resident::resident)
-        .get_post("/admin/grids", admin::GRID_EDITORS, admin::list, admin::create)
-        .get_post("/admin/grids/{id}", admin::GRID_EDITORS, admin::page, admin::edit)
-        .post("/admin/grids/{id}/buildings", admin::GRID_EDITORS, admin::buildings)
-        .get_post("/admin/units", admin::GRID_EDITORS, admin_groups::units, admin_groups::create_unit)
-        .get_post("/admin/units/{id}", admin::GRID_EDITORS, admin_groups::unit, admin_groups::edit_unit)
-        .post("/admin/units/{id}/delete", admin::GRID_EDITORS, admin_groups::delete_unit)
-        .get_post("/admin/teams", admin::GRID_EDITORS, admin_groups::teams, admin_groups::create_team)
-        .get_post("/admin/teams/{id}", admin::GRID_EDITORS, admin_groups::team, admin_groups::edit_team)
-        .post("/admin/teams/{id}/members", admin::GRID_EDITORS, admin_groups::team_members)
-        .post("/admin/teams/{id}/delete", admin::GRID_EDITORS, admin_groups::delete_team)
+        .merge(admin::routes())
 }
 
 /// A table cell: text, and a link when it leads somewhere.

@@ -460,7 +460,11 @@ pub async fn set_locked(st: &AppState, actor: &Actor, id: i64, locked: bool) -> 
     let mut tx = st.db.begin().await?;
     load(&mut tx, id, now).await?;
     store::set_active(&mut tx, id, !locked, now).await?;
-    let action = if locked { "lock_account" } else { "unlock_account" };
+    let action = if locked {
+        "lock_account"
+    } else {
+        "unlock_account"
+    };
     audit::record(&mut tx, entry(actor, action, id, "", now)).await?;
     let account = load(&mut tx, id, now).await?;
     tx.commit().await?;

@@ -98,7 +98,10 @@ mod tests {
         assert_eq!(code(Some("li jz")), Code::InvalidUsername);
         assert_eq!(code(Some("a\u{0}b")), Code::InvalidUsername);
         assert_eq!(code(Some(&"x".repeat(41))), Code::TextTooLong);
-        assert_eq!(username(Some("a b")).unwrap_err().field.as_deref(), Some("username"));
+        assert_eq!(
+            username(Some("a b")).unwrap_err().field.as_deref(),
+            Some("username")
+        );
     }
 
     #[test]
@@ -115,7 +118,10 @@ mod tests {
         assert_eq!(needs(Role::Unit, l).unwrap(), Needs::Unit(3));
         assert_eq!(needs(Role::Resident, l).unwrap(), Needs::Resident(4));
         let e = needs(Role::Staff, Link::default()).unwrap_err();
-        assert_eq!((e.code, e.field.as_deref()), (Code::MissingField, Some("community_id")));
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (Code::MissingField, Some("community_id"))
+        );
         let e = needs(Role::Resident, Link::default()).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("resident_id"));
     }

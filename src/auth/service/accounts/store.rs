@@ -120,10 +120,7 @@ pub async fn street_exists(ex: &mut impl Exec, street_id: i64) -> DbResult<bool>
 }
 
 /// The street and community of a unit (a street-wide unit has no community).
-pub async fn unit_place(
-    ex: &mut impl Exec,
-    unit_id: i64,
-) -> DbResult<Option<(i64, Option<i64>)>> {
+pub async fn unit_place(ex: &mut impl Exec, unit_id: i64) -> DbResult<Option<(i64, Option<i64>)>> {
     Q::new("SELECT street_id, community_id FROM units WHERE id = $1")
         .bind(unit_id)
         .fetch_optional(ex)
