@@ -1043,3 +1043,34 @@ async fn units_and_teams_are_created_edited_refused_and_their_members_set() {
         assert_eq!(c.get(&path).await.status, StatusCode::FORBIDDEN);
     }
 }
+
+#[tokio::test]
+async fn a_grid_worker_made_staff_leaves_their_grid_and_it_is_written_down() {
+    let app = TestApp::new().await;
+    let community = yucheng(&app).await.to_string();
+    let id = app.user_id("grid01").await;
+    let grids = "SELECT COUNT(*) FROM grids WHERE worker_user_id = $1";
+    assert_eq!(app.scalar_with(grids, id).await, 1);
+    let mut admin = PageClient::login(&app, "admin").await;
+    let page = format!("/admin/accounts/{id}");
+    let r = admin
+        .submit(
+            &page,
+            &page,
+            &[("role", "staff"), ("community_id", &community)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.scalar_with(grids, id).await, 0);
+    assert_eq!(
+        app.scalar_with(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'change_account' AND object_id = $1 \
+             AND detail LIKE '%left_grids=1%'",
+            id
+        )
+        .await,
+        1
+    );
+    let grid01 = app.login("grid01").await;
+    assert_eq!(grid01.fetch("/api/v1/me").await["grid_ids"], json!([]));
+}

@@ -397,10 +397,15 @@ pub async fn change_account(
     };
     store::update(&mut tx, id, placed, now).await?;
     let moved = old.community_id != link.community_id;
-    if old.role == Role::GridWorker && (role != Role::GridWorker || moved) {
-        store::leave_grids(&mut tx, id).await?;
+    let left = if old.role == Role::GridWorker && (role != Role::GridWorker || moved) {
+        store::leave_grids(&mut tx, id).await?
+    } else {
+        0
+    };
+    let mut d = format!("was {} now {}", detail_of(&old), detail(role, &link));
+    if left > 0 {
+        d.push_str(&format!(" left_grids={left}"));
     }
-    let d = format!("was {} now {}", detail_of(&old), detail(role, &link));
     audit::record(&mut tx, entry(actor, "change_account", id, &d, now)).await?;
     let account = load(&mut tx, id, now).await?;
     tx.commit().await?;
