@@ -1074,3 +1074,58 @@ async fn a_grid_worker_made_staff_leaves_their_grid_and_it_is_written_down() {
     let grid01 = app.login("grid01").await;
     assert_eq!(grid01.fetch("/api/v1/me").await["grid_ids"], json!([]));
 }
+
+#[tokio::test]
+async fn every_admin_page_speaks_the_chosen_language_with_no_missing_text() {
+    let app = TestApp::new().await;
+    let staff = app.user_id("staff").await;
+    let grid = app.scalar("SELECT MIN(id) FROM grids").await;
+    let unit = app.unit_id("property").await;
+    let team = app.scalar("SELECT MIN(id) FROM teams").await;
+    let pages = [
+        ("/admin/accounts".to_string(), "账号管理", "Accounts"),
+        ("/admin/accounts/new".into(), "新建账号", "New account"),
+        (
+            format!("/admin/accounts/{staff}"),
+            "重设密码",
+            "Reset the password",
+        ),
+        ("/admin/grids".into(), "网格管理", "Grids"),
+        (format!("/admin/grids/{grid}"), "保存楼栋", "Save buildings"),
+        ("/admin/units".into(), "新增单位", "New unit"),
+        (
+            format!("/admin/units/{unit}"),
+            "物业公司",
+            "Property company",
+        ),
+        ("/admin/teams".into(), "新建队伍", "New team"),
+        (format!("/admin/teams/{team}"), "保存成员", "Save members"),
+        (
+            "/admin/categories".into(),
+            "受理时限（小时）",
+            "Accept within (hours)",
+        ),
+    ];
+    let mut admin = PageClient::login(&app, "admin").await;
+    for (path, zh, _) in &pages {
+        let p = admin.page(path).await;
+        assert!(p.html.contains(zh), "{path} in Chinese");
+        assert!(
+            !p.html.contains("web.admin."),
+            "{path}: a key without its text"
+        );
+    }
+    admin.set_cookie("lang", "en");
+    for (path, zh, en) in &pages {
+        let p = admin.page(path).await;
+        assert!(p.html.contains(en), "{path} in English");
+        assert!(
+            !p.html.contains(zh),
+            "{path}: Chinese label left in English"
+        );
+        assert!(
+            !p.html.contains("web.admin."),
+            "{path}: a key without its text"
+        );
+    }
+}

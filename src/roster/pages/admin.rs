@@ -369,7 +369,7 @@ async fn grid_page(
     Ok(GridPage {
         page: Page::for_user(u, title, &format!("/admin/grids/{id}")),
         grid,
-        community: community.name,
+        community: text("web.admin.grids.in_community").replace("%{name}", &community.name),
         workers,
         groups,
         values,
