@@ -137,6 +137,11 @@ catalogue! {
     // Our side.
     DatabaseUnavailable = "database_unavailable", Unavailable;
     Internal = "internal", Internal;
+    // Accounts, as the admin keeps them.
+    InvalidUsername = "invalid_username", Invalid;
+    PasswordMismatch = "password_mismatch", Invalid;
+    UsernameTaken = "username_taken", Invalid;
+    OwnAccount = "own_account", Invalid;
 }
 
 impl std::fmt::Display for Code {

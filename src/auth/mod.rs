@@ -5,6 +5,7 @@
 pub mod api;
 pub mod lockout;
 pub mod model;
+pub mod pages;
 pub mod password;
 pub mod role;
 pub mod rules;
@@ -14,7 +15,7 @@ pub mod tokens;
 
 pub use role::{Actor, Role};
 
-/// Login, logout, the caller and their tokens.
+/// Login, logout, the caller and their tokens; the admin's accounts (API and pages).
 pub fn router() -> crate::web::routes::Routes {
-    crate::web::routes::Routes::api(api::router())
+    crate::web::routes::Routes::new(api::router(), pages::routes())
 }

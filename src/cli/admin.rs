@@ -4,10 +4,9 @@ use std::io::Read;
 
 use clap::Subcommand;
 
-use crate::auth::{Role, password, store, tokens};
-use crate::clock::system_now;
+use crate::auth::service::accounts;
+use crate::auth::{Actor, Role};
 use crate::config::Settings;
-use crate::db::Db;
 use crate::state::AppState;
 
 #[derive(Subcommand, Debug)]
@@ -150,13 +149,17 @@ async fn accounts(mut settings: Settings, c: AccountCommand) -> Result<(), Strin
                 unit_id,
                 resident_id,
             };
-            create_user(&db, &username, &role, display_name, link, password_stdin).await
+            let st = AppState::new(db.clone(), settings);
+            create_user(&st, &username, &role, display_name, link, password_stdin).await
         }
         AccountCommand::ResetPassword {
             username,
             password_stdin,
             ..
-        } => reset_password(&db, &username, password_stdin).await,
+        } => {
+            let st = AppState::new(db.clone(), settings);
+            reset_password(&st, &username, password_stdin).await
+        }
         AccountCommand::IssueToken {
             username,
             label,
@@ -187,12 +190,15 @@ struct Link {
     resident_id: Option<i64>,
 }
 
-fn db_error(e: crate::db::DbError) -> String {
-    e.to_string()
+/// The service's refusal as a sentence (the command line speaks English).
+fn said(e: crate::error::Error) -> String {
+    crate::web::error::message_in(crate::web::i18n::Lang::En, &e)
 }
 
+/// Creates the account through the same door as the admin's pages and API, acting as the
+/// system (an admin).
 async fn create_user(
-    db: &Db,
+    st: &AppState,
     username: &str,
     role: &str,
     display_name: Option<String>,
@@ -205,90 +211,66 @@ async fn create_user(
             Role::ALL.map(Role::as_str).join(", ")
         )
     })?;
-    let (pw, generated) = new_password(password_stdin)?;
-    let hash = password::hash(&pw)?;
-    let mut tx = db.begin().await.map_err(db_error)?;
-    // Street and community follow from the community when only it is given.
-    let street_id = match (link.street_id, link.community_id) {
-        (Some(s), _) => Some(s),
-        (None, Some(c)) => crate::db::Q::new("SELECT street_id FROM communities WHERE id = $1")
-            .bind(c)
-            .fetch_optional::<(i64,)>(&mut tx)
-            .await
-            .map_err(db_error)?
-            .map(|r| r.0),
-        _ => None,
-    };
-    let id = store::insert(
-        &mut tx,
-        &store::NewUser {
-            username,
-            display_name: display_name.as_deref().unwrap_or(username),
-            role,
-            password_hash: &hash,
-            password_is_demo: false,
-            street_id,
-            community_id: link.community_id,
-            unit_id: link.unit_id,
-            resident_id: link.resident_id,
-            phone: None,
-        },
-        system_now(),
-    )
-    .await
-    .map_err(|err| match err {
-        crate::db::DbError::Duplicate(_) | crate::db::DbError::Dangling(_) => {
-            format!("username {username:?} is taken, or a referenced id does not exist")
-        }
-        other => other.to_string(),
-    })?;
-    tx.commit().await.map_err(db_error)?;
-    println!("created user {username} (id {id}, role {})", role.as_str());
-    if generated {
-        println!("password: {pw}");
-    }
-    Ok(())
-}
-
-async fn reset_password(db: &Db, username: &str, password_stdin: bool) -> Result<(), String> {
-    let (pw, generated) = new_password(password_stdin)?;
-    let hash = password::hash(&pw)?;
-    let mut tx = db.begin().await.map_err(db_error)?;
-    let user = store::find_by_username(&mut tx, username)
-        .await
-        .map_err(db_error)?
-        .ok_or_else(|| format!("no user {username:?}"))?;
-    store::set_password(&mut tx, user.id, &hash, system_now())
-        .await
-        .map_err(db_error)?;
-    tx.commit().await.map_err(db_error)?;
-    println!("password of {username} reset; the account is unlocked");
-    if generated {
-        println!("password: {pw}");
-    }
-    Ok(())
-}
-
-/// The password from standard input, or a generated one (and whether it was generated).
-fn new_password(from_stdin: bool) -> Result<(String, bool), String> {
-    if from_stdin {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| format!("cannot read the password: {e}"))?;
-        let pw = s.trim_end_matches(['\n', '\r']).to_string();
-        if let Some(why) = password::weakness(&pw) {
-            return Err(match why {
-                "password_is_demo" => "that is the published demo password; choose another".into(),
-                _ => format!(
-                    "the password must have at least {} characters",
-                    password::MIN_LENGTH
-                ),
-            });
-        }
-        Ok((pw, false))
+    let password = if password_stdin {
+        Some(read_password()?)
     } else {
-        let (t, _) = tokens::generate();
-        Ok((t[3..19].to_string(), true))
+        None
+    };
+    let new = accounts::NewAccount {
+        username: Some(username.to_string()),
+        display_name,
+        role: Some(role),
+        street_id: link.street_id,
+        community_id: link.community_id,
+        unit_id: link.unit_id,
+        resident_id: link.resident_id,
+        password,
+    };
+    let made = accounts::create_account(st, &Actor::system(), new)
+        .await
+        .map_err(said)?;
+    let a = &made.account;
+    println!(
+        "created user {} (id {}, role {})",
+        a.username,
+        a.id,
+        a.role.as_str()
+    );
+    if let Some(pw) = made.generated_password {
+        println!("password: {pw}");
     }
+    Ok(())
+}
+
+async fn reset_password(st: &AppState, username: &str, password_stdin: bool) -> Result<(), String> {
+    let password = if password_stdin {
+        Some(read_password()?)
+    } else {
+        None
+    };
+    let system = Actor::system();
+    let id = accounts::id_of(st, &system, username)
+        .await
+        .map_err(|_| format!("no user {username:?}"))?;
+    let done = accounts::reset_password(st, &system, id, password.as_deref())
+        .await
+        .map_err(said)?;
+    println!("password of {username} reset; the account is unlocked");
+    if let Some(pw) = done.generated_password {
+        println!("password: {pw}");
+    }
+    Ok(())
+}
+
+/// The password from standard input (the service checks it).
+fn read_password() -> Result<String, String> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| format!("cannot read the password: {e}"))?;
+    let pw = s.trim_end_matches(['\n', '\r']).to_string();
+    if pw.is_empty() {
+        return Err("no password on standard input".into());
+    }
+    Ok(pw)
 }

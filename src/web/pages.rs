@@ -116,12 +116,20 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Resident => &[("/me", "web.nav.my_demands"), ("/me/new", "web.nav.raise")],
         Role::Unit => &[("/unit", "web.nav.unit")],
         Role::Volunteer => &[("/work/demands", "web.nav.demands")],
-        Role::Staff | Role::Secretary | Role::GridWorker | Role::Street | Role::Admin => &[
+        Role::Staff | Role::Secretary | Role::GridWorker | Role::Street => &[
             ("/work", "web.nav.work"),
             ("/work/demands", "web.nav.demands"),
             ("/work/demands/new", "web.nav.intake"),
             ("/dash", "web.nav.dash"),
             ("/roster", "web.nav.roster"),
+        ],
+        Role::Admin => &[
+            ("/work", "web.nav.work"),
+            ("/work/demands", "web.nav.demands"),
+            ("/work/demands/new", "web.nav.intake"),
+            ("/dash", "web.nav.dash"),
+            ("/roster", "web.nav.roster"),
+            ("/admin/accounts", "web.admin.nav"),
         ],
     }
 }

@@ -243,5 +243,143 @@ async fn staff_edits_a_resident_and_filters_the_roster() {
         "{text}"
     );
     b.shot("residents-english").await;
+/// The admin makes a new grid worker in the pages — the account for the community, its
+/// password typed twice, then the grid given to it — and that person signs in and sees
+/// only that grid: its demands in the list, its households on the roster, nobody else's.
+#[tokio::test]
+async fn admin_creates_a_grid_worker_who_sees_only_that_grid() {
+    let Some(server) = Server::start().await else {
+        return;
+    };
+    let one = server.record_in_grid(1, "一网格：楼道灯坏了").await;
+    let two = server.record_in_grid(2, "二网格：井盖松动").await;
+    let scalar = |sql: &'static str| {
+        let st = server.state.clone();
+        async move {
+            let mut c = st.db.conn().await.unwrap();
+            linli::db::Q::new(sql)
+                .fetch_one::<(i64,)>(&mut c)
+                .await
+                .unwrap()
+                .0
+        }
+    };
+    let community = scalar("SELECT MIN(id) FROM communities").await;
+    let grid = scalar(
+        "SELECT g.id FROM grids g JOIN users u ON u.id = g.worker_user_id WHERE u.username = 'grid02'",
+    )
+    .await;
+    // A building of each grid, and a resident living in each.
+    let building_two = scalar(
+        "SELECT MIN(b.id) FROM buildings b JOIN households h ON h.building_id = b.id \
+         WHERE b.grid_id = (SELECT g.id FROM grids g JOIN users u ON u.id = g.worker_user_id \
+         WHERE u.username = 'grid02')",
+    )
+    .await;
+    let building_one = scalar(
+        "SELECT MIN(b.id) FROM buildings b JOIN households h ON h.building_id = b.id \
+         WHERE b.grid_id = (SELECT g.id FROM grids g JOIN users u ON u.id = g.worker_user_id \
+         WHERE u.username = 'grid01')",
+    )
+    .await;
+    let name_in = |building: i64| {
+        let st = server.state.clone();
+        async move {
+            let mut c = st.db.conn().await.unwrap();
+            linli::db::Q::new(
+                "SELECT MIN(r.name) FROM residents r JOIN households h ON h.id = r.household_id \
+                 WHERE h.building_id = $1",
+            )
+            .bind(building)
+            .fetch_one::<(String,)>(&mut c)
+            .await
+            .unwrap()
+            .0
+        }
+    };
+    let (resident_two, resident_one) = (name_in(building_two).await, name_in(building_one).await);
+
+    let b = Browser::open("admin", 1280, 900).await;
+    b.login(&server, "admin").await;
+    b.click_link("管理").await;
+    assert_eq!(b.path().await, "/admin/accounts");
+    assert!(b.text().await.contains("个账号"));
+    b.shot("admin-accounts").await;
+    b.go(&server, "/admin/accounts/new").await;
+    b.type_into("username", "wanghw").await;
+    b.type_into("display_name", "王海文").await;
+    b.select("role", "grid_worker").await;
+    b.select("community_id", &community.to_string()).await;
+    b.shot("admin-account-new").await;
+    b.submit_form_at("/admin/accounts/new").await;
+    let text = b.text().await;
+    assert!(
+        text.contains("账号已创建") && text.contains("新密码"),
+        "{text}"
+    );
+    // The generated password is shown on the answer itself (never in an address).
+    assert_eq!(b.path().await, "/admin/accounts/new");
+    let id = scalar("SELECT id FROM users WHERE username = 'wanghw'").await;
+    // Its password, typed twice.
+    b.type_into("new_password", "wang-grid-2026").await;
+    b.type_into("new_password2", "wang-grid-2026").await;
+    b.submit_form_at(&format!("/admin/accounts/{id}/password"))
+        .await;
+    assert!(b.text().await.contains("密码已重设"));
+    b.shot("admin-account").await;
+
+    // The grid given to the new worker.
+    b.go(&server, "/admin/grids").await;
+    b.shot("admin-grids").await;
+    b.go(&server, &format!("/admin/grids/{grid}")).await;
+    b.select("worker_user_id", &id.to_string()).await;
+    b.submit_form_at(&format!("/admin/grids/{grid}")).await;
+    let text = b.text().await;
+    assert!(text.contains("已保存网格名称和网格员"), "{text}");
+    assert!(b.fits_width().await, "the grid page fits 1280 px");
+    b.shot("admin-grid").await;
+    b.go(&server, "/admin/categories").await;
+    assert!(b.fits_width().await, "the categories fit 1280 px");
+    b.shot("admin-categories").await;
+    b.go(&server, "/admin/teams").await;
+    b.shot("admin-teams").await;
+    b.logout().await;
+
+    // The new worker signs in with that password.
+    b.go(&server, "/login").await;
+    b.type_into("username", "wanghw").await;
+    b.type_into("password", "wang-grid-2026").await;
+    b.submit_form_at("/login").await;
+    assert!(!b.path().await.starts_with("/login"), "signed in");
+    let text = b.text().await;
+    assert!(text.contains("王海文"), "{text}");
+    b.go(&server, "/work/demands").await;
+    let list = b.text().await;
+    assert!(
+        list.contains("二网格：井盖松动"),
+        "their grid's demand: {list}"
+    );
+    assert!(!list.contains("一网格：楼道灯坏了"), "not another grid's");
+    b.shot("new-worker-demands").await;
+    b.go(&server, &format!("/work/demands/{one}")).await;
+    assert!(b.text().await.contains("找不到"));
+    b.go(&server, &format!("/work/demands/{two}")).await;
+    assert!(b.text().await.contains("二网格：井盖松动"));
+    // The roster: the households of their grid, not of the other.
+    b.go(&server, &format!("/roster/buildings/{building_two}"))
+        .await;
+    let own = b.text().await;
+    assert!(own.contains(&resident_two), "{resident_two} on {own}");
+    b.shot("new-worker-roster").await;
+    b.go(&server, &format!("/roster/buildings/{building_one}"))
+        .await;
+    let other = b.text().await;
+    assert!(
+        !other.contains(&resident_one),
+        "{resident_one} hidden: {other}"
+    );
+    // And not the admin's pages.
+    b.go(&server, "/admin/accounts").await;
+    assert!(b.text().await.contains("无权"));
     b.quit().await;
 }

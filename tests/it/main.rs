@@ -1,6 +1,7 @@
 //! Integration tests: the real router, a fresh database per test.
 
 mod accounts;
+mod admin_pages;
 mod api_contract;
 mod api_fuzz;
 mod backup;

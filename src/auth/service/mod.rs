@@ -1,7 +1,9 @@
 //! The door of accounts: signing in (the API's `POST /api/v1/login` and the login page
-//! both come here) and the tokens a person holds (the API and `linli admin`). Each step
-//! checks, decides by `auth::rules`, writes in one transaction and audits.
+//! both come here), the tokens a person holds (the API and `linli admin`), and managing
+//! accounts (the admin's API and pages, `linli admin create-user | reset-password`). Each
+//! step checks, decides by the rules, writes in one transaction and audits.
 
+pub mod accounts;
 mod sign_in;
 mod tokens;
 

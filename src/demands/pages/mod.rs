@@ -11,6 +11,7 @@
 //! they may take. The portal is for residents, who see what their household may read.
 
 mod act;
+mod categories;
 mod demand;
 mod form;
 mod intake;
@@ -55,6 +56,7 @@ pub fn routes() -> PageRoutes {
         .get("/me/demands/{id}", RESIDENTS, portal::demand)
         .post("/me/demands/{id}/rate", RESIDENTS, portal::rate)
         .get("/me/attachments/{id}", RESIDENTS, portal::attachment)
+        .merge(categories::routes())
 }
 
 /// A demand as a row of a list.

@@ -5,6 +5,8 @@
 
 mod edit;
 mod form;
+mod admin;
+mod admin_groups;
 mod history;
 mod households;
 mod resident;
@@ -70,6 +72,7 @@ pub fn routes() -> PageRoutes {
             households::edit_page,
             households::edit_submit,
         )
+        .merge(admin::routes())
 }
 
 /// `?saved=…` after a form: which confirmation the page shows.

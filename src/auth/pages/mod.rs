@@ -1,0 +1,101 @@
+//! The admin's account pages (`/admin/accounts`): the HTML adapter of
+//! `auth::service::accounts`, the same door as `/api/v1/accounts` and `linli admin`.
+//! Each handler reads a form or a query into the service's input, calls it and renders
+//! what it gives back; a refused form comes back as typed, with the reason naming the
+//! field in the page's language.
+
+mod accounts;
+
+use crate::auth::Role;
+use crate::error::{Arg, Error};
+use crate::web::i18n::text;
+use crate::web::routes::PageRoutes;
+
+/// Accounts are the admin's alone (the service refuses everyone else too).
+pub const ADMIN: &[Role] = &[Role::Admin];
+
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get("/admin/accounts", ADMIN, accounts::list)
+        .get_post(
+            "/admin/accounts/new",
+            ADMIN,
+            accounts::new_form,
+            accounts::create,
+        )
+        .get_post(
+            "/admin/accounts/{id}",
+            ADMIN,
+            accounts::page,
+            accounts::change,
+        )
+        .post("/admin/accounts/{id}/password", ADMIN, accounts::password)
+        .post("/admin/accounts/{id}/lock", ADMIN, accounts::lock)
+        .post(
+            "/admin/accounts/{id}/tokens/revoke",
+            ADMIN,
+            accounts::revoke_all,
+        )
+        .post(
+            "/admin/accounts/{id}/tokens/{token}/revoke",
+            ADMIN,
+            accounts::revoke_one,
+        )
+}
+
+/// The form's fields, as sent.
+pub type Fields = Vec<(String, String)>;
+
+pub fn field<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
+    f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// A number field; blank is none, anything else not a number is refused.
+pub fn number(f: &Fields, name: &str) -> crate::error::Result<Option<i64>> {
+    match field(f, name).map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| Error::invalid(name, crate::error::Code::InvalidNumber)),
+    }
+}
+
+/// A role from a select; blank is none.
+pub fn role(f: &Fields, name: &str) -> crate::error::Result<Option<Role>> {
+    match field(f, name).map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => Role::parse(v).map(Some).ok_or_else(|| {
+            Error::invalid(name, crate::error::Code::InvalidChoice)
+                .with("allowed", Role::ALL.map(Role::as_str).join(", "))
+        }),
+    }
+}
+
+/// The refusal in the page's language, the field at fault named as the form labels it.
+pub fn said(mut e: Error) -> String {
+    if let Some(f) = e.field.clone() {
+        let key = format!("web.admin.field.{f}");
+        if text(&key) != key && !text(&key).ends_with(&key) {
+            for (name, arg) in e.args.iter_mut() {
+                if *name == "field" {
+                    *arg = Arg::Key(key.clone());
+                }
+            }
+        }
+    }
+    crate::web::error::message(&e)
+}
+
+/// The roles, in the page's language, for a select.
+pub fn role_options() -> Vec<(String, String)> {
+    Role::ALL
+        .iter()
+        .map(|r| {
+            (
+                r.as_str().to_string(),
+                text(&format!("web.role.{}", r.as_str())),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,469 @@
+//! `/admin/grids`: the grids, a new grid, and one grid's name, worker and buildings (a
+//! checkbox list grouped by compound), through the roster service the `/api/v1/grids`
+//! endpoints use, so the same scope, checks and history apply. For an admin, and for the
+//! office and street who may already edit the grids of their community or street.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::auth::Role;
+use crate::auth::service::accounts;
+use crate::error::{Arg, Class, Error, Result};
+use crate::roster::model::{
+    self, Building, BuildingFilter, Community, CommunityFilter, Compound, CompoundFilter, Grid,
+    GridEdit, GridFilter, GridInput, NAME_MAX, Paging,
+};
+use crate::roster::service;
+use crate::state::AppState;
+use crate::web::error::status;
+use crate::web::i18n::text;
+use crate::web::pages::{Page, error_page, render};
+use crate::web::routes::PageRoutes;
+use crate::web::session::PageUser;
+use crate::web::validate;
+
+/// Who may edit grids (`roster::scope`): an admin, the street, the community's office.
+pub const GRID_EDITORS: &[Role] = &[Role::Admin, Role::Street, Role::Secretary, Role::Staff];
+
+/// The admin's roster pages: grids, units, teams.
+pub fn routes() -> PageRoutes {
+    PageRoutes::new()
+        .get_post("/admin/grids", GRID_EDITORS, list, create)
+        .get_post("/admin/grids/{id}", GRID_EDITORS, page, edit)
+        .post("/admin/grids/{id}/buildings", GRID_EDITORS, buildings)
+        .get_post(
+            "/admin/units",
+            GRID_EDITORS,
+            super::admin_groups::units,
+            super::admin_groups::create_unit,
+        )
+        .get_post(
+            "/admin/units/{id}",
+            GRID_EDITORS,
+            super::admin_groups::unit,
+            super::admin_groups::edit_unit,
+        )
+        .post(
+            "/admin/units/{id}/delete",
+            GRID_EDITORS,
+            super::admin_groups::delete_unit,
+        )
+        .get_post(
+            "/admin/teams",
+            GRID_EDITORS,
+            super::admin_groups::teams,
+            super::admin_groups::create_team,
+        )
+        .get_post(
+            "/admin/teams/{id}",
+            GRID_EDITORS,
+            super::admin_groups::team,
+            super::admin_groups::edit_team,
+        )
+        .post(
+            "/admin/teams/{id}/members",
+            GRID_EDITORS,
+            super::admin_groups::team_members,
+        )
+        .post(
+            "/admin/teams/{id}/delete",
+            GRID_EDITORS,
+            super::admin_groups::delete_team,
+        )
+}
+
+/// As many rows as one list reads at a time.
+const ROWS: i64 = 500;
+
+pub(super) type Fields = Vec<(String, String)>;
+
+pub(super) fn field<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
+    f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+pub(super) fn number(f: &Fields, name: &str) -> Result<Option<i64>> {
+    match field(f, name).map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| Error::invalid(name, crate::error::Code::InvalidNumber)),
+    }
+}
+
+/// The refusal in the page's language, the field named as the form labels it.
+pub(super) fn said(mut e: Error) -> String {
+    if let Some(f) = e.field.clone() {
+        let key = format!("web.admin.field.{f}");
+        if !text(&key).ends_with(&key) {
+            for (name, arg) in e.args.iter_mut() {
+                if *name == "field" {
+                    *arg = Arg::Key(key.clone());
+                }
+            }
+        }
+    }
+    crate::web::error::message(&e)
+}
+
+/// Every item of a list the caller may see, page after page.
+pub(super) async fn all<F>(st: &AppState, u: &PageUser, filter: &F) -> Result<Vec<F::Item>>
+where
+    F: crate::roster::store::Filter,
+    F::Item: service::Public,
+{
+    let mut out = Vec::new();
+    let mut paging = Paging::first(ROWS);
+    loop {
+        let page = service::list(st, &u.actor, filter, paging).await?;
+        out.extend(page.items);
+        match page.next_cursor {
+            Some(c) => paging.after = c,
+            None => return Ok(out),
+        }
+    }
+}
+
+/// A grid as a row of the list.
+pub struct Row {
+    pub id: i64,
+    pub name: String,
+    pub community: String,
+    pub worker: String,
+    pub buildings: usize,
+}
+
+#[derive(Template)]
+#[template(path = "admin/grids.html")]
+struct GridsPage {
+    page: Page,
+    rows: Vec<Row>,
+    communities: Vec<(i64, String)>,
+    values: Fields,
+    error: Option<String>,
+}
+
+impl GridsPage {
+    fn value(&self, name: &str) -> String {
+        field(&self.values, name).unwrap_or_default().to_string()
+    }
+
+    fn chosen(&self, id: &i64) -> bool {
+        field(&self.values, "community_id").map(str::trim) == Some(id.to_string().as_str())
+    }
+}
+
+async fn grids_page(
+    st: &AppState,
+    u: &PageUser,
+    values: Fields,
+    error: Option<String>,
+) -> Result<GridsPage> {
+    let communities: Vec<Community> = all(st, u, &CommunityFilter::default()).await?;
+    let grids: Vec<Grid> = all(st, u, &GridFilter::default()).await?;
+    let workers = service::worker_names(st, &grids).await?;
+    let name_of = |id: Option<i64>| {
+        id.and_then(|id| {
+            workers
+                .iter()
+                .find(|(w, _)| *w == id)
+                .map(|(_, n)| n.clone())
+        })
+        .unwrap_or_else(|| text("web.admin.grids.no_worker"))
+    };
+    let rows = grids
+        .iter()
+        .map(|g| Row {
+            id: g.id,
+            name: g.name.clone(),
+            community: communities
+                .iter()
+                .find(|c| c.id == g.community_id)
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
+            worker: name_of(g.worker_user_id),
+            buildings: g.building_ids.len(),
+        })
+        .collect();
+    Ok(GridsPage {
+        page: Page::for_user(u, text("web.admin.grids.title"), "/admin/grids"),
+        rows,
+        communities: communities.into_iter().map(|c| (c.id, c.name)).collect(),
+        values,
+        error,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct Done {
+    pub done: Option<String>,
+}
+
+fn flash(done: Option<&str>) -> Option<String> {
+    let key = match done? {
+        "created" => "done_created",
+        "saved" => "done_saved",
+        "buildings" => "done_buildings",
+        _ => return None,
+    };
+    Some(text(&format!("web.admin.grids.{key}")))
+}
+
+pub async fn list(State(st): State<AppState>, u: PageUser) -> Response {
+    let mut values = Vec::new();
+    if let Some(c) = u.actor.community_id {
+        values.push(("community_id".to_string(), c.to_string()));
+    }
+    match grids_page(&st, &u, values, None).await {
+        Ok(p) => render(&p),
+        Err(e) => error_page(e),
+    }
+}
+
+pub async fn create(State(st): State<AppState>, u: PageUser, Form(f): Form<Fields>) -> Response {
+    if let Err(r) = u.check_csrf(field(&f, "csrf").unwrap_or("")) {
+        return r.into_response();
+    }
+    let made = async {
+        let new = GridInput {
+            community_id: number(&f, "community_id")?,
+            name: validate::required("name", field(&f, "name"), NAME_MAX)?,
+            worker_user_id: None,
+            polygon: None,
+            building_ids: None,
+        };
+        service::create_grid(&st, &u.actor, new).await
+    }
+    .await;
+    match made {
+        Ok(g) => Redirect::to(&format!("/admin/grids/{}?done=created", g.id)).into_response(),
+        Err(e) if e.class() == Class::Invalid || e.class() == Class::Conflict => {
+            let code = status(e.class());
+            match grids_page(&st, &u, f, Some(said(e))).await {
+                Ok(p) => (code, render(&p)).into_response(),
+                Err(e) => error_page(e),
+            }
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+/// A building as a checkbox.
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+    pub checked: bool,
+    /// The other grid it is in now, if any.
+    pub elsewhere: Option<String>,
+}
+
+/// The buildings of one compound.
+pub struct Group {
+    pub compound: String,
+    pub buildings: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/grid.html")]
+struct GridPage {
+    page: Page,
+    grid: Grid,
+    community: String,
+    workers: Vec<(i64, String)>,
+    groups: Vec<Group>,
+    values: Fields,
+    /// The form refused and why: `edit` or `buildings`.
+    error: Option<(String, String)>,
+}
+
+impl GridPage {
+    fn value(&self, name: &str) -> String {
+        field(&self.values, name).unwrap_or_default().to_string()
+    }
+
+    fn chosen(&self, id: &i64) -> bool {
+        field(&self.values, "worker_user_id").map(str::trim) == Some(id.to_string().as_str())
+    }
+
+    fn error_of(&self, form: &str) -> Option<String> {
+        self.error
+            .as_ref()
+            .filter(|(f, _)| f == form)
+            .map(|(_, m)| m.clone())
+    }
+}
+
+async fn grid_page(
+    st: &AppState,
+    u: &PageUser,
+    id: i64,
+    values: Option<Fields>,
+    ticked: Option<Vec<i64>>,
+    error: Option<(String, String)>,
+) -> Result<GridPage> {
+    let a = &u.actor;
+    let grid: Grid = service::get(st, a, id).await?;
+    let community: Community = service::get(st, a, grid.community_id).await?;
+    let workers = accounts::grid_workers(st, a, grid.community_id).await?;
+    let in_community = Some(grid.community_id);
+    let compounds: Vec<Compound> = all(
+        st,
+        u,
+        &CompoundFilter {
+            community_id: in_community,
+            q: None,
+        },
+    )
+    .await?;
+    let buildings: Vec<Building> = all(
+        st,
+        u,
+        &BuildingFilter {
+            community_id: in_community,
+            ..BuildingFilter::default()
+        },
+    )
+    .await?;
+    let grids: Vec<Grid> = all(
+        st,
+        u,
+        &GridFilter {
+            community_id: in_community,
+            ..GridFilter::default()
+        },
+    )
+    .await?;
+    let ticked = ticked.unwrap_or_else(|| grid.building_ids.clone());
+    let groups = compounds
+        .iter()
+        .map(|c| Group {
+            compound: c.name.clone(),
+            buildings: buildings
+                .iter()
+                .filter(|b| b.compound_id == c.id)
+                .map(|b| Choice {
+                    id: b.id,
+                    name: b.name.clone(),
+                    checked: ticked.contains(&b.id),
+                    elsewhere: b
+                        .grid_id
+                        .filter(|g| *g != grid.id)
+                        .and_then(|g| grids.iter().find(|x| x.id == g))
+                        .map(|g| text("web.admin.grids.in_other").replace("%{name}", &g.name)),
+                })
+                .collect(),
+        })
+        .filter(|g| !g.buildings.is_empty())
+        .collect();
+    let values = values.unwrap_or_else(|| {
+        let mut v = vec![("name".to_string(), grid.name.clone())];
+        if let Some(w) = grid.worker_user_id {
+            v.push(("worker_user_id".to_string(), w.to_string()));
+        }
+        v
+    });
+    let title = text("web.admin.grids.grid_title").replace("%{name}", &grid.name);
+    Ok(GridPage {
+        page: Page::for_user(u, title, &format!("/admin/grids/{id}")),
+        grid,
+        community: text("web.admin.grids.in_community").replace("%{name}", &community.name),
+        workers,
+        groups,
+        values,
+        error,
+    })
+}
+
+pub async fn page(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Query(d): Query<Done>,
+) -> Response {
+    match grid_page(&st, &u, id, None, None, None).await {
+        Ok(mut p) => {
+            p.page.flash = flash(d.done.as_deref());
+            render(&p)
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+async fn refused(
+    st: &AppState,
+    u: &PageUser,
+    id: i64,
+    form: &str,
+    values: Option<Fields>,
+    ticked: Option<Vec<i64>>,
+    e: Error,
+) -> Response {
+    if !matches!(e.class(), Class::Invalid | Class::Conflict) {
+        return error_page(e);
+    }
+    let code = status(e.class());
+    let why = (form.to_string(), said(e));
+    match grid_page(st, u, id, values, ticked, Some(why)).await {
+        Ok(p) => (code, render(&p)).into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
+pub async fn edit(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Response {
+    if let Err(r) = u.check_csrf(field(&f, "csrf").unwrap_or("")) {
+        return r.into_response();
+    }
+    let saved = async {
+        let e = GridEdit {
+            name: Some(validate::required("name", field(&f, "name"), NAME_MAX)?),
+            worker_user_id: Some(number(&f, "worker_user_id")?),
+            polygon: None,
+        };
+        service::edit_grid(&st, &u.actor, id, e).await
+    }
+    .await;
+    match saved {
+        Ok(_) => Redirect::to(&format!("/admin/grids/{id}?done=saved")).into_response(),
+        Err(e) => refused(&st, &u, id, "edit", Some(f), None, e).await,
+    }
+}
+
+pub async fn buildings(
+    State(st): State<AppState>,
+    u: PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Response {
+    if let Err(r) = u.check_csrf(field(&f, "csrf").unwrap_or("")) {
+        return r.into_response();
+    }
+    let mut ticked = Vec::new();
+    let parsed: Result<()> =
+        f.iter()
+            .filter(|(k, _)| k == "building_ids")
+            .try_for_each(|(_, v)| {
+                let n = v.trim().parse().map_err(|_| {
+                    Error::invalid("building_ids", crate::error::Code::InvalidNumber)
+                })?;
+                ticked.push(n);
+                Ok(())
+            });
+    let saved = async {
+        parsed?;
+        let ids = model::ids("building_ids", &ticked)?;
+        service::set_grid_buildings(&st, &u.actor, id, ids).await
+    }
+    .await;
+    match saved {
+        Ok(_) => Redirect::to(&format!("/admin/grids/{id}?done=buildings")).into_response(),
+        Err(e) => refused(&st, &u, id, "buildings", None, Some(ticked), e).await,
+    }
+}
