@@ -100,7 +100,7 @@ pub enum Company {
 /// Master Zhang next door, Big sister Gao and other volunteers.
 #[rustfmt::skip]
 pub const SPECIALS: &[Special] = &[
-    Special { username: "resident", grid: 0, slot: 0, name: "潘桂兰", male: false, age: 81, tags: &["elderly_alone"], health_note: Some("高血压，腿脚不便"), company: Company::Alone },
+    Special { username: "resident", grid: 0, slot: 0, name: "潘桂兰", male: false, age: 81, tags: &["elderly_alone", "limited_mobility"], health_note: Some("高血压，腿脚不便"), company: Company::Alone },
     Special { username: "louzhang", grid: 0, slot: 1, name: "杜建民", male: true, age: 64, tags: &["party_member", "volunteer"], health_note: None, company: Company::Spouse },
     Special { username: "resident2", grid: 1, slot: 0, name: "张志强", male: true, age: 46, tags: &[], health_note: None, company: Company::Family },
     Special { username: "volunteer", grid: 2, slot: 0, name: "高秀英", male: false, age: 58, tags: &["volunteer", "party_member"], health_note: None, company: Company::Spouse },
@@ -353,6 +353,10 @@ impl Folk {
         for p in people.iter_mut() {
             if alone && p.age >= 75 && r.random_bool(0.85) {
                 p.tags.push("elderly_alone");
+            }
+            // The very old walk with difficulty: a visitor must knock and wait.
+            if p.age >= 88 {
+                p.tags.push("limited_mobility");
             }
             if p.is_adult() {
                 let party = r.random_bool(match p.age {

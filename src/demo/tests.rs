@@ -188,7 +188,7 @@ async fn the_seed_people_live_where_the_stories_need_them() {
     .await
     .unwrap();
     assert!(name.starts_with('潘'));
-    assert_eq!(tags.as_deref(), Some("elderly_alone"));
+    assert_eq!(tags.as_deref(), Some("elderly_alone,limited_mobility"));
     assert_eq!((size, grid.as_str()), (1, "grid01"));
     // Master Du is the building head of that building, a party member with an account.
     let du = one(

@@ -27,6 +27,14 @@ const PAGES: &[(&str, &str)] = &[
     ("staff", "/roster/compounds/{compound}"),
     ("staff", "/roster/buildings/{building}"),
     ("staff", "/roster/residents/{resident}"),
+    ("admin", "/admin/accounts"),
+    ("admin", "/admin/accounts/new"),
+    ("admin", "/admin/accounts/{account}"),
+    ("admin", "/admin/grids"),
+    ("admin", "/admin/grids/{grid}"),
+    ("admin", "/admin/units"),
+    ("admin", "/admin/teams"),
+    ("admin", "/admin/categories"),
     ("grid01", "/work"),
     ("property", "/unit"),
     ("property", "/work/demands"),
@@ -59,6 +67,8 @@ async fn violations_at(server: &Server, width: u32, height: u32) -> Vec<String> 
         ("{compound}", server.first_id("compounds").await),
         ("{building}", server.first_id("buildings").await),
         ("{resident}", server.first_id("residents").await),
+        ("{account}", server.first_id("users").await),
+        ("{grid}", server.first_id("grids").await),
     ];
     let b = Browser::open(&format!("a11y-{width}"), width, height).await;
     let mut who = "";

@@ -19,18 +19,25 @@ async fn pan(server: &Server) -> (i64, String, String) {
     .fetch_one(&mut c)
     .await
     .unwrap();
-    Q::new("INSERT INTO resident_tags (resident_id, tag, community_id) \
+    Q::new(
+        "INSERT INTO resident_tags (resident_id, tag, community_id) \
             SELECT id, 'elderly_alone', community_id FROM residents WHERE id = $1 \
-            ON CONFLICT DO NOTHING")
-        .bind(id)
-        .execute(&mut c)
-        .await
-        .unwrap();
+            ON CONFLICT DO NOTHING",
+    )
+    .bind(id)
+    .execute(&mut c)
+    .await
+    .unwrap();
     let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
     (
         id,
         format!("{building} {unit_no} {room}"),
-        format!("{}-{}-{}", digits(&building), digits(&unit_no), digits(&room)),
+        format!(
+            "{}-{}-{}",
+            digits(&building),
+            digits(&unit_no),
+            digits(&room)
+        ),
     )
 }
 
@@ -47,13 +54,17 @@ async fn the_unit_returns_a_wrong_job_and_the_office_rates_on_the_residents_beha
         let query: String = url_escape(q);
         b.go(&server, &format!("/work/demands/new?q={query}")).await;
         let text = b.text().await;
-        assert!(text.contains("独居老人"), "{q}: her flag for the visit: {text}");
+        assert!(
+            text.contains("独居老人"),
+            "{q}: her flag for the visit: {text}"
+        );
     }
     b.shot("counter-address").await;
     b.click_value("resident_id", &pan_id.to_string()).await;
     b.select("channel", "phone").await;
     b.select("category", "water").await;
-    b.type_into("description", "厨房燃气表附近有异味，像是漏气").await;
+    b.type_into("description", "厨房燃气表附近有异味，像是漏气")
+        .await;
     b.submit_form_of("description").await;
     let page = b.path().await;
     let id: i64 = page
@@ -64,12 +75,17 @@ async fn the_unit_returns_a_wrong_job_and_the_office_rates_on_the_residents_beha
         .parse()
         .unwrap();
     assert!(b.text().await.contains("上门须知"));
-    b.submit_form_at(&format!("/work/demands/{id}/act/accept")).await;
+    b.submit_form_at(&format!("/work/demands/{id}/act/accept"))
+        .await;
     let property = server.unit_id("property").await;
     b.select("to", &format!("unit:{property}")).await;
-    b.submit_form_at(&format!("/work/demands/{id}/act/dispatch")).await;
+    b.submit_form_at(&format!("/work/demands/{id}/act/dispatch"))
+        .await;
     let text = b.text().await;
-    assert!(text.contains("已派单") && text.contains("改派"), "the new state, and re-dispatch");
+    assert!(
+        text.contains("已派单") && text.contains("改派"),
+        "the new state, and re-dispatch"
+    );
     b.shot("dispatched").await;
     b.logout().await;
 
@@ -77,11 +93,17 @@ async fn the_unit_returns_a_wrong_job_and_the_office_rates_on_the_residents_beha
     b.login(&server, "property").await;
     b.go(&server, &format!("/work/demands/{id}")).await;
     let text = b.text().await;
-    assert!(text.contains("上门地址") && text.contains(&address), "{text}");
-    b.run_js("document.querySelectorAll('details').forEach(d => d.open = true)").await;
+    assert!(
+        text.contains("上门地址") && text.contains(&address),
+        "{text}"
+    );
+    b.run_js("document.querySelectorAll('details').forEach(d => d.open = true)")
+        .await;
     b.shot("unit-job").await;
-    b.type_into("rt-reason", "是燃气问题，不归物业，请派燃气公司").await;
-    b.submit_form_at(&format!("/work/demands/{id}/act/return")).await;
+    b.type_into("rt-reason", "是燃气问题，不归物业，请派燃气公司")
+        .await;
+    b.submit_form_at(&format!("/work/demands/{id}/act/return"))
+        .await;
     assert_eq!(server.status_of(id).await, "accepted");
     b.logout().await;
 
@@ -89,33 +111,51 @@ async fn the_unit_returns_a_wrong_job_and_the_office_rates_on_the_residents_beha
     // set an appointment and resolve it; the office calls her back and records her rating.
     b.login(&server, "staff").await;
     b.go(&server, "/work").await;
-    assert!(b.text().await.contains("已受理待派单"), "a tile for the queue");
+    assert!(
+        b.text().await.contains("已受理待派单"),
+        "a tile for the queue"
+    );
     b.run_js("document.querySelector('a.kpi[href=\"/work/demands?status=accepted\"]').click()")
         .await;
-    assert!(b.text().await.contains("厨房燃气表附近有异味"), "in the dispatcher's queue");
+    assert!(
+        b.text().await.contains("厨房燃气表附近有异味"),
+        "in the dispatcher's queue"
+    );
     b.go(&server, &format!("/work/demands/{id}")).await;
-    assert!(b.text().await.contains("不归物业"), "the reason on the timeline");
+    assert!(
+        b.text().await.contains("不归物业"),
+        "the reason on the timeline"
+    );
     let gas = server.unit_id("gas").await;
     b.select("to", &format!("unit:{gas}")).await;
-    b.submit_form_at(&format!("/work/demands/{id}/act/dispatch")).await;
+    b.submit_form_at(&format!("/work/demands/{id}/act/dispatch"))
+        .await;
     b.logout().await;
     b.login(&server, "gas").await;
     b.go(&server, &format!("/work/demands/{id}")).await;
-    b.submit_form_at(&format!("/work/demands/{id}/act/take")).await;
-    b.type_into("r-result", "更换燃气表接口密封圈，检测无泄漏").await;
-    b.submit_form_at(&format!("/work/demands/{id}/act/resolve")).await;
+    b.submit_form_at(&format!("/work/demands/{id}/act/take"))
+        .await;
+    b.type_into("r-result", "更换燃气表接口密封圈，检测无泄漏")
+        .await;
+    b.submit_form_at(&format!("/work/demands/{id}/act/resolve"))
+        .await;
     b.logout().await;
     b.login(&server, "staff").await;
     b.go(&server, &format!("/work/demands/{id}")).await;
     b.type_into("f-note", "已电话告知潘阿姨").await;
-    b.submit_form_at(&format!("/work/demands/{id}/act/feedback")).await;
+    b.submit_form_at(&format!("/work/demands/{id}/act/feedback"))
+        .await;
     let text = b.text().await;
-    assert!(text.contains("居民说问题解决了吗？"), "the form speaks to staff");
+    assert!(
+        text.contains("居民说问题解决了吗？"),
+        "the form speaks to staff"
+    );
     b.select("on_behalf", "phone").await;
     b.click_value("solved", "true").await;
     b.click_value("satisfaction", "satisfied").await;
     b.shot("rate-on-behalf").await;
-    b.submit_form_at(&format!("/work/demands/{id}/act/rate")).await;
+    b.submit_form_at(&format!("/work/demands/{id}/act/rate"))
+        .await;
     let text = b.text().await;
     assert!(text.contains("电话回访，工作人员代录"), "{text}");
     assert_eq!(server.status_of(id).await, "closed");

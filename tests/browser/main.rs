@@ -169,6 +169,12 @@ async fn screenshots_of_the_full_demo() {
         ("/work/demands?overdue=true", "full-overdue", "超时"),
         ("/dash", "full-dashboard", "响应率"),
         ("/roster", "full-roster", "第一网格"),
+        ("/dash/definitions", "full-definitions", "响应率 ="),
+        (
+            "/roster/residents?tag=elderly_alone",
+            "full-elderly-alone",
+            "独居老人",
+        ),
     ] {
         b.go(&server, path).await;
         assert!(b.text().await.contains(expect), "{path} shows {expect}");
@@ -243,6 +249,9 @@ async fn staff_edits_a_resident_and_filters_the_roster() {
         "{text}"
     );
     b.shot("residents-english").await;
+    b.quit().await;
+}
+
 /// The admin makes a new grid worker in the pages — the account for the community, its
 /// password typed twice, then the grid given to it — and that person signs in and sees
 /// only that grid: its demands in the list, its households on the roster, nobody else's.

@@ -178,6 +178,13 @@ async fn the_unit_notes_progress_and_sets_an_appointment_the_resident_sees() {
         !notes.contains(&"已联系居民，配件在路上"),
         "a work note, not for the resident"
     );
+    let mut portal = PageClient::login(&app, "resident").await;
+    let mine = portal.page(&format!("/me/demands/{id}")).await.html;
+    assert!(
+        mine.contains("data-appointment") && mine.contains(&shown),
+        "on her phone too"
+    );
+    assert!(!mine.contains("配件在路上"));
     let office = timeline(&staff, id).await;
     assert!(office.contains(&"note".to_string()) && office.contains(&"appoint".to_string()));
 }

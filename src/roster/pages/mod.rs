@@ -3,10 +3,10 @@
 //! They read through the roster's service, so scope, masking and the audit of whole views
 //! are the same as in the API, and show the same names and counts.
 
-mod edit;
-mod form;
 mod admin;
 mod admin_groups;
+mod edit;
+mod form;
 mod history;
 mod households;
 mod resident;

@@ -204,7 +204,7 @@ fn household_row(room: &str, people: &[&Resident]) -> Vec<Cell> {
             if r.tags.is_empty() {
                 r.name.clone()
             } else {
-                format!("{}（{}）", r.name, tag_labels(&r.tags))
+                crate::web::i18n::aside(&r.name, &tag_labels(&r.tags))
             }
         })
         .collect::<Vec<_>>()

@@ -22,6 +22,7 @@ fn label(tag: &str) -> String {
         "party_member" => "党员".into(),
         "volunteer" => "志愿者".into(),
         "floating" => "流动人口".into(),
+        "limited_mobility" => "行动不便".into(),
         other => other.into(),
     }
 }
