@@ -57,7 +57,7 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/healthz", get(healthz))
-        .fallback(error::fallback);
+        .fallback(crate::web::pages::fallback);
     with_layers(routes, state.settings.max_body_bytes).with_state(state)
 }
 

@@ -106,20 +106,6 @@ impl IntoResponse for Error {
     }
 }
 
-/// Answers routes that do not exist: with the API's error body under `/api` and to
-/// programs, with a page in the reader's language to a browser (one that asks for HTML).
-pub async fn fallback(headers: axum::http::HeaderMap, uri: axum::http::Uri) -> Response {
-    let browser = headers
-        .get(axum::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"));
-    if browser && !uri.path().starts_with("/api/") {
-        super::pages::error_page(Error::not_found())
-    } else {
-        Error::not_found().into_response()
-    }
-}
-
 /// A handler that panicked: the error body with a 500, never a dropped connection.
 pub fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let why = cause

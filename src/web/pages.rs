@@ -5,7 +5,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::auth::{Actor, Role};
+use crate::auth::role::{Actor, Role};
 use crate::error::{Class, Error};
 
 use super::i18n::{self, Lang};
@@ -208,4 +208,18 @@ pub fn error_page(e: Error) -> Response {
         Html(message_page(&title, &super::error::message(&e))),
     )
         .into_response()
+}
+
+/// Answers routes that do not exist: with the API's error body under `/api` and to
+/// programs, with a page in the reader's language to a browser (one that asks for HTML).
+pub async fn fallback(headers: axum::http::HeaderMap, uri: axum::http::Uri) -> Response {
+    let browser = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if browser && !uri.path().starts_with("/api/") {
+        error_page(Error::not_found())
+    } else {
+        Error::not_found().into_response()
+    }
 }

@@ -8,7 +8,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
 
-use crate::auth::{Actor, store, tokens};
+use crate::auth::role::Actor;
+use crate::auth::{store, tokens};
 use crate::clock::MINUTE;
 use crate::db::Q;
 use crate::state::AppState;
@@ -116,8 +117,8 @@ impl FromRequestParts<AppState> for PageUser {
 
 /// A signed-in person on a page that is not for them: a resident goes to the portal,
 /// anyone else is told the page is not for their role.
-fn refuse(role: crate::auth::Role) -> Response {
-    if role == crate::auth::Role::Resident {
+fn refuse(role: crate::auth::role::Role) -> Response {
+    if role == crate::auth::role::Role::Resident {
         return Redirect::to(super::pages::home_of(role)).into_response();
     }
     super::pages::error_page(crate::error::Error::forbidden())

@@ -7,14 +7,13 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
 use crate::auth::Role;
 use crate::auth::service::accounts;
-use crate::error::{Arg, Class, Error, Result};
+use crate::error::{Class, Error, Result};
 use crate::roster::model::{
     self, Building, BuildingFilter, Community, CommunityFilter, Compound, CompoundFilter, Grid,
-    GridEdit, GridFilter, GridInput, NAME_MAX, Paging,
+    GridEdit, GridFilter, GridInput, NAME_MAX,
 };
 use crate::roster::service;
 use crate::state::AppState;
@@ -24,6 +23,8 @@ use crate::web::pages::{Page, error_page, render};
 use crate::web::routes::PageRoutes;
 use crate::web::session::PageUser;
 use crate::web::validate;
+
+use super::admin_form::{Done, Fields, all, field, number, said};
 
 /// Who may edit grids (`roster::scope`): an admin, the street, the community's office.
 pub const GRID_EDITORS: &[Role] = &[Role::Admin, Role::Street, Role::Secretary, Role::Staff];
@@ -73,58 +74,6 @@ pub fn routes() -> PageRoutes {
             GRID_EDITORS,
             super::admin_groups::delete_team,
         )
-}
-
-/// As many rows as one list reads at a time.
-const ROWS: i64 = 500;
-
-pub(super) type Fields = Vec<(String, String)>;
-
-pub(super) fn field<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
-    f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
-pub(super) fn number(f: &Fields, name: &str) -> Result<Option<i64>> {
-    match field(f, name).map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| Error::invalid(name, crate::error::Code::InvalidNumber)),
-    }
-}
-
-/// The refusal in the page's language, the field named as the form labels it.
-pub(super) fn said(mut e: Error) -> String {
-    if let Some(f) = e.field.clone() {
-        let key = format!("web.admin.field.{f}");
-        if !text(&key).ends_with(&key) {
-            for (name, arg) in e.args.iter_mut() {
-                if *name == "field" {
-                    *arg = Arg::Key(key.clone());
-                }
-            }
-        }
-    }
-    crate::web::error::message(&e)
-}
-
-/// Every item of a list the caller may see, page after page.
-pub(super) async fn all<F>(st: &AppState, u: &PageUser, filter: &F) -> Result<Vec<F::Item>>
-where
-    F: crate::roster::store::Filter,
-    F::Item: service::Public,
-{
-    let mut out = Vec::new();
-    let mut paging = Paging::first(ROWS);
-    loop {
-        let page = service::list(st, &u.actor, filter, paging).await?;
-        out.extend(page.items);
-        match page.next_cursor {
-            Some(c) => paging.after = c,
-            None => return Ok(out),
-        }
-    }
 }
 
 /// A grid as a row of the list.
@@ -195,11 +144,6 @@ async fn grids_page(
         values,
         error,
     })
-}
-
-#[derive(Deserialize, Default)]
-pub struct Done {
-    pub done: Option<String>,
 }
 
 fn flash(done: Option<&str>) -> Option<String> {

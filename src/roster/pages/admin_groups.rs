@@ -22,7 +22,7 @@ use crate::web::pages::{Page, error_page, render};
 use crate::web::session::PageUser;
 use crate::web::validate;
 
-use super::admin::{Done, Fields, all, field, number, said};
+use super::admin_form::{Done, Fields, all, field, number, said};
 
 fn kinds(prefix: &str, codes: &[&str]) -> Vec<(String, String)> {
     codes

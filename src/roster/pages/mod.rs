@@ -4,6 +4,7 @@
 //! are the same as in the API, and show the same names and counts.
 
 mod admin;
+mod admin_form;
 mod admin_groups;
 mod edit;
 mod form;
