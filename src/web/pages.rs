@@ -54,6 +54,12 @@ impl Page {
         rust_i18n::t!(key, locale = self.lang.code(), n = n).into_owned()
     }
 
+    /// The signed-in person's start page and its name (the first link of their menu), for
+    /// the head of a breadcrumb.
+    pub fn home(&self) -> Option<&NavLink> {
+        self.user.as_ref().and_then(|u| u.links.first())
+    }
+
     /// A roster tag's name (`elderly_alone` → 独居老人), or the tag itself when it is a
     /// free tag.
     pub fn t_tag(&self, tag: &str) -> String {

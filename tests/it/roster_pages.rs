@@ -720,3 +720,45 @@ async fn the_list_pages_by_keyset_with_its_filters_and_total_kept() {
     all.extend(added);
     assert_eq!(seen, all, "every volunteer once, in order");
 }
+
+#[tokio::test]
+async fn the_way_down_to_a_resident_is_named_place_by_place() {
+    let app = TestApp::new().await;
+    let staff = app.login("staff").await;
+    let resident = app
+        .scalar("SELECT resident_id FROM users WHERE username = 'resident'")
+        .await;
+    let r = staff.fetch(&format!("/api/v1/residents/{resident}")).await;
+    let building = staff
+        .fetch(&format!("/api/v1/buildings/{}", r["building_id"]))
+        .await;
+    let compound = staff
+        .fetch(&format!("/api/v1/compounds/{}", building["compound_id"]))
+        .await;
+    let community = staff
+        .fetch(&format!("/api/v1/communities/{}", building["community_id"]))
+        .await;
+    let mut c = PageClient::login(&app, "staff").await;
+    let html = c.page(&format!("/roster/residents/{resident}")).await.html;
+    let nav = &html[html.find("<nav aria-label=\"位置\">").expect("a path")..];
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    for (name, href) in [
+        (
+            community["name"].as_str().unwrap(),
+            format!("/roster/communities/{}", community["id"]),
+        ),
+        (
+            compound["name"].as_str().unwrap(),
+            format!("/roster/compounds/{}", compound["id"]),
+        ),
+        (
+            building["name"].as_str().unwrap(),
+            format!("/roster/buildings/{}", building["id"]),
+        ),
+    ] {
+        assert!(
+            nav.contains(&format!("<a href=\"{href}\">{name}</a>")),
+            "{name}: {nav}"
+        );
+    }
+}

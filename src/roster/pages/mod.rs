@@ -170,9 +170,37 @@ impl View {
         }
     }
 
-    fn crumb(mut self, key: &str, href: String) -> View {
-        self.crumbs
-            .push(link(text(&format!("web.roster.{key}")), href));
+    /// The way down to this page by the names of the places above it (台账 › 裕城社区 ›
+    /// 裕城小区 › 1号楼), each a link; a place the reader may not open is left out.
+    async fn path(
+        mut self,
+        st: &crate::state::AppState,
+        u: &PageUser,
+        community: Option<i64>,
+        compound: Option<i64>,
+        building: Option<i64>,
+    ) -> View {
+        use crate::roster::model::{Building, Community, Compound};
+        use crate::roster::service;
+        let a = &u.actor;
+        if let Some(id) = community
+            && let Ok(c) = service::get::<Community>(st, a, id).await
+        {
+            self.crumbs
+                .push(link(c.name, format!("/roster/communities/{id}")));
+        }
+        if let Some(id) = compound
+            && let Ok(c) = service::get::<Compound>(st, a, id).await
+        {
+            self.crumbs
+                .push(link(c.name, format!("/roster/compounds/{id}")));
+        }
+        if let Some(id) = building
+            && let Ok(b) = service::get::<Building>(st, a, id).await
+        {
+            self.crumbs
+                .push(link(b.name, format!("/roster/buildings/{id}")));
+        }
         self
     }
 

@@ -22,10 +22,21 @@ pub async fn resident(
 ) -> Result<Response, PageError> {
     let r = service::get_resident(&st, &u.actor, id).await?;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let mut view = View::new(r.name.clone()).crumb("residents", "/roster/residents".into());
-    if let Some(b) = r.building_id {
-        view = view.crumb("building", format!("/roster/buildings/{b}"));
-    }
+    let building = match r.building_id {
+        Some(b) => service::get::<crate::roster::model::Building>(&st, &u.actor, b)
+            .await
+            .ok(),
+        None => None,
+    };
+    let mut view = View::new(r.name.clone())
+        .path(
+            &st,
+            &u,
+            building.as_ref().map(|b| b.community_id),
+            building.as_ref().map(|b| b.compound_id),
+            r.building_id,
+        )
+        .await;
     view.flash = done.flash();
     // The demands are another capability's, above the roster: the roster links to that
     // resident's demands on the demand list instead of reading them.

@@ -110,10 +110,8 @@ pub async fn compound(
     let bs = service::list(&st, &u.actor, &buildings, Paging::first(ROWS)).await?;
     let rows = bs.items.iter().map(building_row).collect();
     Ok(View::new(c.name.clone())
-        .crumb(
-            "community",
-            format!("/roster/communities/{}", c.community_id),
-        )
+        .path(&st, &u, Some(c.community_id), None, None)
+        .await
         .action("residents", format!("/roster/residents?compound_id={id}"))
         .action(
             "export_xlsx",
@@ -176,7 +174,8 @@ pub async fn building(
         .collect();
     let head = ["room", "members", "first", "new_resident", "edit"];
     let mut view = View::new(b.name.clone())
-        .crumb("compound", format!("/roster/compounds/{}", b.compound_id))
+        .path(&st, &u, Some(b.community_id), Some(b.compound_id), None)
+        .await
         .action(
             "new_household",
             format!("/roster/buildings/{id}/households/new"),
