@@ -507,6 +507,25 @@ impl Browser {
     }
 
     /// The elements `css` selects whose text is cut: wider inside than their box.
+    /// The texts of the page's charts that reach outside their chart (cut off when drawn).
+    pub async fn chart_text_outside(&self) -> Vec<String> {
+        let r = self
+            .driver
+            .execute(
+                "var out = []; document.querySelectorAll('svg').forEach(function (svg) { \
+                 var box = svg.getBoundingClientRect(); \
+                 svg.querySelectorAll('text').forEach(function (t) { \
+                   var r = t.getBoundingClientRect(); \
+                   if (r.width > 0 && (r.left < box.left - 0.5 || r.right > box.right + 0.5 || \
+                       r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5)) { \
+                     out.push(t.textContent.trim()); } }); }); return out;",
+                Vec::new(),
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(r.json().clone()).unwrap()
+    }
+
     pub async fn clipped(&self, css: &str) -> Vec<String> {
         let r = self
             .driver

@@ -165,6 +165,30 @@ async fn the_unit_returns_a_wrong_job_and_the_office_rates_on_the_residents_beha
     b.quit().await;
 }
 
+/// The dashboard's charts keep every label inside the chart, in both languages, at a desk's
+/// width and a phone's.
+#[tokio::test]
+async fn the_dashboards_chart_labels_are_not_cut_off() {
+    let Some(server) = Server::start_full().await else {
+        return;
+    };
+    for (width, height) in [(1280, 1000), (360, 740)] {
+        let b = Browser::open(&format!("charts-{width}"), width, height).await;
+        b.login(&server, "secretary").await;
+        for lang in ["zh-CN", "en"] {
+            b.go(&server, &format!("/dash?lang={lang}")).await;
+            let outside = b.chart_text_outside().await;
+            assert!(outside.is_empty(), "{lang} at {width} px: {outside:?}");
+            assert!(
+                b.fits_width().await,
+                "{lang} at {width} px scrolls sideways"
+            );
+            b.shot(&format!("dash-{lang}")).await;
+        }
+        b.quit().await;
+    }
+}
+
 fn url_escape(s: &str) -> String {
     s.bytes()
         .map(|c| match c {
