@@ -183,7 +183,7 @@ async fn the_dashboards_chart_labels_are_not_cut_off() {
                 b.fits_width().await,
                 "{lang} at {width} px scrolls sideways"
             );
-            b.shot(&format!("dash-{lang}")).await;
+            b.shot(&format!("dash-{lang}-{width}")).await;
         }
         b.quit().await;
     }
