@@ -219,8 +219,14 @@ struct ListPage {
 
 impl ListPage {
     fn total_text(&self) -> String {
-        self.page
-            .t_n("web.work.total", usize::try_from(self.total).unwrap_or(0))
+        let most = crate::demands::store::lists::COUNTED_UP_TO;
+        if self.total > most {
+            self.page
+                .t_n("web.work.total_more", usize::try_from(most).unwrap_or(0))
+        } else {
+            self.page
+                .t_n("web.work.total", usize::try_from(self.total).unwrap_or(0))
+        }
     }
 }
 

@@ -199,10 +199,18 @@ pub async fn open_by_status(ex: &mut impl Exec, actor: &Actor) -> DbResult<Vec<(
     q.fetch_all(ex).await
 }
 
-/// How many demands pass the filters (the list's total: the same rows its pages show).
+/// A list's total is counted exactly up to this; beyond it the list says "more than".
+pub const COUNTED_UP_TO: i64 = 10_000;
+
+/// How many demands pass the filters (the list's total: the same rows its pages show),
+/// counted up to [`COUNTED_UP_TO`] + 1: a whole street's history is not scanned to print
+/// one number above a list (a count of 10,001 means "more than 10,000").
 pub async fn count(ex: &mut impl Exec, actor: &Actor, f: &Filters, now: Millis) -> DbResult<i64> {
-    let mut q = Q::new("SELECT COUNT(*) FROM demands d WHERE 1 = 1");
+    let mut q = Q::new("SELECT COUNT(*) FROM (SELECT 1 FROM demands d WHERE 1 = 1");
     push_filters(&mut q, actor, f, now);
+    q.push(" LIMIT ")
+        .push_bind(COUNTED_UP_TO + 1)
+        .push(") AS n");
     Ok(q.fetch_one::<(i64,)>(ex).await?.0)
 }
 
