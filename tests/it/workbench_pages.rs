@@ -192,3 +192,26 @@ async fn a_browser_asking_for_a_missing_page_gets_a_page_and_the_api_its_json() 
         "JSON under /api, even to a browser"
     );
 }
+
+#[tokio::test]
+async fn a_list_longer_than_ten_thousand_says_more_than_and_how_to_narrow_it() {
+    let app = TestApp::new().await;
+    linli::bench::generate::demands(&app.state.db, 14_000, 60, 5, app.now(), |_, _| {})
+        .await
+        .unwrap();
+    let mut c = PageClient::login(&app, "secretary").await;
+    let html = c.page("/work/demands").await.html;
+    assert!(
+        html.contains("超过 10000 件"),
+        "not counted past the cap: {}",
+        total(&html)
+    );
+    assert_eq!(total(&html), 10_001);
+    // Narrowed, it is counted exactly again.
+    let staff = app.login("secretary").await;
+    let submitted = staff.all_ids("status=submitted").await.len() as i64;
+    assert!(submitted < 10_000);
+    let html = c.page("/work/demands?status=submitted").await.html;
+    assert_eq!(total(&html), submitted);
+    assert!(html.contains(&format!("共 {submitted} 件")));
+}
