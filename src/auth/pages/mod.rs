@@ -43,23 +43,7 @@ pub fn routes() -> PageRoutes {
         )
 }
 
-/// The form's fields, as sent.
-pub type Fields = Vec<(String, String)>;
-
-pub fn field<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
-    f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
-/// A number field; blank is none, anything else not a number is refused.
-pub fn number(f: &Fields, name: &str) -> crate::error::Result<Option<i64>> {
-    match field(f, name).map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| Error::invalid(name, crate::error::Code::InvalidNumber)),
-    }
-}
+pub use crate::web::form::{Fields, field, number};
 
 /// A role from a select; blank is none.
 pub fn role(f: &Fields, name: &str) -> crate::error::Result<Option<Role>> {

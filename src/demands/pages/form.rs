@@ -6,18 +6,7 @@ use crate::demands::model::{MAX_NOTE, Word};
 use crate::error::{Code, Error, Result};
 use crate::web::validate;
 
-/// The form's fields, as sent (a key may repeat: `summon`).
-pub type Fields = Vec<(String, String)>;
-
-/// The first value of a field, as sent.
-pub fn field<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
-    f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
-/// The first value of a field, unless it is blank.
-pub fn given<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
-    field(f, name).filter(|v| !v.trim().is_empty())
-}
+pub use crate::web::form::{Fields, field, given, number};
 
 /// An optional note, bounded.
 pub fn note(f: &Fields, name: &str) -> Result<Option<String>> {
@@ -27,16 +16,6 @@ pub fn note(f: &Fields, name: &str) -> Result<Option<String>> {
 /// A required note, bounded.
 pub fn required(f: &Fields, name: &str) -> Result<String> {
     validate::required(name, field(f, name), MAX_NOTE)
-}
-
-pub fn number(f: &Fields, name: &str) -> Result<Option<i64>> {
-    match given(f, name).map(str::trim) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| Error::invalid(name, Code::InvalidNumber)),
-    }
 }
 
 /// One of the model's words (`phone`, `urgent`…), or nothing when the field is blank.

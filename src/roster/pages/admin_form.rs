@@ -19,21 +19,7 @@ pub struct Done {
 /// As many rows as one list reads at a time.
 const ROWS: i64 = 500;
 
-pub(super) type Fields = Vec<(String, String)>;
-
-pub(super) fn field<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
-    f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
-pub(super) fn number(f: &Fields, name: &str) -> Result<Option<i64>> {
-    match field(f, name).map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| Error::invalid(name, crate::error::Code::InvalidNumber)),
-    }
-}
+pub(super) use crate::web::form::{Fields, field, number};
 
 /// The refusal in the page's language, the field named as the form labels it.
 pub(super) fn said(mut e: Error) -> String {

@@ -5,21 +5,7 @@ use crate::error::{Arg, Code, Error, Result};
 use crate::web::error::message;
 use crate::web::i18n::text;
 
-/// The form's fields, as sent (a key may repeat: `tag`).
-pub type Fields = Vec<(String, String)>;
-
-/// The first value of a field, as sent.
-pub fn field<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
-    f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
-/// Every value of a repeated field.
-pub fn all<'a>(f: &'a Fields, name: &str) -> Vec<&'a str> {
-    f.iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .collect()
-}
+pub use crate::web::form::{Fields, all, field};
 
 /// A number field: none when blank, refused on `name` when it is not a number.
 pub fn number(v: Option<&str>, name: &str) -> Result<Option<i64>> {
