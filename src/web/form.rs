@@ -35,3 +35,31 @@ pub fn number(f: &Fields, name: &str) -> Result<Option<i64>> {
             .map_err(|_| Error::invalid(name, Code::InvalidNumber)),
     }
 }
+
+/// A page that shows its form again with what was typed (`values`), and which of its
+/// forms was refused and why (`refused`: the form's name and the message). Its templates
+/// call `value("name")`, `picked("name", id)` and `error_of("form")`.
+pub trait Refill {
+    fn values(&self) -> &Fields;
+
+    fn refused(&self) -> Option<&(String, String)> {
+        None
+    }
+
+    /// What was typed in a field, or nothing.
+    fn value(&self, name: &str) -> String {
+        field(self.values(), name).unwrap_or_default().to_string()
+    }
+
+    /// Whether `id` is what a select or radio field `name` holds.
+    fn picked(&self, name: &str, id: &i64) -> bool {
+        field(self.values(), name).map(str::trim) == Some(id.to_string().as_str())
+    }
+
+    /// Why the form `form` was refused, when it was.
+    fn error_of(&self, form: &str) -> Option<String> {
+        self.refused()
+            .filter(|(f, _)| f == form)
+            .map(|(_, m)| m.clone())
+    }
+}

@@ -15,6 +15,7 @@ use crate::clock::format_local;
 use crate::error::{Code, Error, Result};
 use crate::state::AppState;
 use crate::web::error::status;
+use crate::web::form::Refill;
 use crate::web::i18n::text;
 use crate::web::pages::{Page, error_page, render, url_escape};
 use crate::web::session::PageUser;
@@ -187,13 +188,15 @@ struct NewPage {
     error: Option<String>,
 }
 
-impl NewPage {
-    fn value(&self, name: &str) -> String {
-        field(&self.values, name).unwrap_or_default().to_string()
+impl Refill for NewPage {
+    fn values(&self) -> &Fields {
+        &self.values
     }
+}
 
+impl NewPage {
     fn chosen(&self, name: &str, id: &i64) -> bool {
-        field(&self.values, name).map(str::trim) == Some(id.to_string().as_str())
+        self.picked(name, id)
     }
 }
 
@@ -316,20 +319,19 @@ struct AccountPage {
     generated: Option<String>,
 }
 
+impl Refill for AccountPage {
+    fn values(&self) -> &Fields {
+        &self.values
+    }
+
+    fn refused(&self) -> Option<&(String, String)> {
+        self.error.as_ref()
+    }
+}
+
 impl AccountPage {
-    fn value(&self, name: &str) -> String {
-        field(&self.values, name).unwrap_or_default().to_string()
-    }
-
     fn chosen(&self, name: &str, id: &i64) -> bool {
-        field(&self.values, name).map(str::trim) == Some(id.to_string().as_str())
-    }
-
-    fn error_of(&self, form: &str) -> Option<String> {
-        self.error
-            .as_ref()
-            .filter(|(f, _)| f == form)
-            .map(|(_, m)| m.clone())
+        self.picked(name, id)
     }
 
     fn is_grid_worker(&self) -> bool {

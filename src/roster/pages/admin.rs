@@ -18,6 +18,7 @@ use crate::roster::model::{
 use crate::roster::service;
 use crate::state::AppState;
 use crate::web::error::status;
+use crate::web::form::Refill;
 use crate::web::i18n::text;
 use crate::web::pages::{Page, error_page, render};
 use crate::web::routes::PageRoutes;
@@ -95,13 +96,15 @@ struct GridsPage {
     error: Option<String>,
 }
 
-impl GridsPage {
-    fn value(&self, name: &str) -> String {
-        field(&self.values, name).unwrap_or_default().to_string()
+impl Refill for GridsPage {
+    fn values(&self) -> &Fields {
+        &self.values
     }
+}
 
+impl GridsPage {
     fn chosen(&self, id: &i64) -> bool {
-        field(&self.values, "community_id").map(str::trim) == Some(id.to_string().as_str())
+        self.picked("community_id", id)
     }
 }
 
@@ -223,20 +226,19 @@ struct GridPage {
     error: Option<(String, String)>,
 }
 
+impl Refill for GridPage {
+    fn values(&self) -> &Fields {
+        &self.values
+    }
+
+    fn refused(&self) -> Option<&(String, String)> {
+        self.error.as_ref()
+    }
+}
+
 impl GridPage {
-    fn value(&self, name: &str) -> String {
-        field(&self.values, name).unwrap_or_default().to_string()
-    }
-
     fn chosen(&self, id: &i64) -> bool {
-        field(&self.values, "worker_user_id").map(str::trim) == Some(id.to_string().as_str())
-    }
-
-    fn error_of(&self, form: &str) -> Option<String> {
-        self.error
-            .as_ref()
-            .filter(|(f, _)| f == form)
-            .map(|(_, m)| m.clone())
+        self.picked("worker_user_id", id)
     }
 }
 

@@ -17,6 +17,7 @@ use crate::roster::model::{
 use crate::roster::service;
 use crate::state::AppState;
 use crate::web::error::status;
+use crate::web::form::Refill;
 use crate::web::i18n::text;
 use crate::web::pages::{Page, error_page, render};
 use crate::web::session::PageUser;
@@ -63,9 +64,9 @@ struct UnitsPage {
     error: Option<String>,
 }
 
-impl UnitsPage {
-    fn value(&self, name: &str) -> String {
-        field(&self.values, name).unwrap_or_default().to_string()
+impl Refill for UnitsPage {
+    fn values(&self) -> &Fields {
+        &self.values
     }
 }
 
@@ -197,9 +198,9 @@ struct UnitPage {
     error: Option<String>,
 }
 
-impl UnitPage {
-    fn value(&self, name: &str) -> String {
-        field(&self.values, name).unwrap_or_default().to_string()
+impl Refill for UnitPage {
+    fn values(&self) -> &Fields {
+        &self.values
     }
 }
 
@@ -320,13 +321,15 @@ struct TeamsPage {
     error: Option<String>,
 }
 
-impl TeamsPage {
-    fn value(&self, name: &str) -> String {
-        field(&self.values, name).unwrap_or_default().to_string()
+impl Refill for TeamsPage {
+    fn values(&self) -> &Fields {
+        &self.values
     }
+}
 
+impl TeamsPage {
     fn chosen(&self, id: &i64) -> bool {
-        field(&self.values, "community_id").map(str::trim) == Some(id.to_string().as_str())
+        self.picked("community_id", id)
     }
 }
 
@@ -428,20 +431,19 @@ struct TeamPage {
     error: Option<(String, String)>,
 }
 
+impl Refill for TeamPage {
+    fn values(&self) -> &Fields {
+        &self.values
+    }
+
+    fn refused(&self) -> Option<&(String, String)> {
+        self.error.as_ref()
+    }
+}
+
 impl TeamPage {
-    fn value(&self, name: &str) -> String {
-        field(&self.values, name).unwrap_or_default().to_string()
-    }
-
     fn chosen(&self, id: &i64) -> bool {
-        field(&self.values, "leader_user_id").map(str::trim) == Some(id.to_string().as_str())
-    }
-
-    fn error_of(&self, form: &str) -> Option<String> {
-        self.error
-            .as_ref()
-            .filter(|(f, _)| f == form)
-            .map(|(_, m)| m.clone())
+        self.picked("leader_user_id", id)
     }
 }
 
