@@ -8,6 +8,10 @@
 //! else sees a 403 page. A page that extracts a `PageUser` without saying whom it is for
 //! is refused too.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
@@ -16,6 +20,8 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::role::Role;
 use crate::state::AppState;
+use crate::web::pages::PageError;
+use crate::web::session::PageUser;
 
 /// The roles a page is for, carried by its route to the `PageUser` extractor.
 #[derive(Clone, Copy, Debug)]
@@ -61,11 +67,55 @@ impl PageRoute {
     }
 }
 
-/// A capability's pages: the router, and the table of whom each route is for.
+/// A record that capabilities above its owner add sections to: a resident's record shows
+/// their demands (and, as they come, their care visits, mediation cases and points) without
+/// the roster reading what is above it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Record {
+    Resident,
+}
+
+/// One section's HTML (rendered by its capability, escaped by its template), or none for a
+/// reader who may not see it.
+pub type SectionFuture = Pin<Box<dyn Future<Output = Result<Option<String>, PageError>> + Send>>;
+
+/// What a capability shows on a record: given the record's id and the reader.
+#[derive(Clone, Copy)]
+pub struct Section {
+    pub record: Record,
+    pub render: fn(AppState, PageUser, i64) -> SectionFuture,
+}
+
+/// Every capability's sections, carried to the pages as a request extension.
+#[derive(Clone, Default)]
+pub struct Sections(Arc<Vec<Section>>);
+
+impl Sections {
+    /// The sections of one record, in the order the capabilities were assembled.
+    pub async fn render(
+        &self,
+        st: &AppState,
+        u: &PageUser,
+        record: Record,
+        id: i64,
+    ) -> Result<Vec<String>, PageError> {
+        let mut out = Vec::new();
+        for s in self.0.iter().filter(|s| s.record == record) {
+            if let Some(html) = (s.render)(st.clone(), u.clone(), id).await? {
+                out.push(html);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A capability's pages: the router, the table of whom each route is for, and the sections
+/// it adds to records below it.
 #[derive(Default)]
 pub struct PageRoutes {
     router: Router<AppState>,
     table: Vec<PageRoute>,
+    sections: Vec<Section>,
 }
 
 impl PageRoutes {
@@ -136,6 +186,17 @@ impl PageRoutes {
     pub fn merge(mut self, other: PageRoutes) -> PageRoutes {
         self.router = self.router.merge(other.router);
         self.table.extend(other.table);
+        self.sections.extend(other.sections);
+        self
+    }
+
+    /// A section this capability shows on a record that belongs to a capability below it.
+    pub fn section(
+        mut self,
+        record: Record,
+        render: fn(AppState, PageUser, i64) -> SectionFuture,
+    ) -> PageRoutes {
+        self.sections.push(Section { record, render });
         self
     }
 
@@ -150,8 +211,10 @@ impl PageRoutes {
         &self.table
     }
 
+    /// The pages, each request carrying every record's sections.
     pub fn into_router(self) -> Router<AppState> {
         self.router
+            .layer(Extension(Sections(Arc::new(self.sections))))
     }
 }
 

@@ -16,6 +16,7 @@ mod demand;
 mod form;
 mod intake;
 mod portal;
+mod record;
 mod upload;
 mod workbench;
 
@@ -25,7 +26,7 @@ use axum::handler::Handler;
 use crate::demands::deadlines::Overdue;
 use crate::demands::model::{Category, DemandView, ReminderKind};
 use crate::web::i18n::{self, Lang};
-use crate::web::routes::{PageRoutes, RESIDENTS, STAFF, WORKERS};
+use crate::web::routes::{PageRoutes, RESIDENTS, Record, STAFF, WORKERS};
 
 pub fn routes() -> PageRoutes {
     // The forms with a photo keep to the attachment limit themselves (`upload`), so a photo
@@ -57,6 +58,7 @@ pub fn routes() -> PageRoutes {
         .post("/me/demands/{id}/rate", RESIDENTS, portal::rate)
         .get("/me/attachments/{id}", RESIDENTS, portal::attachment)
         .merge(categories::routes())
+        .section(Record::Resident, record::resident)
 }
 
 /// A demand as a row of a list.

@@ -260,6 +260,7 @@ fn query_string(f: &ListQuery) -> String {
         "no_category",
         f.no_category.filter(|o| *o).map(|_| "true".into()),
     );
+    add("resident_id", f.resident_id.map(|r| r.to_string()));
     parts.join("&")
 }
 

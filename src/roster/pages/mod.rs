@@ -142,6 +142,8 @@ struct RosterPage {
     actions: Vec<Cell>,
     facts: Vec<(String, String)>,
     tables: Vec<Table>,
+    /// What capabilities above the roster show on this record (web::routes::Sections).
+    sections: Vec<String>,
     note: Option<String>,
 }
 
@@ -154,6 +156,7 @@ struct View {
     flash: Option<String>,
     facts: Vec<(String, String)>,
     tables: Vec<Table>,
+    sections: Vec<String>,
     note: Option<String>,
 }
 
@@ -166,6 +169,7 @@ impl View {
             flash: None,
             facts: Vec::new(),
             tables: Vec::new(),
+            sections: Vec::new(),
             note: None,
         }
     }
@@ -230,6 +234,7 @@ impl View {
             actions: self.actions,
             facts: self.facts,
             tables: self.tables,
+            sections: self.sections,
             note: self.note,
         })
     }

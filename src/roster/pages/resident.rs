@@ -1,6 +1,7 @@
 //! One resident: whole for those who need it (the view is in the audit log, and the page
 //! says so), masked for everyone else, with the history of their record.
 
+use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
@@ -10,6 +11,7 @@ use crate::roster::service;
 use crate::state::AppState;
 use crate::web::i18n::text;
 use crate::web::pages::PageError;
+use crate::web::routes::{Record, Sections};
 use crate::web::session::PageUser;
 
 use super::{Done, View, tag_labels};
@@ -19,6 +21,7 @@ pub async fn resident(
     u: PageUser,
     Path(id): Path<i64>,
     Query(done): Query<Done>,
+    Extension(sections): Extension<Sections>,
 ) -> Result<Response, PageError> {
     let r = service::get_resident(&st, &u.actor, id).await?;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -38,11 +41,7 @@ pub async fn resident(
         )
         .await;
     view.flash = done.flash();
-    // The demands are another capability's, above the roster: the roster links to that
-    // resident's demands on the demand list instead of reading them.
-    view = view
-        .action("edit", format!("/roster/residents/{id}/edit"))
-        .action("demands_link", format!("/work/demands?resident_id={id}"));
+    view = view.action("edit", format!("/roster/residents/{id}/edit"));
     view = view
         .fact("relation", r.relation.clone())
         .fact(
@@ -63,5 +62,8 @@ pub async fn resident(
     if let Some(h) = super::history::table(&st, &u.actor, Kind::Resident, id).await? {
         view = view.table(h);
     }
+    // The demands (and what later capabilities keep about a resident) are above the
+    // roster: they render their own sections of the record.
+    view.sections = sections.render(&st, &u, Record::Resident, id).await?;
     Ok(view.render(&u))
 }
