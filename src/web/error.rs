@@ -70,10 +70,11 @@ pub fn message_in(lang: Lang, e: &Error) -> String {
     text
 }
 
-/// A field's name in `lang` (`field.<name>`, else the roster's `web.roster.field.<name>`),
-/// or its code when the catalogue has no name for it.
+/// A field's name in `lang` (`field.<name>`, else the roster's `web.roster.field.<name>`,
+/// else the administration forms' `web.admin.field.<name>`), or its code when no
+/// catalogue has a name for it.
 pub fn field_name(lang: Lang, field: &str) -> String {
-    ["field.", "web.roster.field."]
+    ["field.", "web.roster.field.", "web.admin.field."]
         .iter()
         .find_map(|prefix| i18n::lookup(lang, &format!("{prefix}{field}")))
         .unwrap_or_else(|| field.to_string())

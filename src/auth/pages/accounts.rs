@@ -20,7 +20,7 @@ use crate::web::i18n::text;
 use crate::web::pages::{Page, error_page, render, url_escape};
 use crate::web::session::PageUser;
 
-use super::{Fields, field, number, role, role_options, said};
+use super::{Fields, field, number, role, role_options};
 
 /// Accounts on one page of the list.
 const PER_PAGE: i64 = 50;
@@ -143,7 +143,7 @@ pub async fn list(
         }
         Err(e) if e.class() == crate::error::Class::Invalid => {
             let code = status(e.class());
-            p.error = Some(said(e));
+            p.error = Some(crate::web::error::message(&e));
             (code, render(&p)).into_response()
         }
         Err(e) => error_page(e),
@@ -264,7 +264,7 @@ pub async fn create(State(st): State<AppState>, u: PageUser, Form(f): Form<Field
                 .into_iter()
                 .filter(|(k, _)| !k.starts_with("password"))
                 .collect();
-            match new_page(&st, &u, kept, Some(said(e))).await {
+            match new_page(&st, &u, kept, Some(crate::web::error::message(&e))).await {
                 Ok(p) => (code, render(&p)).into_response(),
                 Err(e) => error_page(e),
             }
@@ -455,7 +455,7 @@ async fn refused(
         return error_page(e);
     }
     let code = status(e.class());
-    let why = (form.to_string(), said(e));
+    let why = (form.to_string(), crate::web::error::message(&e));
     match account_page(st, u, id, values, Some(why)).await {
         Ok(p) => (code, render(&p)).into_response(),
         Err(e) => error_page(e),

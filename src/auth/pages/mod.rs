@@ -7,7 +7,7 @@
 mod accounts;
 
 use crate::auth::Role;
-use crate::error::{Arg, Error};
+use crate::error::Error;
 use crate::web::i18n::text;
 use crate::web::routes::PageRoutes;
 
@@ -54,21 +54,6 @@ pub fn role(f: &Fields, name: &str) -> crate::error::Result<Option<Role>> {
                 .with("allowed", Role::ALL.map(Role::as_str).join(", "))
         }),
     }
-}
-
-/// The refusal in the page's language, the field at fault named as the form labels it.
-pub fn said(mut e: Error) -> String {
-    if let Some(f) = e.field.clone() {
-        let key = format!("web.admin.field.{f}");
-        if text(&key) != key && !text(&key).ends_with(&key) {
-            for (name, arg) in e.args.iter_mut() {
-                if *name == "field" {
-                    *arg = Arg::Key(key.clone());
-                }
-            }
-        }
-    }
-    crate::web::error::message(&e)
 }
 
 /// The roles, in the page's language, for a select.

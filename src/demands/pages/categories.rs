@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::auth::Role;
 use crate::demands::model::{Category, CategoryRequest};
 use crate::demands::service;
-use crate::error::{Arg, Class, Code, Error, Result};
+use crate::error::{Class, Code, Error, Result};
 use crate::state::AppState;
 use crate::web::error::status;
 use crate::web::i18n::text;
@@ -89,21 +89,6 @@ struct CategoriesPage {
     page: Page,
     rows: Vec<Row>,
     new: Row,
-}
-
-/// The refusal in the page's language, the field named as the form labels it.
-fn said(mut e: Error) -> String {
-    if let Some(f) = e.field.clone() {
-        let key = format!("web.admin.categories.{f}");
-        if !text(&key).ends_with(&key) {
-            for (name, arg) in e.args.iter_mut() {
-                if *name == "field" {
-                    *arg = Arg::Key(key.clone());
-                }
-            }
-        }
-    }
-    crate::web::error::message(&e)
 }
 
 #[derive(Deserialize, Default)]
@@ -189,7 +174,7 @@ pub async fn save(State(st): State<AppState>, u: PageUser, Form(f): Form<Fields>
         Ok(c) => Redirect::to(&format!("/admin/categories?done={}", c.code)).into_response(),
         Err(e) if matches!(e.class(), Class::Invalid | Class::Conflict) => {
             let code = status(e.class());
-            match categories_page(&st, &u, Some((f, said(e)))).await {
+            match categories_page(&st, &u, Some((f, crate::web::error::message(&e)))).await {
                 Ok(p) => (code, render(&p)).into_response(),
                 Err(e) => error_page(e),
             }

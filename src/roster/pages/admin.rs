@@ -25,7 +25,7 @@ use crate::web::routes::PageRoutes;
 use crate::web::session::PageUser;
 use crate::web::validate;
 
-use super::admin_form::{Done, Fields, all, field, number, said};
+use super::admin_form::{Done, Fields, all, field, number};
 
 /// Who may edit grids (`roster::scope`): an admin, the street, the community's office.
 pub const GRID_EDITORS: &[Role] = &[Role::Admin, Role::Street, Role::Secretary, Role::Staff];
@@ -189,7 +189,7 @@ pub async fn create(State(st): State<AppState>, u: PageUser, Form(f): Form<Field
         Ok(g) => Redirect::to(&format!("/admin/grids/{}?done=created", g.id)).into_response(),
         Err(e) if e.class() == Class::Invalid || e.class() == Class::Conflict => {
             let code = status(e.class());
-            match grids_page(&st, &u, f, Some(said(e))).await {
+            match grids_page(&st, &u, f, Some(crate::web::error::message(&e))).await {
                 Ok(p) => (code, render(&p)).into_response(),
                 Err(e) => error_page(e),
             }
@@ -351,7 +351,7 @@ async fn refused(
         return error_page(e);
     }
     let code = status(e.class());
-    let why = (form.to_string(), said(e));
+    let why = (form.to_string(), crate::web::error::message(&e));
     match grid_page(st, u, id, values, ticked, Some(why)).await {
         Ok(p) => (code, render(&p)).into_response(),
         Err(e) => error_page(e),

@@ -23,7 +23,7 @@ use crate::web::pages::{Page, error_page, render};
 use crate::web::session::PageUser;
 use crate::web::validate;
 
-use super::admin_form::{Done, Fields, all, field, number, said};
+use super::admin_form::{Done, Fields, all, field, number};
 
 fn kinds(prefix: &str, codes: &[&str]) -> Vec<(String, String)> {
     codes
@@ -179,7 +179,7 @@ pub async fn create_unit(
         Ok(_) => Redirect::to("/admin/units?done=created").into_response(),
         Err(e) if fixable(&e) => {
             let code = status(e.class());
-            match units_page(&st, &u, f, Some(said(e))).await {
+            match units_page(&st, &u, f, Some(crate::web::error::message(&e))).await {
                 Ok(p) => (code, render(&p)).into_response(),
                 Err(e) => error_page(e),
             }
@@ -255,7 +255,7 @@ async fn unit_refused(
         return error_page(e);
     }
     let code = status(e.class());
-    match unit_page(st, u, id, values, Some(said(e))).await {
+    match unit_page(st, u, id, values, Some(crate::web::error::message(&e))).await {
         Ok(p) => (code, render(&p)).into_response(),
         Err(e) => error_page(e),
     }
@@ -402,7 +402,7 @@ pub async fn create_team(
         Ok(t) => Redirect::to(&format!("/admin/teams/{}?done=created", t.id)).into_response(),
         Err(e) if fixable(&e) => {
             let code = status(e.class());
-            match teams_page(&st, &u, f, Some(said(e))).await {
+            match teams_page(&st, &u, f, Some(crate::web::error::message(&e))).await {
                 Ok(p) => (code, render(&p)).into_response(),
                 Err(e) => error_page(e),
             }
@@ -516,7 +516,16 @@ async fn team_refused(
         return error_page(e);
     }
     let code = status(e.class());
-    match team_page(st, u, id, values, ticked, Some((form.to_string(), said(e)))).await {
+    match team_page(
+        st,
+        u,
+        id,
+        values,
+        ticked,
+        Some((form.to_string(), crate::web::error::message(&e))),
+    )
+    .await
+    {
         Ok(p) => (code, render(&p)).into_response(),
         Err(e) => error_page(e),
     }

@@ -24,7 +24,7 @@ use crate::web::i18n::text;
 use crate::web::pages::{Page, PageError, render};
 use crate::web::session::PageUser;
 
-use super::form::{Fields, all, field, refusal};
+use super::form::{Fields, all, field};
 
 /// A known tag as a checkbox.
 pub struct TagBox {
@@ -255,7 +255,7 @@ pub async fn edit_submit(
         Err(e) => {
             // What was typed stays; the record is read again for its masks and place.
             let r = service::get_resident(&st, &u.actor, id).await?;
-            let form = edit_form(&u, &r, f, Some(refusal(&e)));
+            let form = edit_form(&u, &r, f, Some(crate::web::error::message(&e)));
             Ok((status(e.class()), render(&form)).into_response())
         }
     }
@@ -320,7 +320,7 @@ pub async fn new_submit(
     match saved {
         Ok(r) => Ok(Redirect::to(&format!("/roster/residents/{}?saved=1", r.id)).into_response()),
         Err(e) => {
-            let form = new_form(&u, &h, f, Some(refusal(&e)));
+            let form = new_form(&u, &h, f, Some(crate::web::error::message(&e)));
             Ok((status(e.class()), render(&form)).into_response())
         }
     }

@@ -1,9 +1,6 @@
-//! What the roster's forms share: a posted form's fields as sent, and a refusal told in
-//! the user's language with the field named as the page labels it.
+//! What the roster's forms share: a posted form's fields as sent, and a number field.
 
-use crate::error::{Arg, Code, Error, Result};
-use crate::web::error::message;
-use crate::web::i18n::text;
+use crate::error::{Code, Error, Result};
 
 pub use crate::web::form::{Fields, all, field};
 
@@ -16,21 +13,4 @@ pub fn number(v: Option<&str>, name: &str) -> Result<Option<i64>> {
             .map(Some)
             .map_err(|_| Error::invalid(name, Code::InvalidNumber)),
     }
-}
-
-/// The refusal's message in the request's language, the field named by its label
-/// (`身份证号`, not `id_number`).
-pub fn refusal(e: &Error) -> String {
-    let mut e = e.clone();
-    if let Some(f) = e.field.clone() {
-        let key = format!("web.roster.field.{f}");
-        if !text(&key).contains(&key) {
-            for (name, arg) in e.args.iter_mut() {
-                if *name == "field" {
-                    *arg = Arg::Key(key.clone());
-                }
-            }
-        }
-    }
-    message(&e)
 }

@@ -16,7 +16,7 @@ use crate::web::i18n::text;
 use crate::web::pages::{Page, PageError, render};
 use crate::web::session::PageUser;
 
-use super::form::{Fields, field, refusal};
+use super::form::{Fields, field};
 
 #[derive(Template)]
 #[template(path = "roster/household_form.html")]
@@ -96,7 +96,7 @@ pub async fn new_submit(
                 unit_no.unwrap_or(""),
                 room.unwrap_or(""),
             );
-            p.error = Some(refusal(&e));
+            p.error = Some(crate::web::error::message(&e));
             Ok((status(e.class()), render(&p)).into_response())
         }
     }
@@ -153,7 +153,7 @@ pub async fn edit_submit(
                 unit_no.unwrap_or(""),
                 room.unwrap_or(""),
             );
-            p.error = Some(refusal(&e));
+            p.error = Some(crate::web::error::message(&e));
             Ok((status(e.class()), render(&p)).into_response())
         }
     }

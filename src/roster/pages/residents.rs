@@ -22,7 +22,7 @@ use crate::web::i18n::text;
 use crate::web::pages::{Page, PageError, render, url_escape};
 use crate::web::session::PageUser;
 
-use super::form::{number, refusal};
+use super::form::number;
 use super::tag_labels;
 
 /// Residents on one page of the list.
@@ -260,7 +260,7 @@ pub async fn list(
         }
         Err(e) => {
             let status = crate::web::error::status(e.class());
-            page.error = Some(refusal(&e));
+            page.error = Some(crate::web::error::message(&e));
             Ok((status, render(&page)).into_response())
         }
     }
