@@ -1,7 +1,20 @@
 //! Pure decisions of the roster besides scope (`scope.rs`): what a change of an object is,
-//! field by field, as the audit log records it.
+//! field by field, as the audit log records it, and whether an edit was made on the
+//! object as it still is.
 
+use crate::clock::Millis;
+use crate::error::{Code, Error, Result};
 use crate::roster::model::{Field, FieldChange};
+
+/// An edit made on the object as the editor read it (`seen`, its `version`) applies only
+/// while the object is still so: someone else's change since is not overwritten unseen.
+/// An edit without a version applies to the object as it is.
+pub fn unchanged_since(seen: Option<i64>, stored: Millis) -> Result<()> {
+    match seen {
+        Some(v) if v != stored.0 => Err(Error::new(Code::VersionConflict)),
+        _ => Ok(()),
+    }
+}
 
 /// The fields that differ between an object before (`old`, empty for a create) and after
 /// (`new`, empty for a delete), in the order the object lists them. Hidden fields are
@@ -39,6 +52,14 @@ pub fn changes(old: &[Field], new: &[Field]) -> Vec<FieldChange> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_edit_applies_only_to_the_version_it_was_made_on() {
+        assert!(unchanged_since(None, Millis(5)).is_ok());
+        assert!(unchanged_since(Some(5), Millis(5)).is_ok());
+        let e = unchanged_since(Some(4), Millis(5)).unwrap_err();
+        assert_eq!(e.code, Code::VersionConflict);
+    }
 
     fn fields(name: &str, phone: Option<&str>) -> Vec<Field> {
         vec![

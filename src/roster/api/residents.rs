@@ -94,6 +94,10 @@ pub struct ResidentPatch {
     pub health_note: Option<Option<String>>,
     /// Replaces all the tags.
     pub tags: Option<Vec<String>>,
+    /// The resident's `version` as you read it: if someone changed the resident since,
+    /// the change is refused (409 `version_conflict`) and nothing is saved. Leave it out
+    /// to change the resident as it is.
+    pub version: Option<i64>,
 }
 
 fn opt(v: &Option<Option<String>>) -> Option<Option<&str>> {
@@ -113,6 +117,7 @@ impl Edit for ResidentPatch {
             relation: self.relation.as_deref(),
             health_note: opt(&self.health_note),
             tags: self.tags.as_deref(),
+            version: self.version,
         }
         .parse()?;
         service::edit_resident(st, actor, id, e).await

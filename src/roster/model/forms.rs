@@ -99,6 +99,8 @@ pub struct ResidentEditText<'a> {
     pub health_note: Option<Option<&'a str>>,
     /// Replaces all the tags.
     pub tags: Option<&'a [String]>,
+    /// The `version` the editor read.
+    pub version: Option<i64>,
 }
 
 impl ResidentEditText<'_> {
@@ -122,6 +124,7 @@ impl ResidentEditText<'_> {
             relation,
             health_note,
             tags,
+            version: self.version,
         })
     }
 }

@@ -90,12 +90,13 @@ pub trait Audited {
 }
 
 /// Fields of every object that no edit changes, or that say when: not recorded.
-const UNRECORDED: [&str; 5] = [
+const UNRECORDED: [&str; 6] = [
     "id",
     "street_id",
     "community_id",
     "created_at",
     "updated_at",
+    "version",
 ];
 
 /// Objects recorded by their serialised fields, those in [`Recorded::HIDDEN`] by name

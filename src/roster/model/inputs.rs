@@ -145,6 +145,9 @@ pub struct ResidentEdit {
     pub health_note: Option<Option<String>>,
     /// Replaces all the tags.
     pub tags: Option<Vec<String>>,
+    /// The resident's `version` as the editor read it: the edit is refused when it has
+    /// changed since. None: the edit applies to the resident as it is.
+    pub version: Option<i64>,
 }
 
 impl ResidentEdit {

@@ -122,6 +122,10 @@ pub struct Resident {
     #[serde(serialize_with = "as_rfc3339")]
     #[schema(value_type = String)]
     pub updated_at: Millis,
+    /// Changes with every edit. Sent back with a change (`version` of the PATCH), it
+    /// refuses the change (409 `version_conflict`) when someone else changed the resident
+    /// since it was read, instead of overwriting their change unseen.
+    pub version: i64,
 }
 
 /// A resident as stored, personal fields whole: never given out as it is.
@@ -186,6 +190,7 @@ impl ResidentRow {
             pii,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            version: self.updated_at.0,
         }
     }
 }

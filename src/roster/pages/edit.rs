@@ -123,15 +123,32 @@ fn values_of(r: &Resident) -> Fields {
         pair("relation", &r.relation),
         pair("health_note", shown(&r.health_note)),
         pair("pii", if whole { "whole" } else { "masked" }),
+        pair("version", r.version.to_string()),
     ];
     // What the form showed, to tell a field left alone from one changed.
     let was: Vec<(String, String)> = f
         .iter()
-        .filter(|(k, _)| k != "pii")
+        .filter(|(k, _)| k != "pii" && k != "version")
         .map(|(k, v)| (format!("{k}_was"), v.clone()))
         .collect();
     f.extend(was);
+    f.push(pair("tags_was", r.tags.join(",")));
     f
+}
+
+/// The tags the form sent, when they differ from those it showed (none when they were
+/// left alone, so that an edit of another field does not put back tags since changed).
+fn changed_tags(f: &Fields) -> Option<Vec<String>> {
+    let mut typed = typed_tags(f)?;
+    let mut shown: Vec<String> = field(f, "tags_was")
+        .unwrap_or("")
+        .split(',')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
+    typed.sort();
+    shown.sort();
+    (field(f, "tags_was").is_none() || typed != shown).then_some(typed)
 }
 
 fn masks_of(r: &Resident) -> Vec<(&'static str, String)> {
@@ -214,7 +231,7 @@ fn flat(v: Option<Option<&str>>) -> Option<&str> {
 /// The edit form as the service's edit, parsed as the API parses a PATCH.
 fn parse_edit(f: &Fields) -> Result<ResidentEdit> {
     let masked = field(f, "pii") != Some("whole");
-    let tags = typed_tags(f);
+    let tags = changed_tags(f);
     // Those who do not see the sensitive tags do not replace them: their tags are kept.
     let tags = if masked { None } else { tags };
     let text_edit = ResidentEditText {
@@ -227,6 +244,7 @@ fn parse_edit(f: &Fields) -> Result<ResidentEdit> {
         relation: flat(changed(f, "relation", false)),
         health_note: changed(f, "health_note", masked),
         tags: None,
+        version: field(f, "version").and_then(|v| v.trim().parse().ok()),
     };
     let mut e = text_edit.parse()?;
     e.tags = tags
@@ -252,6 +270,19 @@ pub async fn edit_submit(
     .await;
     match saved {
         Ok(_) => Ok(Redirect::to(&format!("/roster/residents/{id}?saved=1")).into_response()),
+        Err(e) if e.code == crate::error::Code::VersionConflict => {
+            // Someone saved the resident meanwhile: the form shows the record as it now
+            // is, with what this editor changed kept over it, and says so; saving again
+            // is a choice made seeing both.
+            let r = service::get_resident(&st, &u.actor, id).await?;
+            let form = edit_form(
+                &u,
+                &r,
+                over_current(&f, values_of(&r)),
+                Some(text("web.roster.edited_meanwhile")),
+            );
+            Ok((status(e.class()), render(&form)).into_response())
+        }
         Err(e) => {
             // What was typed stays; the record is read again for its masks and place.
             let r = service::get_resident(&st, &u.actor, id).await?;
@@ -259,6 +290,32 @@ pub async fn edit_submit(
             Ok((status(e.class()), render(&form)).into_response())
         }
     }
+}
+
+/// The record as it now is (`current`, with its new version and `_was` fields), each field
+/// the editor changed (`typed` differs from what their form showed) as they typed it, and
+/// the tags as they ticked them.
+fn over_current(typed: &Fields, mut current: Fields) -> Fields {
+    for (k, v) in current.iter_mut() {
+        if k.ends_with("_was") || k == "pii" || k == "version" {
+            continue;
+        }
+        let mine = field(typed, k).unwrap_or("").trim();
+        let shown = field(typed, &format!("{k}_was")).unwrap_or("").trim();
+        if mine != shown {
+            *v = mine.to_string();
+        }
+    }
+    if changed_tags(typed).is_some() {
+        let kept = ["tags_sent", "tag", "other_tags"];
+        current.extend(
+            typed
+                .iter()
+                .filter(|(k, _)| kept.contains(&k.as_str()))
+                .cloned(),
+        );
+    }
+    current
 }
 
 fn new_form(u: &PageUser, h: &Household, values: Fields, error: Option<String>) -> ResidentForm {

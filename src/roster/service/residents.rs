@@ -6,7 +6,7 @@
 //! Grid workers keep the ledger of their own grids; writes answer the resident masked.
 
 use crate::auth::Actor;
-use crate::clock::{china, civil_in};
+use crate::clock::{Millis, china, civil_in};
 use crate::db::Exec;
 use crate::error::{Code, Error, Result};
 use crate::roster::model::{
@@ -19,6 +19,7 @@ use crate::state::AppState;
 
 use super::refs;
 use super::write::Write;
+use crate::roster::rules;
 
 /// What a whole view shows, for its audit row.
 fn whole_view(actor: &Actor) -> String {
@@ -209,10 +210,13 @@ pub async fn edit_resident(
 ) -> Result<Resident> {
     let mut w = Write::begin(st, actor).await?;
     let old: ResidentRow = w.load(id).await?;
+    rules::unchanged_since(e.version, old.updated_at)?;
     let (household, tags) = (e.household_id, e.tags.take());
     let mut new = e.apply(old.clone())?;
     let at = place_after(&mut w, &old, household).await?;
-    (new.street_id, new.updated_at) = (at.street_id, w.now);
+    // The version moves on with every edit, even two within one millisecond.
+    let version = Millis(w.now.0.max(old.updated_at.0 + 1));
+    (new.street_id, new.updated_at) = (at.street_id, version);
     store::save(&mut w.tx, &new).await?;
     if let Some(tags) = &tags {
         let tags: Vec<&str> = tags.iter().map(String::as_str).collect();

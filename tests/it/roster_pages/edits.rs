@@ -274,3 +274,124 @@ async fn residents_are_added_moved_out_and_households_edited_in_pages() {
             .contains("1单元 301")
     );
 }
+
+/// The value of the hidden field `name` in a page's form.
+fn hidden(html: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let at = html
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name}: {html}"));
+    let rest = &html[at + key.len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+#[tokio::test]
+async fn two_people_editing_one_resident_do_not_overwrite_each_other_unseen() {
+    let w = world().await;
+    let id = w.id("中乙");
+    let path = format!("/roster/residents/{id}/edit");
+    let mut c = PageClient::login(&w.app, "staff").await;
+    let form = c.page(&path).await;
+    let seen = hidden(&form.html, "version");
+    let typed = |html: &str, relation: &str| -> Vec<(String, String)> {
+        let mut f = vec![("pii".to_string(), "whole".to_string())];
+        f.push(("version".into(), hidden(html, "version")));
+        for k in [
+            "name",
+            "gender",
+            "birth_date",
+            "id_number",
+            "phone",
+            "relation",
+            "health_note",
+        ] {
+            let was = hidden(html, &format!("{k}_was"));
+            let now = if k == "relation" {
+                relation.to_string()
+            } else {
+                was.clone()
+            };
+            f.push((k.to_string(), now));
+            f.push((format!("{k}_was"), was));
+        }
+        f.push(("tags_sent".into(), "1".into()));
+        f.push(("tags_was".into(), hidden(html, "tags_was")));
+        for t in hidden(html, "tags_was")
+            .split(',')
+            .filter(|t| !t.is_empty())
+        {
+            f.push(("tag".into(), t.to_string()));
+        }
+        f
+    };
+    let pairs = |f: &[(String, String)]| -> Vec<(String, String)> { f.to_vec() };
+
+    // Meanwhile another worker changes her phone by the API.
+    let other = w.app.login("staff").await;
+    let r = other
+        .patch(
+            &format!("/api/v1/residents/{id}"),
+            json!({"phone": "13911112222"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // This worker, from the form opened before, changes only the relation: refused with
+    // what happened, the form showing the new phone and keeping the relation typed.
+    let mine = pairs(&typed(&form.html, "长女"));
+    let send: Vec<(&str, &str)> = mine.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = c.submit(&path, &path, &send).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.html);
+    assert!(r.html.contains("另一位工作人员修改并保存"), "{}", r.html);
+    assert!(
+        r.html.contains("value=\"13911112222\""),
+        "the phone as it now is"
+    );
+    assert!(r.html.contains("value=\"长女\""), "the relation as typed");
+    assert_ne!(
+        hidden(&r.html, "version"),
+        seen,
+        "the form now has the new version"
+    );
+    let stored = w.stored(id).await;
+    assert_eq!(stored["phone"], "13911112222");
+    assert_ne!(
+        stored["relation"], "长女",
+        "nothing saved by the refused form"
+    );
+
+    // Saved again from that form: both changes stand.
+    let again = pairs(&typed(&r.html, "长女"));
+    let send: Vec<(&str, &str)> = again
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = c.submit(&path, &path, &send).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let stored = w.stored(id).await;
+    assert_eq!(
+        (stored["phone"].as_str(), stored["relation"].as_str()),
+        (Some("13911112222"), Some("长女"))
+    );
+
+    // The API the same way: a stale version is refused and changes nothing, the current
+    // one is taken.
+    let stale: i64 = seen.parse().unwrap();
+    let r = other
+        .patch(
+            &format!("/api/v1/residents/{id}"),
+            json!({"relation": "次女", "version": stale}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.body["error"]["code"], "version_conflict");
+    assert_eq!(w.stored(id).await["relation"], "长女");
+    let now = other.fetch(&format!("/api/v1/residents/{id}")).await["version"].clone();
+    let r = other
+        .patch(
+            &format!("/api/v1/residents/{id}"),
+            json!({"relation": "次女", "version": now}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
