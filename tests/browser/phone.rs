@@ -347,3 +347,39 @@ const TINY_PNG: &[u8] = &[
     0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
     0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 ];
+
+/// A grid worker out on a round opens Linli on the phone in English: the header (brand,
+/// menu, who is signed in, large text, language) stays compact, fits the width and leaves
+/// the page most of the screen; no link of it covers another.
+#[tokio::test]
+async fn a_grid_workers_header_on_the_phone_is_compact_in_english_too() {
+    let Some(server) = Server::start().await else {
+        return;
+    };
+    let phone = Browser::open("phone-staff", W, H).await;
+    phone.login(&server, "grid01").await;
+    for lang in ["zh-CN", "en"] {
+        phone.go(&server, &format!("/lang/{lang}?next=/work")).await;
+        phone.shot(&format!("phone-staff-{lang}")).await;
+        assert!(phone.fits_width().await, "{lang}: no sideways scrolling");
+        let header = phone.rects("header.top").await;
+        // Three rows at most (44 px targets): brand and menu, then who and the switches.
+        assert!(
+            header[0].height <= 150.0,
+            "{lang}: the header takes {} px of a 740 px screen",
+            header[0].height
+        );
+        none_overlap(
+            "header link",
+            &phone
+                .rects("header.top a, header.top button, header.top .who > span")
+                .await,
+        );
+        assert!(
+            small_targets(&phone).await.is_empty(),
+            "{lang}: {:?}",
+            small_targets(&phone).await
+        );
+    }
+    phone.quit().await;
+}
