@@ -119,7 +119,7 @@ pub fn push_filters(q: &mut Q, actor: &Actor, f: &Filters, now: Millis) {
         push_mine(q, actor);
     }
     if f.due_today {
-        push_due_today(q, now);
+        push_due_today(q, now, actor);
     }
     if let Some(words) = f.words.as_deref() {
         let pattern = format!(
@@ -214,23 +214,26 @@ pub async fn count(ex: &mut impl Exec, actor: &Actor, f: &Filters, now: Millis) 
     Ok(q.fetch_one::<(i64,)>(ex).await?.0)
 }
 
-/// Appends ` AND …`: open demands with a deadline falling today (China time): to accept by
-/// today, or to feed back by today.
-pub fn push_due_today(q: &mut Q, now: Millis) {
+/// Appends ` AND …`: open demands with a deadline falling today (China time): to feed back
+/// by today, or (not accepted yet) to accept by today. Shaped like [`push_overdue`], each
+/// part reading the partial index of open deadlines of the caller's place.
+pub fn push_due_today(q: &mut Q, now: Millis, a: &Actor) {
     let start = crate::clock::day_start(crate::clock::day_of(now));
     let end = start + crate::clock::DAY;
-    q.push(" AND ((d.status = 'submitted' AND d.accept_due_at >= ")
+    q.push(
+        " AND d.id IN (SELECT o.id FROM demands o WHERE o.status IN ('submitted', 'accepted', \
+         'dispatched', 'in_progress', 'resolved') AND o.feedback_due_at >= ",
+    )
+    .push_bind(start)
+    .push(" AND o.feedback_due_at < ")
+    .push_bind(end);
+    push_place(q, a);
+    q.push(" UNION ALL SELECT o.id FROM demands o WHERE o.status = 'submitted' AND o.accept_due_at >= ")
         .push_bind(start)
-        .push(" AND d.accept_due_at < ")
-        .push_bind(end)
-        .push(
-            ") OR (d.status IN ('accepted', 'dispatched', 'in_progress', 'resolved') \
-               AND d.feedback_due_at >= ",
-        )
-        .push_bind(start)
-        .push(" AND d.feedback_due_at < ")
-        .push_bind(end)
-        .push("))");
+        .push(" AND o.accept_due_at < ")
+        .push_bind(end);
+    push_place(q, a);
+    q.push(")");
 }
 
 /// How many demands in the actor's scope are overdue now.
