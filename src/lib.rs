@@ -21,4 +21,5 @@ pub mod measures;
 pub mod openapi;
 pub mod roster;
 pub mod state;
+pub mod vault;
 pub mod web;

@@ -1,0 +1,290 @@
+//! Personal fields encrypted at rest (PIPL arts. 28–31; 等保 2.0 confidentiality of stored
+//! data). One mechanism for every capability: a column is declared sealed once
+//! ([`Column`]), its values are written as [`Vault::seal`] makes them and read back with
+//! [`Vault::open`], and the lookups that need equality (a resident by ID number, by phone,
+//! by the phone's last four digits at the counter) go through keyed hashes
+//! ([`Vault::blind`]), never through the plaintext.
+//!
+//! Authenticated encryption (GCM) with AES-256 by default or SM4 (国密, GB/T 32907)
+//! selectable per key; keyed hashes by HMAC-SHA-256 or HMAC-SM3 (GB/T 32905). The keys live
+//! in a key file outside the database ([`keyfile`]); the database keeps only a check value
+//! per key (to refuse a wrong key file at start) and each sealed value names its key, so a
+//! rotation re-encrypts value by value while the server serves.
+//!
+//! A sealed value is text, so it fits the same column on both engines:
+//! `enc1:<key id>:<base64 of nonce ‖ ciphertext ‖ tag>`. The column's name is the
+//! associated data: a value moved to another column does not open.
+
+mod cipher;
+pub mod keyfile;
+
+use std::fmt;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
+
+pub use cipher::{Algorithm, IndexAlgorithm};
+use cipher::{Cipher, IndexKey};
+
+/// What starts every sealed value.
+const PREFIX: &str = "enc1:";
+
+/// A column whose values are sealed, declared once by the capability that owns it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub table: &'static str,
+    pub name: &'static str,
+}
+
+impl Column {
+    pub const fn new(table: &'static str, name: &'static str) -> Column {
+        Column { table, name }
+    }
+
+    /// The associated data of its values: `residents.phone`.
+    fn aad(&self) -> String {
+        format!("{}.{}", self.table, self.name)
+    }
+}
+
+/// What a keyed hash is of: each kind hashes apart, so an ID number's hash never equals a
+/// phone's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Blind {
+    IdNumber,
+    Phone,
+    /// The last four digits of a phone (the counter's "尾号" search). Only 10,000 values:
+    /// the hash hides nothing from someone holding the key, it only makes the lookup an
+    /// equality.
+    PhoneTail,
+    /// A sensitive tag of a resident (disabled, low_income).
+    Tag,
+}
+
+impl Blind {
+    fn label(self) -> &'static str {
+        match self {
+            Blind::IdNumber => "id_number",
+            Blind::Phone => "phone",
+            Blind::PhoneTail => "phone_tail",
+            Blind::Tag => "tag",
+        }
+    }
+}
+
+/// Why a value or a key did not serve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VaultError {
+    /// The value names a key the key file does not hold.
+    UnknownKey(u32),
+    /// The value does not open with its key: altered, moved from another column, or the
+    /// key is not the one that sealed it.
+    Tampered { column: String },
+    /// Not a sealed value at all.
+    Malformed { column: String },
+}
+
+impl fmt::Display for VaultError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VaultError::UnknownKey(id) => {
+                write!(
+                    f,
+                    "a value is sealed with key {id}, which the key file does not hold"
+                )
+            }
+            VaultError::Tampered { column } => write!(
+                f,
+                "a value of {column} does not open with its key (altered, moved, or a wrong key)"
+            ),
+            VaultError::Malformed { column } => {
+                write!(f, "a value of {column} is not a sealed value")
+            }
+        }
+    }
+}
+
+impl std::error::Error for VaultError {}
+
+/// One key of the ring.
+struct Key {
+    id: u32,
+    cipher: Cipher,
+}
+
+/// The keys of this server: every key a stored value may name, the one new values are
+/// sealed with, and the key of the lookup hashes.
+pub struct Vault {
+    keys: Vec<Key>,
+    active: u32,
+    index: IndexKey,
+}
+
+impl fmt::Debug for Vault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never the secrets: which keys, and which seals new values.
+        f.debug_struct("Vault")
+            .field("keys", &self.keys.iter().map(|k| k.id).collect::<Vec<_>>())
+            .field("active", &self.active)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Vault {
+    /// A ring from its parts, as the key file gives them.
+    fn from_parts(
+        keys: Vec<(u32, Algorithm, Vec<u8>)>,
+        active: u32,
+        index: (IndexAlgorithm, Vec<u8>),
+    ) -> Result<Vault, String> {
+        let mut ring = Vec::new();
+        for (id, alg, secret) in keys {
+            if ring.iter().any(|k: &Key| k.id == id) {
+                return Err(format!("key {id} is listed twice"));
+            }
+            let cipher = Cipher::new(alg, &secret).map_err(|e| format!("key {id}: {e}"))?;
+            ring.push(Key { id, cipher });
+        }
+        if !ring.iter().any(|k| k.id == active) {
+            return Err(format!("the active key {active} is not among the keys"));
+        }
+        let index = IndexKey::new(index.0, &index.1)?;
+        Ok(Vault {
+            keys: ring,
+            active,
+            index,
+        })
+    }
+
+    /// A ring of one new random key (tests; `linli demo` writes its ring to a file).
+    pub fn generate(alg: Algorithm) -> Vault {
+        let file = keyfile::KeyFile::generate(alg);
+        file.vault().expect("a generated key file is valid")
+    }
+
+    /// The key new values are sealed with.
+    pub fn active(&self) -> u32 {
+        self.active
+    }
+
+    /// The algorithm of a key of the ring.
+    pub fn algorithm(&self, id: u32) -> Option<Algorithm> {
+        self.key(id).ok().map(|k| k.cipher.algorithm())
+    }
+
+    /// The ids of every key of the ring.
+    pub fn key_ids(&self) -> Vec<u32> {
+        self.keys.iter().map(|k| k.id).collect()
+    }
+
+    fn key(&self, id: u32) -> Result<&Key, VaultError> {
+        self.keys
+            .iter()
+            .find(|k| k.id == id)
+            .ok_or(VaultError::UnknownKey(id))
+    }
+
+    /// `plain`, sealed for `column` with the active key.
+    pub fn seal(&self, column: Column, plain: &str) -> String {
+        self.seal_with(self.active, column, plain)
+            .expect("the active key is in the ring")
+    }
+
+    fn seal_with(&self, id: u32, column: Column, plain: &str) -> Result<String, VaultError> {
+        let key = self.key(id)?;
+        let sealed = key.cipher.seal(column.aad().as_bytes(), plain.as_bytes());
+        Ok(format!("{PREFIX}{id}:{}", B64.encode(sealed)))
+    }
+
+    /// An optional value sealed; none stays none.
+    pub fn seal_opt(&self, column: Column, plain: Option<&str>) -> Option<String> {
+        plain.map(|p| self.seal(column, p))
+    }
+
+    /// The plaintext of a value of `column`.
+    pub fn open(&self, column: Column, stored: &str) -> Result<String, VaultError> {
+        let malformed = || VaultError::Malformed {
+            column: column.aad(),
+        };
+        let (id, body) = parse(stored).ok_or_else(malformed)?;
+        let key = self.key(id)?;
+        let bytes = B64.decode(body).map_err(|_| malformed())?;
+        let plain = key
+            .cipher
+            .open(column.aad().as_bytes(), &bytes)
+            .ok_or_else(|| VaultError::Tampered {
+                column: column.aad(),
+            })?;
+        String::from_utf8(plain).map_err(|_| malformed())
+    }
+
+    /// An optional value opened.
+    pub fn open_opt(
+        &self,
+        column: Column,
+        stored: Option<&str>,
+    ) -> Result<Option<String>, VaultError> {
+        stored.map(|s| self.open(column, s)).transpose()
+    }
+
+    /// A stored value sealed again with the active key, or none when it already is (a
+    /// rotation's step).
+    pub fn reseal(&self, column: Column, stored: &str) -> Result<Option<String>, VaultError> {
+        if key_of(stored) == Some(self.active) {
+            return Ok(None);
+        }
+        let plain = self.open(column, stored)?;
+        Ok(Some(self.seal(column, &plain)))
+    }
+
+    /// The keyed hash of a value for equality lookups, as 32 hex digits.
+    pub fn blind(&self, kind: Blind, value: &str) -> String {
+        hex::encode(&self.index.hash(kind.label(), value.as_bytes())[..16])
+    }
+
+    /// A known value sealed with key `id`, kept in the database to tell at start whether
+    /// a key file is the one that sealed its values.
+    pub fn check_value(&self, id: u32) -> Result<String, VaultError> {
+        self.seal_with(id, CHECK, CHECK_TEXT)
+    }
+
+    /// Whether `stored` (a check value) opens with key `id` of this ring.
+    pub fn checks(&self, stored: &str) -> Result<(), VaultError> {
+        match self.open(CHECK, stored) {
+            Ok(t) if t == CHECK_TEXT => Ok(()),
+            Ok(_) => Err(VaultError::Tampered {
+                column: CHECK.aad(),
+            }),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The keyed hash the database keeps to tell whether the index key is the one its
+    /// lookup hashes were made with.
+    pub fn index_check(&self) -> String {
+        self.blind(Blind::Tag, CHECK_TEXT)
+    }
+}
+
+/// The column of the key check values.
+const CHECK: Column = Column::new("vault_keys", "check_value");
+const CHECK_TEXT: &str = "linli vault key check";
+
+/// The key a sealed value names, if it is one.
+pub fn key_of(stored: &str) -> Option<u32> {
+    parse(stored).map(|(id, _)| id)
+}
+
+/// Whether a stored value is sealed (and not, say, a value written before encryption).
+pub fn is_sealed(stored: &str) -> bool {
+    parse(stored).is_some()
+}
+
+fn parse(stored: &str) -> Option<(u32, &str)> {
+    let rest = stored.strip_prefix(PREFIX)?;
+    let (id, body) = rest.split_once(':')?;
+    Some((id.parse().ok()?, body))
+}
+
+#[cfg(test)]
+mod tests;
