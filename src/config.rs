@@ -66,6 +66,12 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Log filter, e.g. `info` or `linli=debug,tower_http=info`.
     pub log: String,
+    /// The key file of the personal fields sealed at rest (ID numbers, phones, health
+    /// notes), readable by Linli's user only; keep it out of the database's backups. Made
+    /// on first start for a database that has sealed nothing yet; for one that has, the
+    /// server does not start without it. Empty: beside a SQLite database
+    /// (`linli.db-keys.toml`), `linli-keys.toml` in the working directory for PostgreSQL.
+    pub key_file: String,
 }
 
 impl Default for Settings {
@@ -93,11 +99,26 @@ impl Default for Settings {
             api_token_days: 90,
             max_body_bytes: 10 * 1024 * 1024,
             log: "info".into(),
+            key_file: String::new(),
         }
     }
 }
 
 impl Settings {
+    /// Where the key file is: `key_file`, or its default for the database.
+    pub fn key_path(&self) -> std::path::PathBuf {
+        if !self.key_file.is_empty() {
+            return self.key_file.clone().into();
+        }
+        let url = self.database.expose();
+        match crate::db::engine_of(url) {
+            Ok(crate::db::Engine::Sqlite) => {
+                format!("{}-keys.toml", crate::db::sqlite_path(url)).into()
+            }
+            _ => "linli-keys.toml".into(),
+        }
+    }
+
     /// Defaults, overlaid by `file` (if given) and then by `LINLI_*` variables from `env`.
     pub fn load(
         file: Option<&std::path::Path>,

@@ -119,7 +119,33 @@ pub async fn open(settings: &Settings, create: bool) -> Result<crate::db::Db, St
     })
     .await?;
     crate::db::migrate::run(&db).await?;
+    open_vault(&db, &settings.key_path()).await?;
     Ok(db)
+}
+
+/// The key file of `db`, read and checked (or made, for a database that has sealed
+/// nothing yet), installed as the process's vault; then whatever is not sealed with its
+/// active key yet (a database upgraded to encryption) is sealed before anything is served.
+pub async fn open_vault(db: &crate::db::Db, path: &std::path::Path) -> Result<(), String> {
+    let (vault, how) = crate::vault::keys::open(db, path).await?;
+    if how == crate::vault::keys::Opened::Created {
+        eprintln!(
+            "Created the key file {} for the personal fields this database seals. Keep it \
+             apart from the database and its backups: without it they cannot be read.",
+            path.display()
+        );
+    }
+    let columns = crate::app::sealed_columns();
+    let left = crate::vault::pass::left(db, &vault, &columns).await?;
+    if left > 0 {
+        eprintln!(
+            "Sealing {left} personal values with key {}…",
+            vault.active()
+        );
+        let n = crate::vault::pass::run(db, &vault, &columns, |_, _| {}).await?;
+        eprintln!("  sealed {n}.");
+    }
+    Ok(())
 }
 
 async fn migrate(mut settings: Settings, a: DbArgs) -> Result<(), String> {

@@ -13,6 +13,9 @@ use rand::{Rng, SeedableRng};
 
 use crate::clock::Millis;
 use crate::db::{Arg, Db, DbError, Q, Tx, bulk};
+use crate::roster::model::sealed::{ResidentHealth, ResidentIdNumber, ResidentPhone};
+use crate::vault::Blind;
+use crate::vault::sql::{self, Opened};
 
 use super::families::Folk;
 use super::layout::{self, COMPOUNDS};
@@ -111,11 +114,15 @@ pub async fn generate(
     let mut folk = Folk::new(StdRng::seed_from_u64(seed ^ 0x5eed), year);
     let mut tx = db.begin().await.map_err(e)?;
     // Numbers already handed out stay unique.
-    let taken: Vec<(Option<String>, Option<String>)> =
+    let taken: Vec<(Opened<ResidentIdNumber>, Opened<ResidentPhone>)> =
         Q::new("SELECT id_number, phone FROM residents")
             .fetch_all(&mut tx)
             .await
             .map_err(e)?;
+    let taken: Vec<(Option<String>, Option<String>)> = taken
+        .into_iter()
+        .map(|(i, p)| (i.into(), p.into()))
+        .collect();
     for (id, phone) in &taken {
         if let Some(id) = id {
             folk.numbers.reserve_id_number(id);
@@ -508,10 +515,19 @@ async fn community(
                 p.name.as_str().into(),
                 (if p.male { "male" } else { "female" }).into(),
                 p.birth_date.as_str().into(),
-                p.id_number.as_str().into(),
-                p.phone.as_deref().into(),
+                sql::seal::<ResidentIdNumber>(Some(&p.id_number)).into(),
+                sql::blind(Blind::IdNumber, &p.id_number).into(),
+                sql::seal::<ResidentPhone>(p.phone.as_deref()).into(),
+                p.phone
+                    .as_deref()
+                    .and_then(|v| sql::blind(Blind::Phone, v))
+                    .into(),
+                p.phone
+                    .as_deref()
+                    .and_then(|v| sql::blind(Blind::PhoneTail, v))
+                    .into(),
                 p.relation.into(),
-                p.health_note.into(),
+                sql::seal::<ResidentHealth>(p.health_note).into(),
                 now.into(),
                 now.into(),
             ]);
@@ -533,7 +549,10 @@ async fn community(
             "gender",
             "birth_date",
             "id_number",
+            "id_number_hash",
             "phone",
+            "phone_hash",
+            "phone_tail",
             "relation",
             "health_note",
             "created_at",

@@ -7,7 +7,9 @@ use crate::config::Settings;
 use crate::db::{ConnectOptions, Db, Q};
 use crate::demands::model::{Channel, Status};
 use crate::roster::ids::{IdCardNumber, Phone};
+use crate::roster::model::sealed::{ResidentIdNumber, ResidentPhone};
 use crate::state::AppState;
+use crate::vault::sql::Opened;
 
 use super::{Size, seed, seed_with};
 
@@ -26,6 +28,7 @@ async fn fresh() -> (tempfile::TempDir, AppState) {
     .await
     .unwrap();
     crate::db::migrate::run(&db).await.unwrap();
+    crate::vault::keys::for_tests_on(&db).await.unwrap();
     (dir, AppState::new(db, settings))
 }
 
@@ -150,9 +153,19 @@ async fn the_small_community_has_the_tree_the_accounts_and_valid_people() {
 
     // Every resident's ID number and phone are valid and match.
     let people = Q::new("SELECT name, gender, birth_date, id_number, phone FROM residents")
-        .fetch_all::<(String, String, String, String, Option<String>)>(&mut c)
+        .fetch_all::<(
+            String,
+            String,
+            String,
+            Opened<ResidentIdNumber>,
+            Opened<ResidentPhone>,
+        )>(&mut c)
         .await
         .unwrap();
+    let people: Vec<(String, String, String, String, Option<String>)> = people
+        .into_iter()
+        .map(|(n, g, b, i, p)| (n, g, b, i.into(), p.into()))
+        .collect();
     let mut phones = HashSet::new();
     for (name, gender, birth, id, phone) in &people {
         assert!((2..=3).contains(&name.chars().count()), "{name}");
@@ -236,15 +249,28 @@ async fn the_seed_people_live_where_the_stories_need_them() {
     assert_eq!(dl.0, "东里社区");
 }
 
+/// A resident as compared: id, name, ID number, phone, household.
+type Person = (i64, String, String, Option<String>, Option<i64>);
+
 #[tokio::test]
 async fn two_seeds_give_the_same_people_and_ids() {
     let rows = |st: AppState| async move {
         let mut c = st.db.conn().await.unwrap();
         let people =
             Q::new("SELECT id, name, id_number, phone, household_id FROM residents ORDER BY id")
-                .fetch_all::<(i64, String, String, Option<String>, Option<i64>)>(&mut c)
+                .fetch_all::<(
+                    i64,
+                    String,
+                    Opened<ResidentIdNumber>,
+                    Opened<ResidentPhone>,
+                    Option<i64>,
+                )>(&mut c)
                 .await
                 .unwrap();
+        let people: Vec<Person> = people
+            .into_iter()
+            .map(|(id, n, i, p, h)| (id, n, i.into(), p.into(), h))
+            .collect();
         let users = Q::new("SELECT id, username, display_name, resident_id FROM users ORDER BY id")
             .fetch_all::<(i64, String, String, Option<i64>)>(&mut c)
             .await

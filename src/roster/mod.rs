@@ -13,6 +13,8 @@ pub mod scope;
 pub mod service;
 pub mod store;
 
+pub use model::sealed::SEALED;
+
 /// The roster's API and its pages.
 pub fn router() -> crate::web::routes::Routes {
     crate::web::routes::Routes::new(api::router(), pages::routes())

@@ -10,6 +10,7 @@ mod history;
 mod identity;
 mod inputs;
 mod page;
+pub mod sealed;
 mod values;
 
 pub use address::AddressQuery;

@@ -16,6 +16,8 @@ pub use query::{Cond, Filter, Stored, count, delete, find, find_many, list, push
 
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
+use crate::roster::model::sealed::{ResidentHealth, ResidentIdNumber, ResidentPhone};
+use crate::vault::sql;
 
 pub async fn insert_street(
     ex: &mut impl Exec,
@@ -185,10 +187,13 @@ pub async fn insert_resident(
     r: &NewResident<'_>,
     now: Millis,
 ) -> DbResult<i64> {
+    let [id_hash] = hashes::<ResidentIdNumber, 1>(r.id_number);
+    let [phone_hash, phone_tail] = hashes::<ResidentPhone, 2>(r.phone);
     let id = Q::new(
         "INSERT INTO residents (street_id, community_id, household_id, name, gender, birth_date, \
-         id_number, phone, relation, health_note, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+         id_number, id_number_hash, phone, phone_hash, phone_tail, relation, health_note, \
+         created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
     )
     .bind(at.street_id)
     .bind(at.community_id)
@@ -196,10 +201,13 @@ pub async fn insert_resident(
     .bind(r.name)
     .bind(r.gender)
     .bind(r.birth_date)
-    .bind(r.id_number)
-    .bind(r.phone)
+    .bind(sql::seal::<ResidentIdNumber>(r.id_number))
+    .bind(id_hash)
+    .bind(sql::seal::<ResidentPhone>(r.phone))
+    .bind(phone_hash)
+    .bind(phone_tail)
     .bind(r.relation)
-    .bind(r.health_note)
+    .bind(sql::seal::<ResidentHealth>(r.health_note))
     .bind(now)
     .insert_id(ex)
     .await?;
@@ -343,7 +351,16 @@ pub struct ResidentContact {
     pub community_id: i64,
     pub household_id: Option<i64>,
     pub name: String,
+    #[sqlx(try_from = "crate::vault::sql::Opened<ResidentPhone>")]
     pub phone: Option<String>,
+}
+
+/// The `N` lookup hashes a sealed column declares, for a value (all none for none).
+pub fn hashes<C: crate::vault::sql::Sealed, const N: usize>(
+    plain: Option<&str>,
+) -> [Option<String>; N] {
+    let v = sql::blinds::<C>(plain);
+    std::array::from_fn(|i| v.get(i).cloned().flatten())
 }
 
 pub async fn resident_contact(

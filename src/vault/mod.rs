@@ -17,8 +17,13 @@
 
 mod cipher;
 pub mod keyfile;
+pub mod keys;
+pub mod pass;
+pub mod sql;
 
 use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
@@ -29,16 +34,23 @@ use cipher::{Cipher, IndexKey};
 /// What starts every sealed value.
 const PREFIX: &str = "enc1:";
 
-/// A column whose values are sealed, declared once by the capability that owns it.
+/// A column whose values are sealed, declared once by the capability that owns it, with
+/// the columns that keep its lookup hashes (each filled from the plaintext on every write
+/// and by [`pass`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Column {
     pub table: &'static str,
     pub name: &'static str,
+    pub blinds: &'static [(Blind, &'static str)],
 }
 
 impl Column {
     pub const fn new(table: &'static str, name: &'static str) -> Column {
-        Column { table, name }
+        Column {
+            table,
+            name,
+            blinds: &[],
+        }
     }
 
     /// The associated data of its values: `residents.phone`.
@@ -62,6 +74,18 @@ pub enum Blind {
 }
 
 impl Blind {
+    /// What of a value this kind hashes: the last four digits for a phone's tail (none
+    /// for a value shorter than that), the whole value otherwise.
+    pub fn part(self, value: &str) -> Option<&str> {
+        match self {
+            Blind::PhoneTail => {
+                let digits = value.len();
+                (digits >= 4 && value.is_char_boundary(digits - 4)).then(|| &value[digits - 4..])
+            }
+            _ => Some(value),
+        }
+    }
+
     fn label(self) -> &'static str {
         match self {
             Blind::IdNumber => "id_number",
@@ -242,13 +266,27 @@ impl Vault {
         hex::encode(&self.index.hash(kind.label(), value.as_bytes())[..16])
     }
 
+    /// The lookup hashes of a column's value, in the order the column declares them (none
+    /// for a part the value does not have).
+    pub fn blinds(&self, column: Column, plain: Option<&str>) -> Vec<Option<String>> {
+        column
+            .blinds
+            .iter()
+            .map(|(kind, _)| {
+                plain
+                    .and_then(|p| kind.part(p))
+                    .map(|p| self.blind(*kind, p))
+            })
+            .collect()
+    }
+
     /// A known value sealed with key `id`, kept in the database to tell at start whether
     /// a key file is the one that sealed its values.
     pub fn check_value(&self, id: u32) -> Result<String, VaultError> {
         self.seal_with(id, CHECK, CHECK_TEXT)
     }
 
-    /// Whether `stored` (a check value) opens with key `id` of this ring.
+    /// Whether `stored` (a check value) opens with the key it names.
     pub fn checks(&self, stored: &str) -> Result<(), VaultError> {
         match self.open(CHECK, stored) {
             Ok(t) if t == CHECK_TEXT => Ok(()),
@@ -266,8 +304,82 @@ impl Vault {
     }
 }
 
+/// The process's vault: installed at start from the key file (`keys::open`), replaced
+/// when the key file gains a key (a rotation), read by every sealed column as rows are
+/// written and decoded.
+static CURRENT: RwLock<Option<(Arc<Vault>, Option<PathBuf>)>> = RwLock::new(None);
+
+/// Makes `vault` the process's, read from `path` (none: made in memory).
+pub fn install(vault: Arc<Vault>, path: Option<PathBuf>) {
+    *CURRENT.write().unwrap_or_else(|e| e.into_inner()) = Some((vault, path));
+}
+
+/// The process's vault.
+///
+/// # Panics
+/// When none was installed: every command that opens a database installs one first
+/// (`cli::open`), and the tests install theirs (`for_tests`).
+pub fn current() -> Arc<Vault> {
+    CURRENT
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .map(|(v, _)| v.clone())
+        .expect("no vault installed: open the key file first (vault::keys::open)")
+}
+
+/// Reads the key file again (after a rotation added a key); keeps the vault as it is when
+/// there is no file or it does not load, and says why in the log.
+pub fn reload() -> Arc<Vault> {
+    let path = CURRENT
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .and_then(|(_, p)| p.clone());
+    if let Some(path) = path {
+        match keyfile::KeyFile::load(&path).and_then(|f| {
+            f.vault().map_err(|reason| keyfile::KeyFileError {
+                path: path.clone(),
+                reason,
+            })
+        }) {
+            Ok(v) => {
+                let v = Arc::new(v);
+                let kept = current()
+                    .key_ids()
+                    .iter()
+                    .all(|id| v.key_ids().contains(id));
+                if kept {
+                    install(v.clone(), Some(path));
+                    tracing::info!(keys = ?v.key_ids(), active = v.active(), "key file read again");
+                    return v;
+                }
+                tracing::error!(path = %path.display(), "the key file lost a key it had: kept the keys in memory");
+            }
+            Err(e) => tracing::error!(error = %e, "the key file could not be read again"),
+        }
+    }
+    current()
+}
+
+/// One vault for every test of a process (each test database records its keys), with the
+/// key file it would be written as for a `linli serve` the test starts.
+pub fn for_tests() -> &'static keyfile::KeyFile {
+    static FILE: OnceLock<keyfile::KeyFile> = OnceLock::new();
+    let file = FILE.get_or_init(|| keyfile::KeyFile::generate(Algorithm::Aes256Gcm));
+    let installed = CURRENT.read().unwrap_or_else(|e| e.into_inner()).is_some();
+    if !installed {
+        install(
+            Arc::new(file.vault().expect("a generated key file is valid")),
+            None,
+        );
+    }
+    file
+}
+
 /// The column of the key check values.
 const CHECK: Column = Column::new("vault_keys", "check_value");
+
 const CHECK_TEXT: &str = "linli vault key check";
 
 /// The key a sealed value names, if it is one.

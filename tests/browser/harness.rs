@@ -52,6 +52,7 @@ impl Server {
         .await
         .unwrap();
         linli::db::migrate::run(&db).await.unwrap();
+        linli::vault::keys::for_tests_on(&db).await.unwrap();
         let state = AppState::new(db, settings);
         linli::demo::seed(&state, size).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

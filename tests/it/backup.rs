@@ -10,6 +10,7 @@ fn backup(database: &str, to: &std::path::Path) -> String {
         .args(["admin", "backup", "--database", database, "--to"])
         .arg(to)
         .env("LINLI_LOG", "warn")
+        .env("LINLI_KEY_FILE", crate::common::key_file())
         .output()
         .unwrap();
     assert!(
@@ -88,6 +89,7 @@ async fn a_backup_taken_while_serving_restores_to_that_moment() {
     .await
     .unwrap();
     linli::db::migrate::run(&db).await.unwrap();
+    linli::vault::keys::for_tests_on(&db).await.unwrap();
     let mut c = db.conn().await.unwrap();
     let (n,): (i64,) = linli::db::Q::new("SELECT COUNT(*) FROM demands")
         .fetch_one(&mut c)

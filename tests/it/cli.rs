@@ -9,7 +9,9 @@ use crate::common::{TestApp, http, spawn_serve, stop_serve};
 
 fn linli() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_linli"));
-    c.env_remove("LINLI_CONFIG").env("LINLI_LOG", "warn");
+    c.env_remove("LINLI_CONFIG")
+        .env("LINLI_LOG", "warn")
+        .env("LINLI_KEY_FILE", crate::common::key_file());
     c
 }
 

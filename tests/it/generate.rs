@@ -4,6 +4,8 @@
 use axum::http::StatusCode;
 use linli::db::Q;
 use linli::roster::ids::IdCardNumber;
+use linli::roster::model::sealed::ResidentIdNumber;
+use linli::vault::sql::Opened;
 
 use crate::common::TestApp;
 
@@ -63,10 +65,12 @@ async fn a_generated_city_is_a_whole_roster_and_its_demands_stand_on_it() {
     );
     // ID numbers valid (check digit) and unique over the whole roster.
     let mut c = db.conn().await.unwrap();
-    let ids: Vec<(String,)> = Q::new("SELECT id_number FROM residents WHERE id_number IS NOT NULL")
-        .fetch_all(&mut c)
-        .await
-        .unwrap();
+    let ids: Vec<(Opened<ResidentIdNumber>,)> =
+        Q::new("SELECT id_number FROM residents WHERE id_number IS NOT NULL")
+            .fetch_all(&mut c)
+            .await
+            .unwrap();
+    let ids: Vec<(String,)> = ids.into_iter().map(|(n,)| (n.into(),)).collect();
     drop(c);
     assert!(ids.iter().all(|(n,)| IdCardNumber::parse(n).is_some()));
     let unique: std::collections::HashSet<&String> = ids.iter().map(|(n,)| n).collect();

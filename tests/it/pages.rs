@@ -2,6 +2,8 @@
 //! scope on pages, the language switch, dashboards, page weight.
 
 use axum::http::StatusCode;
+use linli::roster::model::sealed::ResidentPhone;
+use linli::vault::sql::Opened;
 
 use crate::common::pages::PageClient;
 use crate::common::{TestApp, record};
@@ -365,12 +367,13 @@ async fn the_roster_pages_walk_the_tree_and_mask_what_they_should() {
         .await;
     let phone: String = {
         let mut c = app.state.db.conn().await.unwrap();
-        linli::db::Q::new("SELECT phone FROM residents WHERE id = $1")
-            .bind(pan)
-            .fetch_one::<(String,)>(&mut c)
-            .await
-            .unwrap()
-            .0
+        let (p,): (Opened<ResidentPhone>,) =
+            linli::db::Q::new("SELECT phone FROM residents WHERE id = $1")
+                .bind(pan)
+                .fetch_one(&mut c)
+                .await
+                .unwrap();
+        String::from(p)
     };
     let audits = app
         .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'view_pii'")

@@ -5,6 +5,7 @@
 use crate::auth::{Actor, Role};
 use crate::db::{DbResult, Exec, Q};
 use crate::demands::model::{Category, CategoryInput};
+use crate::vault::Blind;
 
 const CATEGORY: &str = "SELECT code, name_zh, name_en, accept_hours, feedback_days, active, sort \
      FROM categories";
@@ -81,6 +82,7 @@ pub async fn units(ex: &mut impl Exec, street_id: i64) -> DbResult<Vec<(i64, Str
 pub struct FoundRow {
     pub id: i64,
     pub name: String,
+    #[sqlx(try_from = "crate::vault::sql::Opened<crate::roster::model::sealed::ResidentPhone>")]
     pub phone: Option<String>,
     pub compound: String,
     pub building: String,
@@ -90,7 +92,9 @@ pub struct FoundRow {
     pub visit_flags: String,
 }
 
-/// Up to `limit` + 1 residents in the actor's reach whose name or phone ending matches `q`, or
+/// Up to `limit` + 1 residents in the actor's reach whose name contains `q`, whose phone is
+/// `q` or ends in `q` (four digits, the counter's 尾号; phones are sealed, so they are found
+/// by their keyed hashes, whole or the last four digits), or
 /// who live at the address `q` reads as ([`AddressQuery`](crate::roster::model::AddressQuery))
 /// (not empty). `None` when the actor's role finds no residents at all.
 pub async fn find_residents(
@@ -139,11 +143,18 @@ pub async fn find_residents(
                 .replace('_', "\\_");
             sql.push("(r.name LIKE ")
                 .push_bind(format!("%{escaped}%"))
-                .push(" ESCAPE '\\' OR r.phone LIKE ")
-                .push_bind(format!("%{escaped}"))
                 .push(" ESCAPE '\\' OR (b.name || h.unit_no || h.room) LIKE ")
                 .push_bind(format!("%{escaped}%"))
-                .push(" ESCAPE '\\')");
+                .push(" ESCAPE '\\'");
+            let digits = q.trim();
+            if digits.len() == 4 && digits.bytes().all(|c| c.is_ascii_digit()) {
+                sql.push(" OR r.phone_tail = ")
+                    .push_bind(crate::vault::sql::blind(Blind::PhoneTail, digits));
+            } else if digits.len() >= 7 && digits.bytes().all(|c| c.is_ascii_digit()) {
+                sql.push(" OR r.phone_hash = ")
+                    .push_bind(crate::vault::sql::blind(Blind::Phone, digits));
+            }
+            sql.push(")");
         }
     }
     match a.role {

@@ -9,10 +9,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::history::{Audited, Field, Recorded};
+use super::sealed::{ResidentHealth, ResidentIdNumber, ResidentPhone};
 use super::{Gender, Identity, Pii, as_rfc3339, birth_date, gender, id_number, is_sensitive};
 use crate::clock::Millis;
 use crate::error::Result;
 use crate::roster::ids::{mask_id_number, mask_phone};
+use crate::vault::sql::Opened;
 
 #[derive(Clone, Debug, Serialize, ToSchema, sqlx::FromRow)]
 pub struct Street {
@@ -140,9 +142,12 @@ pub struct ResidentRow {
     pub name: String,
     pub gender: Option<String>,
     pub birth_date: Option<String>,
+    #[sqlx(try_from = "Opened<ResidentIdNumber>")]
     pub id_number: Option<String>,
+    #[sqlx(try_from = "Opened<ResidentPhone>")]
     pub phone: Option<String>,
     pub relation: String,
+    #[sqlx(try_from = "Opened<ResidentHealth>")]
     pub health_note: Option<String>,
     pub created_at: Millis,
     pub updated_at: Millis,

@@ -9,7 +9,9 @@ use crate::roster::model::{
 };
 use crate::roster::scope::{Kind, Loc};
 
-use super::Place;
+use super::{Place, hashes};
+use crate::roster::model::sealed::{ResidentHealth, ResidentIdNumber, ResidentPhone};
+use crate::vault::sql;
 use std::future::Future;
 
 use super::query::{Cond, Filter, Stored, fill_children};
@@ -239,10 +241,13 @@ impl Stored for ResidentRow {
     }
 
     fn update(&self) -> Q {
+        let [id_hash] = hashes::<ResidentIdNumber, 1>(self.id_number.as_deref());
+        let [phone_hash, phone_tail] = hashes::<ResidentPhone, 2>(self.phone.as_deref());
         Q::new(
             "UPDATE residents SET street_id = $1, community_id = $2, household_id = $3, \
-             name = $4, gender = $5, birth_date = $6, id_number = $7, phone = $8, \
-             relation = $9, health_note = $10, updated_at = $11 WHERE id = $12",
+             name = $4, gender = $5, birth_date = $6, id_number = $7, id_number_hash = $8, \
+             phone = $9, phone_hash = $10, phone_tail = $11, relation = $12, \
+             health_note = $13, updated_at = $14 WHERE id = $15",
         )
         .bind(self.street_id)
         .bind(self.community_id)
@@ -250,10 +255,13 @@ impl Stored for ResidentRow {
         .bind(&self.name)
         .bind(self.gender.clone())
         .bind(self.birth_date.clone())
-        .bind(self.id_number.clone())
-        .bind(self.phone.clone())
+        .bind(sql::seal::<ResidentIdNumber>(self.id_number.as_deref()))
+        .bind(id_hash)
+        .bind(sql::seal::<ResidentPhone>(self.phone.as_deref()))
+        .bind(phone_hash)
+        .bind(phone_tail)
         .bind(&self.relation)
-        .bind(self.health_note.clone())
+        .bind(sql::seal::<ResidentHealth>(self.health_note.as_deref()))
         .bind(self.updated_at)
         .bind(self.id)
     }

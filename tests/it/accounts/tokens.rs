@@ -14,6 +14,7 @@ fn admin(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_linli"))
         .env_remove("LINLI_CONFIG")
         .env("LINLI_LOG", "warn")
+        .env("LINLI_KEY_FILE", crate::common::key_file())
         .arg("admin")
         .args(args)
         .args(["--database", &url])

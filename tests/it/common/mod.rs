@@ -150,6 +150,9 @@ impl TestApp {
         .await
         .expect("open database");
         linli::db::migrate::run(&db).await.expect("migrate");
+        linli::vault::keys::for_tests_on(&db)
+            .await
+            .expect("the tests' keys");
         let state = AppState::new(db, settings);
         let router = linli::app::router(state.clone());
         TestApp {
@@ -497,6 +500,18 @@ pub fn http(
     (status, serde_json::from_str(json).unwrap_or(Value::Null))
 }
 
+/// The tests' key file (the vault every test database records), written once per test
+/// process, for the `linli` processes tests start (`LINLI_KEY_FILE`).
+pub fn key_file() -> &'static str {
+    static PATH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| {
+        let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("linli-test-keys-{}.toml", std::process::id()));
+        linli::vault::keys::write_for_tests(&path).expect("write the tests' key file");
+        path.to_string_lossy().into_owned()
+    })
+}
+
 /// Starts `linli serve` on a free port against `database`; returns the child and its URL.
 pub fn spawn_serve(database: &str, envs: &[(&str, &str)]) -> (std::process::Child, String) {
     use std::io::BufRead;
@@ -511,6 +526,7 @@ pub fn spawn_serve(database: &str, envs: &[(&str, &str)]) -> (std::process::Chil
     ])
     .env_remove("LINLI_CONFIG")
     .env("LINLI_LOG", "warn")
+    .env("LINLI_KEY_FILE", key_file())
     .stdout(std::process::Stdio::piped())
     .stderr(std::process::Stdio::null());
     for (k, v) in envs {
