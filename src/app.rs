@@ -70,7 +70,10 @@ pub fn with_layers(routes: Router<AppState>, settings: &Settings) -> Router<AppS
         // request's language (inside the language layer) and logged with its request
         // (inside the trace layer).
         .layer(CatchPanicLayer::custom(error::panicked))
-        .layer(middleware::from_fn(i18n::detect))
+        .layer(middleware::from_fn_with_state(
+            i18n::SecureCookies(settings.secure_cookies),
+            i18n::detect,
+        ))
         .layer(DefaultBodyLimit::max(settings.max_body_bytes))
         // Outside everything that answers (handlers, the fallback, refusals, panics), so
         // no response leaves without them.

@@ -216,6 +216,63 @@ async fn a_panic_answered_as_500_carries_the_headers_too() {
     assert_secured("a panic", res.headers());
 }
 
+#[tokio::test]
+async fn cookies_are_secure_when_the_session_cookie_is_and_readable_only_where_secret() {
+    for secure in [true, false] {
+        let app = TestApp::with_settings(Settings {
+            secure_cookies: secure,
+            session_hours: 60 * 24,
+            ..Settings::default()
+        })
+        .await;
+        let mut set = Vec::new();
+        let mut c = PageClient::new(&app);
+        let mut keep = |h: &HeaderMap| {
+            for v in h.get_all(header::SET_COOKIE) {
+                set.push(v.to_str().unwrap().to_string());
+            }
+        };
+        let (_, h) = head(&app, get("/login").body(Body::empty()).unwrap()).await;
+        keep(&h);
+        let (_, h) = head(
+            &app,
+            get("/lang/en?next=/login").body(Body::empty()).unwrap(),
+        )
+        .await;
+        keep(&h);
+        let (_, h) = head(
+            &app,
+            get("/login?large_text=1").body(Body::empty()).unwrap(),
+        )
+        .await;
+        keep(&h);
+        let form = c.get("/login").await;
+        let req = Request::post("/login")
+            .header(header::COOKIE, c.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(crate::common::pages::urlencode(&[
+                ("username", "staff"),
+                ("password", "linli-demo"),
+                ("csrf", &form.csrf()),
+                ("next", ""),
+            ])))
+            .unwrap();
+        let (status, h) = head(&app, req).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        keep(&h);
+        for name in ["linli_pre=", "lang=", "large_text=", "linli_session="] {
+            let cookie = set
+                .iter()
+                .find(|c| c.starts_with(name))
+                .unwrap_or_else(|| panic!("{name} set: {set:?}"));
+            assert_eq!(cookie.contains("; Secure"), secure, "{cookie}");
+            assert!(cookie.contains("SameSite="), "{cookie}");
+            let secret = matches!(name, "linli_pre=" | "linli_session=");
+            assert_eq!(cookie.contains("HttpOnly"), secret, "{cookie}");
+        }
+    }
+}
+
 /// What a page may not hold under the policy: inline script, handler attributes, `style`
 /// attributes or elements, `javascript:` URLs. `None` when the page is clean.
 fn blocked_by_csp(html: &str) -> Option<String> {
