@@ -171,6 +171,65 @@ async fn every_kind_of_response_carries_the_security_headers_and_no_hsts_by_defa
 }
 
 #[tokio::test]
+async fn an_attachment_is_sent_under_its_checked_type_and_name_and_never_sniffed() {
+    let app = TestApp::new().await;
+    let staff = app.login("staff").await;
+    let id = record(&staff, app.household_in_grid(1).await, "water", "漏水").await;
+    let jpeg = b"\xFF\xD8\xFF\xE0\x00\x10JFIF".to_vec();
+    let up = |ct: &str, bytes: Vec<u8>| {
+        Request::post(format!(
+            "/api/v1/demands/{id}/attachments?file_name=%E6%BC%8F%E6%B0%B4.jpg"
+        ))
+        .header(header::AUTHORIZATION, format!("Bearer {}", staff.token))
+        .header(header::CONTENT_TYPE, ct)
+        .body(Body::from(bytes))
+        .unwrap()
+    };
+    // A page named like a photo, sent as one, is refused by its bytes.
+    let html = b"<html><script>alert(document.cookie)</script></html>".to_vec();
+    let r = app.send_request(up("image/jpeg", html)).await;
+    assert_eq!((r.status.as_u16(), r.code()), (415, "unsupported_file"));
+    let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>".to_vec();
+    let r = app.send_request(up("image/svg+xml", svg)).await;
+    assert_eq!((r.status.as_u16(), r.code()), (415, "unsupported_file"));
+
+    let r = app.send_request(up("image/jpeg", jpeg.clone())).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let file = r.body["id"].as_i64().unwrap();
+    let got = staff.download(&format!("/api/v1/attachments/{file}")).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.bytes, jpeg);
+    assert_eq!(got.header("content-type"), "image/jpeg");
+    assert_eq!(
+        got.header("content-disposition"),
+        "inline; filename*=UTF-8''%E6%BC%8F%E6%B0%B4.jpg"
+    );
+    assert_secured("an attachment", &got.headers);
+
+    // A PDF is downloaded, not opened in the browser on this site.
+    let pdf = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    let up = Request::post(format!(
+        "/api/v1/demands/{id}/attachments?file_name=%E5%9B%9E%E6%89%A7.pdf"
+    ))
+    .header(header::AUTHORIZATION, format!("Bearer {}", staff.token))
+    .header(header::CONTENT_TYPE, "application/pdf")
+    .body(Body::from(pdf.clone()))
+    .unwrap();
+    let r = app.send_request(up).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let got = staff
+        .download(&format!("/api/v1/attachments/{}", r.body["id"]))
+        .await;
+    assert_eq!(got.bytes, pdf);
+    assert_eq!(got.header("content-type"), "application/pdf");
+    assert_eq!(
+        got.header("content-disposition"),
+        "attachment; filename*=UTF-8''%E5%9B%9E%E6%89%A7.pdf"
+    );
+    assert_secured("a PDF", &got.headers);
+}
+
+#[tokio::test]
 async fn hsts_is_sent_on_every_response_when_the_setting_says_https() {
     let app = TestApp::with_settings(Settings {
         hsts: true,
