@@ -16,9 +16,10 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::config::Settings;
 use crate::state::AppState;
 use crate::web::routes::{PageRoute, Routes};
-use crate::web::{error, i18n};
+use crate::web::{error, headers, i18n};
 
 /// Every capability's routes: its API (with the OpenAPI document it describes) and its
 /// pages (with whom each is for).
@@ -64,19 +65,28 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", get(healthz))
         .fallback(crate::web::pages::fallback);
-    with_layers(routes, state.settings.max_body_bytes).with_state(state)
+    with_layers(routes, &state.settings).with_state(state)
 }
 
 /// The layers every request passes, outermost last.
-pub fn with_layers(routes: Router<AppState>, body_limit: usize) -> Router<AppState> {
+pub fn with_layers(routes: Router<AppState>, settings: &Settings) -> Router<AppState> {
     routes
         .layer(middleware::from_fn(crate::web::json::refuse_nul))
         // No input may drop a connection: a panic is a 500 with the error body, in the
         // request's language (inside the language layer) and logged with its request
         // (inside the trace layer).
         .layer(CatchPanicLayer::custom(error::panicked))
-        .layer(middleware::from_fn(i18n::detect))
-        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn_with_state(
+            i18n::SecureCookies(settings.secure_cookies),
+            i18n::detect,
+        ))
+        .layer(DefaultBodyLimit::max(settings.max_body_bytes))
+        // Outside everything that answers (handlers, the fallback, refusals, panics), so
+        // no response leaves without them.
+        .layer(middleware::from_fn_with_state(
+            headers::SecurityHeaders::new(settings.hsts),
+            headers::add,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 

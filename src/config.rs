@@ -40,6 +40,9 @@ pub struct Settings {
     /// Mark the session cookie `Secure` (sent over HTTPS only; browsers also accept it on
     /// http://localhost). Turn off only for a plain-HTTP intranet.
     pub secure_cookies: bool,
+    /// Send `Strict-Transport-Security` (a year): browsers then reach this name over HTTPS
+    /// only. Turn on only when the server (or its proxy) answers over HTTPS, and will.
+    pub hsts: bool,
     /// Failed logins in a row that lock an account (for every address it has not signed
     /// in from before: see `known_address_days`).
     pub lockout_failures: i64,
@@ -89,6 +92,7 @@ impl Default for Settings {
             session_hours: 12,
             session_idle_minutes: 120,
             secure_cookies: true,
+            hsts: false,
             lockout_failures: 5,
             lockout_minutes: 15,
             address_lockout_failures: 20,

@@ -45,3 +45,11 @@
     });
   });
 })();
+
+// A form that undoes something asks first (`data-confirm` is the question): the pages run
+// no inline handlers, the Content-Security-Policy allows scripts from this file only.
+document.addEventListener("submit", function (e) {
+  var form = e.target;
+  var question = form.getAttribute && form.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) e.preventDefault();
+});

@@ -11,10 +11,18 @@ use crate::state::AppState;
 use super::export::Export;
 use super::model::StoredFile;
 
-/// An attachment, shown inline under its own name and type (never sniffed as another).
+/// An attachment under its own name and its type as checked at upload (never sniffed as
+/// another): a photo shown inline, a PDF downloaded. A PDF shown in the browser would run
+/// in its viewer on this site, and under the pages' policy (`object-src 'none'`) Chrome's
+/// viewer is blocked anyway.
 pub fn attachment(f: StoredFile) -> Response {
+    let how = if f.content_type.starts_with("image/") {
+        "inline"
+    } else {
+        "attachment"
+    };
     let disposition = format!(
-        "inline; filename*=UTF-8''{}",
+        "{how}; filename*=UTF-8''{}",
         f.file_name
             .bytes()
             .map(

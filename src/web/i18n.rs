@@ -5,7 +5,7 @@
 //! `0`) on any page turns it on (off) and remembers it in the `large_text` cookie; the
 //! server marks the page with it, so it is there from the first paint, without a flash.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::Response;
@@ -109,9 +109,18 @@ pub fn current() -> Lang {
     LANG.try_with(|l| *l).unwrap_or_default()
 }
 
+/// Whether cookies are sent over HTTPS only (the `secure_cookies` setting): the state of
+/// [`detect`], which remembers the large-text choice in one.
+#[derive(Clone, Copy, Debug)]
+pub struct SecureCookies(pub bool);
+
 /// Middleware: decides the language once and makes it available to everything the handler
 /// calls, error responses included.
-pub async fn detect(req: Request, next: Next) -> Response {
+pub async fn detect(
+    State(SecureCookies(secure)): State<SecureCookies>,
+    req: Request,
+    next: Next,
+) -> Response {
     let lang = Lang::from_request(req.uri().query(), req.headers());
     let asked = large_text_asked(req.uri().query());
     let large = asked.unwrap_or_else(|| large_text_remembered(req.headers()));
@@ -119,9 +128,11 @@ pub async fn detect(req: Request, next: Next) -> Response {
         .scope(lang, LARGE_TEXT.scope(large, next.run(req)))
         .await;
     if let Some(on) = asked {
+        // Not a secret (no HttpOnly), but `Secure` when the session cookie is.
         let cookie = format!(
-            "large_text={}; Path=/; SameSite=Lax; Max-Age=31536000",
-            u8::from(on)
+            "large_text={}; Path=/; SameSite=Lax; Max-Age=31536000{}",
+            u8::from(on),
+            if secure { "; Secure" } else { "" }
         );
         if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
             res.headers_mut().append(axum::http::header::SET_COOKIE, v);

@@ -77,7 +77,7 @@ fn safe_next(next: Option<&str>) -> Option<String> {
 
 /// The login form. Before there is a session, the form's CSRF token is a random value
 /// also set as a cookie (double submit).
-async fn login_form(Query(q): Query<NextQuery>) -> Response {
+async fn login_form(State(st): State<AppState>, Query(q): Query<NextQuery>) -> Response {
     let pre = tokens::generate().1[..32].to_string();
     let page = LoginPage {
         page: Page::anonymous(i18n::text("web.login.title"), "/login", pre.clone()),
@@ -86,12 +86,21 @@ async fn login_form(Query(q): Query<NextQuery>) -> Response {
         username: String::new(),
     };
     let mut res = render(&page);
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "linli_pre={pre}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600"
-    )) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        pre_cookie(&pre, st.settings.secure_cookies),
+    );
     res
+}
+
+/// `Set-Cookie` for the login form's double-submit token: only the login page sees it,
+/// `Secure` when the session cookie is.
+fn pre_cookie(pre: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "linli_pre={pre}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("linli_pre=; Path=/login; Max-Age=0"))
 }
 
 #[derive(Deserialize)]
@@ -121,11 +130,10 @@ async fn login(
             username: f.username.clone(),
         };
         let mut res = (status, render(&page)).into_response();
-        if let Ok(v) = HeaderValue::from_str(&format!(
-            "linli_pre={pre}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600"
-        )) {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            pre_cookie(&pre, st.settings.secure_cookies),
+        );
         res
     };
     if session::cookie(&headers, "linli_pre").is_none_or(|c| c != f.csrf) {
@@ -184,8 +192,13 @@ async fn logout(
     res
 }
 
-/// Remembers the language in a cookie (a year) and goes back.
-async fn switch_language(Path(code): Path<String>, Query(q): Query<NextQuery>) -> Response {
+/// Remembers the language in a cookie (a year; not a secret, but `Secure` when the session
+/// cookie is) and goes back.
+async fn switch_language(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Response {
     let lang = if code.starts_with("en") {
         "en"
     } else {
@@ -193,8 +206,13 @@ async fn switch_language(Path(code): Path<String>, Query(q): Query<NextQuery>) -
     };
     let to = safe_next(q.next.as_deref()).unwrap_or_else(|| "/".into());
     let mut res = Redirect::to(&to).into_response();
+    let secure = if st.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     if let Ok(v) = HeaderValue::from_str(&format!(
-        "lang={lang}; Path=/; SameSite=Lax; Max-Age=31536000"
+        "lang={lang}; Path=/; SameSite=Lax; Max-Age=31536000{secure}"
     )) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }

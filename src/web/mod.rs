@@ -4,6 +4,7 @@ pub mod charts;
 pub mod client;
 pub mod error;
 pub mod form;
+pub mod headers;
 pub mod i18n;
 pub mod json;
 pub mod login;

@@ -271,7 +271,7 @@ async fn a_handler_that_panics_answers_500_with_the_error_body_in_the_users_lang
             digits[3].to_string()
         }),
     );
-    let router = linli::app::with_layers(routes, 1024).with_state(app.state.clone());
+    let router = linli::app::with_layers(routes, &app.state.settings).with_state(app.state.clone());
     let req = Request::get("/boom?lang=en").body(Body::empty()).unwrap();
     let res = tower::ServiceExt::oneshot(router, req).await.unwrap();
     assert_eq!(res.status(), 500);

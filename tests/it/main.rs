@@ -15,6 +15,7 @@ mod demands_loop;
 mod export;
 mod figures;
 mod generate;
+mod headers;
 mod intake_paths;
 mod jobs;
 mod nodes;

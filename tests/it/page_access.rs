@@ -10,7 +10,7 @@ use crate::common::pages::PageClient;
 use crate::common::{TestApp, record};
 
 /// One demo login per role.
-const LOGINS: [(Role, &str); 8] = [
+pub(crate) const LOGINS: [(Role, &str); 8] = [
     (Role::Resident, "resident"),
     (Role::GridWorker, "grid01"),
     (Role::Volunteer, "volunteer"),
@@ -22,7 +22,7 @@ const LOGINS: [(Role, &str); 8] = [
 ];
 
 /// A concrete path for a route: every `{param}` becomes an id that exists.
-fn concrete(path: &str, id: i64) -> String {
+pub(crate) fn concrete(path: &str, id: i64) -> String {
     let mut out = String::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {

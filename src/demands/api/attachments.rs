@@ -71,6 +71,9 @@ pub async fn upload(
 }
 
 /// Download an attachment of a demand you can see.
+///
+/// Sent under its name (`Content-Disposition`: `inline` for a photo, `attachment` for a
+/// PDF) and the type its bytes were checked as at upload, with `nosniff`.
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "demands",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Attachment id")),

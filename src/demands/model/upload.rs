@@ -5,7 +5,9 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Code, Error, Result};
 
-/// The types accepted, with the bytes each must start with.
+/// The types accepted, with the bytes each must start with. The bytes decide: a type sent
+/// (or a file name) that the bytes do not bear out is refused, so what is stored, and sent
+/// back under this type, is what it says it is.
 const ACCEPTED: &[(&str, &[u8])] = &[
     ("image/jpeg", b"\xFF\xD8\xFF"),
     ("image/png", b"\x89PNG\r\n\x1a\n"),
@@ -13,6 +15,12 @@ const ACCEPTED: &[(&str, &[u8])] = &[
     ("image/webp", b"RIFF"),
     ("application/pdf", b"%PDF-"),
 ];
+
+/// Whether `bytes` are of type `t` by their first bytes (a WebP is a RIFF file whose form
+/// is `WEBP`: a RIFF sound or video is not a photo).
+fn bears_out(t: &str, magic: &[u8], bytes: &[u8]) -> bool {
+    bytes.starts_with(magic) && (t != "image/webp" || bytes.get(8..12) == Some(&b"WEBP"[..]))
+}
 
 /// The longest file name kept, in characters.
 pub const MAX_FILE_NAME: usize = 200;
@@ -52,7 +60,7 @@ impl Upload {
         if bytes.len() > max {
             return Err(too_large(max));
         }
-        if !bytes.starts_with(magic) {
+        if !bears_out(content_type, magic, &bytes) {
             return Err(unsupported());
         }
         let file_name = crate::web::validate::optional("file_name", file_name, MAX_FILE_NAME)?
@@ -107,9 +115,43 @@ mod tests {
         assert_eq!(code("image/png", JPEG, 100), Code::UnsupportedFile);
         assert_eq!(code("image/jpeg", b"", 100), Code::MissingField);
         assert_eq!(code("image/jpeg", JPEG, 4), Code::FileTooLarge);
+        let webp = b"RIFF\x24\x00\x00\x00WEBPVP8 ";
+        assert!(Upload::parse("image/webp", None, webp.to_vec(), 100).is_ok());
+        let wav = b"RIFF\x24\x00\x00\x00WAVEfmt ";
+        assert_eq!(code("image/webp", wav, 100), Code::UnsupportedFile);
         assert_eq!(
             too_large(10 * 1024 * 1024).arg("max"),
             Some(&crate::error::Arg::Text("10 MB".into()))
         );
+    }
+
+    /// A page or a script named like a photo, sent as a photo, is still a page: refused, so
+    /// it is never stored and never served back as an image a browser might run.
+    #[test]
+    fn a_file_named_like_a_photo_whose_bytes_are_not_one_is_refused() {
+        let payloads: &[&[u8]] = &[
+            b"<!doctype html><html><script>alert(document.cookie)</script>",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>",
+            b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"></svg>",
+            // A photo's first bytes further in: only the start counts.
+            b"<html>\xFF\xD8\xFF\xE0",
+        ];
+        for bytes in payloads {
+            for sent in [
+                "image/jpeg",
+                "image/png",
+                "image/gif",
+                "image/webp",
+                "application/pdf",
+            ] {
+                let e = Upload::parse(sent, Some("photo.jpg"), bytes.to_vec(), 1000).unwrap_err();
+                assert_eq!(e.code, Code::UnsupportedFile, "{sent}: {bytes:?}");
+            }
+        }
+        // The type a browser guesses from the name is no way in either.
+        for sent in ["image/svg+xml", "text/html", "application/octet-stream", ""] {
+            let e = Upload::parse(sent, Some("photo.svg"), JPEG.to_vec(), 1000).unwrap_err();
+            assert_eq!(e.code, Code::UnsupportedFile, "{sent}");
+        }
     }
 }
