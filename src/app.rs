@@ -38,7 +38,7 @@ fn routes() -> Routes {
 /// Every column any capability keeps sealed (`vault::Column`), for the passes that seal
 /// and reseal them.
 pub fn sealed_columns() -> Vec<crate::vault::Column> {
-    [crate::roster::SEALED].concat()
+    [crate::roster::SEALED, crate::demands::store::SEALED].concat()
 }
 
 pub fn openapi() -> utoipa::openapi::OpenApi {

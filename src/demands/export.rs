@@ -49,6 +49,7 @@ struct ExportRow {
     community_name: Option<String>,
     grid_name: Option<String>,
     reporter_name: String,
+    #[sqlx(try_from = "crate::vault::sql::Opened<crate::demands::store::ReporterPhone>")]
     reporter_phone: Option<String>,
     accept_due_at: Millis,
     feedback_due_at: Millis,

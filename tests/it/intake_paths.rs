@@ -18,6 +18,8 @@ struct Recorded {
     household_id: Option<i64>,
     resident_id: Option<i64>,
     reporter_name: String,
+    /// Sealed at rest: compared opened.
+    #[sqlx(try_from = "linli::vault::sql::Opened<linli::demands::store::ReporterPhone>")]
     reporter_phone: Option<String>,
     title: String,
     created_at: linli::clock::Millis,

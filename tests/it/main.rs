@@ -31,5 +31,6 @@ mod schema;
 mod scope;
 mod stories;
 mod unit_job;
+mod vault;
 mod viewers;
 mod workbench_pages;

@@ -256,7 +256,9 @@ fn bind_row(q: Q, pre: &DemandRow) -> Q {
         .bind(pre.household_id)
         .bind(pre.resident_id)
         .bind(pre.reporter_name.as_str())
-        .bind(pre.reporter_phone.as_deref())
+        .bind(crate::vault::sql::seal::<
+            crate::demands::store::ReporterPhone,
+        >(pre.reporter_phone.as_deref()))
         .bind(pre.channel.as_str())
         .bind(pre.category.as_deref())
         .bind(pre.urgency.as_str())

@@ -12,6 +12,11 @@ use crate::db::{DbResult, Exec, Q};
 
 use super::model::{Action, Level, Status, TargetKind};
 
+crate::sealed!(pub ReporterPhone = "demands"."reporter_phone");
+
+/// The demand loop's sealed columns: the phone of whoever reported a demand.
+pub const SEALED: &[crate::vault::Column] = &[<ReporterPhone as crate::vault::sql::Sealed>::COLUMN];
+
 /// One row of `demands`.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct DemandRow {
@@ -23,6 +28,7 @@ pub struct DemandRow {
     pub household_id: Option<i64>,
     pub resident_id: Option<i64>,
     pub reporter_name: String,
+    #[sqlx(try_from = "crate::vault::sql::Opened<ReporterPhone>")]
     pub reporter_phone: Option<String>,
     pub channel: String,
     pub category: Option<String>,

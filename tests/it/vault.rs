@@ -1,0 +1,271 @@
+//! Personal fields sealed at rest (issue 14): known values are written through the API,
+//! read back whole by those who may, found at the counter by their keyed hashes, and found
+//! nowhere in the raw database — its file and WAL on SQLite, a backup, a PostgreSQL dump.
+//! A server with a wrong or missing key file stops and says which file and what is wrong;
+//! a database holding plain values (written before encryption) is sealed at start.
+
+use std::process::Command;
+
+use linli::roster::ids::check_digit;
+use serde_json::json;
+
+use crate::common::pages::PageClient;
+use crate::common::{TestApp, http, key_file, postgres_server, spawn_serve, stop_serve};
+
+const PHONE: &str = "13987654321";
+const REPORTER_PHONE: &str = "13711112222";
+const HEALTH: &str = "心脏搭桥术后需定期复查";
+
+fn id_number() -> String {
+    let first17 = "13010419430708024";
+    format!("{first17}{}", check_digit(first17))
+}
+
+/// Where in `hay` any of `needles` is, as "needle at offset".
+fn found_in(hay: &[u8], needles: &[&str]) -> Vec<String> {
+    needles
+        .iter()
+        .filter_map(|n| {
+            hay.windows(n.len())
+                .position(|w| w == n.as_bytes())
+                .map(|at| format!("{n} at {at}"))
+        })
+        .collect()
+}
+
+/// The resident and the demand with known values; their ids.
+async fn write_known(app: &TestApp) -> (i64, i64) {
+    let staff = app.login("staff").await;
+    let h = app.household_in_grid(1).await;
+    let r = staff
+        .ok(
+            "/api/v1/residents",
+            json!({"household_id": h, "name": "钱阿婆", "id_number": id_number(),
+                   "phone": PHONE, "health_note": HEALTH}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let d = staff
+        .ok(
+            "/api/v1/demands",
+            json!({"channel": "phone", "description": "楼下的路灯坏了好几天了",
+                   "reporter_name": "过路的王先生", "reporter_phone": REPORTER_PHONE,
+                   "household_id": h, "category": "water"}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    (r, d)
+}
+
+#[tokio::test]
+async fn known_personal_values_are_nowhere_in_the_raw_database_its_wal_a_backup_or_a_dump() {
+    let app = TestApp::new().await;
+    let (r, d) = write_known(&app).await;
+    let id = id_number();
+    let needles = [id.as_str(), PHONE, REPORTER_PHONE, HEALTH];
+
+    // Those who may read them whole do: the API opens what the database keeps sealed.
+    let staff = app.login("staff").await;
+    let whole = staff.fetch(&format!("/api/v1/residents/{r}")).await;
+    assert_eq!(
+        (whole["phone"].as_str(), whole["id_number"].as_str()),
+        (Some(PHONE), Some(id.as_str())),
+        "{whole}"
+    );
+    assert_eq!(whole["health_note"], HEALTH);
+    let demand = staff.fetch(&format!("/api/v1/demands/{d}")).await;
+    assert_eq!(
+        demand["demand"]["reporter_phone"], REPORTER_PHONE,
+        "{demand}"
+    );
+    // The counter finds her by the last four digits and by the whole number, not by
+    // another four.
+    let mut c = PageClient::login(&app, "staff").await;
+    for (q, finds) in [("4321", true), (PHONE, true), ("4322", false)] {
+        let page = c.page(&format!("/work/residents/search?q={q}")).await;
+        assert_eq!(page.html.contains("钱阿婆"), finds, "{q}: {}", page.html);
+    }
+
+    let url = app.state.settings.database.expose().to_string();
+    if let Some(server) = postgres_server() {
+        // A plain-text dump: what an operator's backup of the database holds.
+        let db = url.rsplit('/').next().unwrap().to_string();
+        let out = Command::new("pg_dump")
+            .args(["--format=plain", "--no-owner", &format!("{server}/{db}")])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stdout.len() > 10_000, "a dump of the whole database");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("钱阿婆"),
+            "the dump holds the roster (names are not sealed)"
+        );
+        assert_eq!(found_in(&out.stdout, &needles), Vec::<String>::new());
+        println!(
+            "scanned a {} byte dump: none of {} values found",
+            out.stdout.len(),
+            needles.len()
+        );
+        return;
+    }
+    // SQLite: the file and its write-ahead log as they are on disk, while serving...
+    let path = linli::db::sqlite_path(&url).to_string();
+    let mut scanned = 0;
+    for file in [path.clone(), format!("{path}-wal")] {
+        if let Ok(bytes) = std::fs::read(&file) {
+            scanned += bytes.len();
+            assert_eq!(found_in(&bytes, &needles), Vec::<String>::new(), "{file}");
+        }
+    }
+    assert!(
+        scanned > 100_000,
+        "the file and the WAL were read ({scanned} bytes)"
+    );
+    // ... and a backup.
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("linli-backup.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_linli"))
+        .args(["admin", "backup", "--database", &url, "--to"])
+        .arg(&backup)
+        .env("LINLI_LOG", "warn")
+        .env("LINLI_KEY_FILE", key_file())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&backup).unwrap();
+    assert!(String::from_utf8_lossy(&bytes).contains("钱阿婆"));
+    assert_eq!(
+        found_in(&bytes, &needles),
+        Vec::<String>::new(),
+        "the backup"
+    );
+    println!(
+        "scanned {} bytes of file, WAL and backup: none of {} values found",
+        scanned + bytes.len(),
+        needles.len()
+    );
+}
+
+/// `linli serve` on the app's database with `key_file`; its exit and what it said.
+fn serve_with_key_file(app: &TestApp, key_file: &std::path::Path) -> (bool, String) {
+    let url = app.state.settings.database.expose().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_linli"))
+        .args([
+            "serve",
+            "--database",
+            &url,
+            "--listen",
+            "127.0.0.1:0",
+            "--allow-demo-passwords",
+        ])
+        .env_remove("LINLI_CONFIG")
+        .env("LINLI_LOG", "error")
+        .env("LINLI_KEY_FILE", key_file)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_wrong_or_missing_key_file_stops_the_server_and_says_which_and_why() {
+    let app = TestApp::new().await;
+    write_known(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+
+    let missing = dir.path().join("elsewhere-keys.toml");
+    let (ok, said) = serve_with_key_file(&app, &missing);
+    assert!(!ok);
+    assert!(
+        said.contains("elsewhere-keys.toml") && said.contains("not found"),
+        "{said}"
+    );
+    assert!(
+        !missing.exists(),
+        "no key file made for a database that has sealed values"
+    );
+
+    let other = dir.path().join("other-keys.toml");
+    linli::vault::keyfile::KeyFile::generate(linli::vault::Algorithm::Aes256Gcm)
+        .write(&other)
+        .unwrap();
+    let (ok, said) = serve_with_key_file(&app, &other);
+    assert!(!ok);
+    assert!(
+        said.contains("other-keys.toml") && said.contains("another database"),
+        "{said}"
+    );
+
+    let broken = dir.path().join("broken-keys.toml");
+    std::fs::write(&broken, "active = 1\n").unwrap();
+    let (ok, said) = serve_with_key_file(&app, &broken);
+    assert!(!ok);
+    assert!(
+        said.contains("broken-keys.toml") && said.contains("not a valid key file"),
+        "{said}"
+    );
+}
+
+#[tokio::test]
+async fn plain_values_left_from_before_encryption_are_sealed_when_the_server_starts() {
+    let app = TestApp::new().await;
+    let (r, _) = write_known(&app).await;
+    // As an older Linli wrote them: plain text, no lookup hashes.
+    let mut c = app.state.db.conn().await.unwrap();
+    linli::db::Q::new(
+        "UPDATE residents SET phone = $1, phone_hash = NULL, phone_tail = NULL, \
+         health_note = $2 WHERE id = $3",
+    )
+    .bind("13600001111")
+    .bind("旧数据里的健康情况")
+    .bind(r)
+    .execute(&mut c)
+    .await
+    .unwrap();
+    drop(c);
+    let url = app.state.settings.database.expose().to_string();
+    let (child, base) = spawn_serve(&url, &[("LINLI_JOBS", "false")]);
+    let (status, _) =
+        tokio::task::spawn_blocking(move || http(&base, "GET", "/healthz", None, None))
+            .await
+            .unwrap();
+    assert_eq!(status, 200);
+    stop_serve(child);
+    let mut c = app.state.db.conn().await.unwrap();
+    let (phone, tail, health): (String, Option<String>, String) =
+        linli::db::Q::new("SELECT phone, phone_tail, health_note FROM residents WHERE id = $1")
+            .bind(r)
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+    drop(c);
+    assert!(
+        linli::vault::is_sealed(&phone) && linli::vault::is_sealed(&health),
+        "{phone}"
+    );
+    assert!(tail.is_some(), "its lookup hashes filled");
+    // Read back whole, and found by its last four digits.
+    let staff = app.login("staff").await;
+    let whole = staff.fetch(&format!("/api/v1/residents/{r}")).await;
+    assert_eq!(whole["phone"], "13600001111");
+    assert_eq!(whole["health_note"], "旧数据里的健康情况");
+    let mut p = PageClient::login(&app, "staff").await;
+    assert!(
+        p.page("/work/residents/search?q=1111")
+            .await
+            .html
+            .contains("钱阿婆")
+    );
+}
