@@ -21,6 +21,9 @@ pub enum AdminCommand {
         #[arg(long)]
         database: Option<String>,
     },
+    /// The keys of the personal fields sealed at rest: rotate, status.
+    #[command(subcommand)]
+    Keys(super::keys::KeysCommand),
     #[command(flatten)]
     Accounts(AccountCommand),
 }
@@ -95,6 +98,7 @@ pub async fn run(settings: Settings, c: AdminCommand) -> Result<(), String> {
         AdminCommand::Backup(a) => super::backup::run(settings, a).await,
         AdminCommand::Generate(a) => super::bench::generate(settings, a).await,
         AdminCommand::RebuildRollups { database } => rebuild_rollups(settings, database).await,
+        AdminCommand::Keys(k) => super::keys::run(settings, k).await,
         AdminCommand::Accounts(a) => accounts(settings, a).await,
     }
 }

@@ -4,6 +4,7 @@ mod admin;
 mod backup;
 mod bench;
 mod demo;
+mod keys;
 mod serve;
 mod tokens;
 

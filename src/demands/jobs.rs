@@ -71,6 +71,8 @@ pub fn spawn(state: AppState) -> Jobs {
                 _ = tick.tick() => {}
                 _ = stopped.changed() => break,
             }
+            // A rotation (`linli admin keys rotate`) wrote a new active key: seal with it.
+            crate::vault::reload_if_changed();
             match run_if_leader(&state, &node, every).await {
                 Ok(Some(r)) if r != Report::default() => tracing::info!(?r, "background jobs ran"),
                 Ok(_) => {}

@@ -309,9 +309,33 @@ impl Vault {
 /// written and decoded.
 static CURRENT: RwLock<Option<(Arc<Vault>, Option<PathBuf>)>> = RwLock::new(None);
 
+/// When the installed key file was last changed, to notice a rotation.
+static READ_AT: RwLock<Option<std::time::SystemTime>> = RwLock::new(None);
+
+fn modified(path: &std::path::Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
 /// Makes `vault` the process's, read from `path` (none: made in memory).
 pub fn install(vault: Arc<Vault>, path: Option<PathBuf>) {
+    *READ_AT.write().unwrap_or_else(|e| e.into_inner()) = path.as_deref().and_then(modified);
     *CURRENT.write().unwrap_or_else(|e| e.into_inner()) = Some((vault, path));
+}
+
+/// Reads the key file again if it changed since it was read (a rotation gave it a new
+/// active key): the background jobs call this on every tick, so a running server seals
+/// with the new key soon after `linli admin keys rotate` wrote it.
+pub fn reload_if_changed() {
+    let path = CURRENT
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .and_then(|(_, p)| p.clone());
+    let Some(path) = path else { return };
+    let read_at = *READ_AT.read().unwrap_or_else(|e| e.into_inner());
+    if modified(&path) != read_at {
+        reload();
+    }
 }
 
 /// The process's vault.

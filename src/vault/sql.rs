@@ -46,10 +46,15 @@ macro_rules! engine {
                     return Ok(Opened(None, PhantomData));
                 }
                 let stored = <&str as Decode<$db>>::decode(v)?;
-                Ok(Opened(
-                    Some(current().open(C::COLUMN, stored)?),
-                    PhantomData,
-                ))
+                let plain = match current().open(C::COLUMN, stored) {
+                    // Sealed with a key this process has not read yet (a rotation under
+                    // way): the key file has it.
+                    Err(super::VaultError::UnknownKey(_)) => {
+                        super::reload().open(C::COLUMN, stored)?
+                    }
+                    other => other?,
+                };
+                Ok(Opened(Some(plain), PhantomData))
             }
         }
     };

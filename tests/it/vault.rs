@@ -269,3 +269,120 @@ async fn plain_values_left_from_before_encryption_are_sealed_when_the_server_sta
             .contains("钱阿婆")
     );
 }
+
+/// The raw stored values of every sealed column that holds one.
+async fn stored_sealed(app: &TestApp) -> Vec<String> {
+    let mut c = app.state.db.conn().await.unwrap();
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT id_number FROM residents WHERE id_number IS NOT NULL",
+        "SELECT phone FROM residents WHERE phone IS NOT NULL",
+        "SELECT health_note FROM residents WHERE health_note IS NOT NULL",
+        "SELECT reporter_phone FROM demands WHERE reporter_phone IS NOT NULL",
+    ] {
+        let rows: Vec<(String,)> = linli::db::Q::new(sql).fetch_all(&mut c).await.unwrap();
+        out.extend(rows.into_iter().map(|(v,)| v));
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_key_rotation_seals_everything_again_while_the_server_serves() {
+    let app = TestApp::new().await;
+    let (r, _) = write_known(&app).await;
+    assert!(
+        stored_sealed(&app)
+            .await
+            .iter()
+            .all(|v| v.starts_with("enc1:1:"))
+    );
+    // A key file of its own: the rotation writes to it.
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys.toml");
+    std::fs::copy(key_file(), &keys).unwrap();
+    let keys = keys.to_string_lossy().into_owned();
+    let url = app.state.settings.database.expose().to_string();
+    let env = [
+        ("LINLI_KEY_FILE", keys.as_str()),
+        ("LINLI_JOB_INTERVAL_SECS", "1"),
+    ];
+    let (child, base) = spawn_serve(&url, &env);
+    let call = |method: &'static str,
+                path: String,
+                token: Option<String>,
+                body: Option<serde_json::Value>| {
+        let base = base.clone();
+        tokio::task::spawn_blocking(move || {
+            http(&base, method, &path, token.as_deref(), body.as_ref())
+        })
+    };
+    let (_, login) = call(
+        "POST",
+        "/api/v1/login".into(),
+        None,
+        Some(json!({"username": "staff", "password": "linli-demo"})),
+    )
+    .await
+    .unwrap();
+    let token = login["token"].as_str().unwrap().to_string();
+
+    // To SM4 (国密), while the server serves.
+    let out = Command::new(env!("CARGO_BIN_EXE_linli"))
+        .args(["admin", "keys", "rotate", "--sm4", "--database", &url])
+        .env_remove("LINLI_CONFIG")
+        .env("LINLI_LOG", "warn")
+        .envs(env)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("key 2 (sm4-gcm)") && said.contains("none is left"),
+        "{said}"
+    );
+    let stored = stored_sealed(&app).await;
+    assert!(stored.len() >= 4);
+    assert!(
+        stored.iter().all(|v| v.starts_with("enc1:2:")),
+        "{stored:?}"
+    );
+
+    // The server started with key 1 alone reads what key 2 sealed...
+    let (status, whole) = call(
+        "GET",
+        format!("/api/v1/residents/{r}"),
+        Some(token.clone()),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (status, whole["phone"].as_str()),
+        (200, Some(PHONE)),
+        "{whole}"
+    );
+    // ... and after its next job tick seals what it writes with key 2.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let h = app.household_in_grid(1).await;
+    let (status, made) = call(
+        "POST",
+        "/api/v1/residents".into(),
+        Some(token),
+        Some(json!({"household_id": h, "name": "孙大爷", "phone": "13500002222"})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 201, "{made}");
+    stop_serve(child);
+    let mut c = app.state.db.conn().await.unwrap();
+    let (phone,): (String,) = linli::db::Q::new("SELECT phone FROM residents WHERE id = $1")
+        .bind(made["id"].as_i64().unwrap())
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    assert!(phone.starts_with("enc1:2:"), "{phone}");
+}
