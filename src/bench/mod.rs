@@ -5,6 +5,7 @@ pub mod city;
 pub mod generate;
 pub mod intake;
 pub mod pages;
+pub mod vault;
 
 /// A storage error as the benchmark reports it.
 fn db(e: crate::db::DbError) -> String {

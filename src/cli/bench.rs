@@ -37,10 +37,14 @@ pub struct CityArgs {
     /// Demands the intake benchmark sends (and removes afterwards).
     #[arg(long, default_value_t = 20_000)]
     pub intake_demands: usize,
+    /// Residents generated (twice, into fresh files) to measure what sealing their
+    /// personal fields costs.
+    #[arg(long, default_value_t = 100_000)]
+    pub vault_residents: usize,
     /// Demands to export (to CSV and to xlsx).
     #[arg(long, default_value_t = 1_000_000)]
     pub export_rows: i64,
-    /// Measure only these figures (dashboard, lists, export, intake); all by default.
+    /// Measure only these figures (dashboard, lists, export, intake, vault); all by default.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Where to write the results as JSON.
@@ -301,6 +305,18 @@ async fn city(settings: Settings, a: CityArgs) -> Result<(), String> {
         eprintln!("intake…");
         rows.extend(
             crate::bench::intake::run(&state, a.intake_clients.max(1), a.intake_demands).await?,
+        );
+    }
+    if wanted("vault") {
+        eprintln!("sealing personal fields…");
+        rows.extend(
+            crate::bench::vault::run(
+                &state,
+                a.intake_clients.max(1),
+                a.intake_demands,
+                a.vault_residents,
+            )
+            .await?,
         );
     }
     println!(
