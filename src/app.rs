@@ -38,7 +38,12 @@ fn routes() -> Routes {
 /// Every column any capability keeps sealed (`vault::Column`), for the passes that seal
 /// and reseal them.
 pub fn sealed_columns() -> Vec<crate::vault::Column> {
-    [crate::roster::SEALED, crate::demands::store::SEALED].concat()
+    [
+        crate::auth::store::SEALED,
+        crate::roster::SEALED,
+        crate::demands::store::SEALED,
+    ]
+    .concat()
 }
 
 pub fn openapi() -> utoipa::openapi::OpenApi {

@@ -5,6 +5,11 @@ use crate::db::{DbResult, Exec, Q};
 
 use super::{Actor, Role};
 
+crate::sealed!(pub AccountPhone = "users"."phone");
+
+/// The accounts' sealed columns: an account's own phone.
+pub const SEALED: &[crate::vault::Column] = &[<AccountPhone as crate::vault::sql::Sealed>::COLUMN];
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct UserRow {
     pub id: i64,
@@ -17,6 +22,7 @@ pub struct UserRow {
     pub community_id: Option<i64>,
     pub unit_id: Option<i64>,
     pub resident_id: Option<i64>,
+    #[sqlx(try_from = "crate::vault::sql::Opened<AccountPhone>")]
     pub phone: Option<String>,
     pub active: bool,
     pub failed_logins: i64,
@@ -72,7 +78,7 @@ pub async fn insert(ex: &mut impl Exec, u: &NewUser<'_>, now: Millis) -> DbResul
     .bind(u.community_id)
     .bind(u.unit_id)
     .bind(u.resident_id)
-    .bind(u.phone)
+    .bind(crate::vault::sql::seal::<AccountPhone>(u.phone))
     .bind(now)
     .insert_id(ex)
     .await

@@ -61,6 +61,10 @@ pub async fn run(mut settings: Settings, a: DemoArgs) -> Result<(), String> {
         "  Database:  {}",
         crate::config::DatabaseUrl::from(a.database.as_str())
     );
+    println!(
+        "  Key file:  {} (the keys of the sealed personal fields)",
+        state.settings.key_path().display()
+    );
     println!("  Logins (password {DEMO_PASSWORD}):");
     for (user, what) in crate::demo::LOGINS {
         println!("    {user:<10} {what}");

@@ -64,7 +64,18 @@ async fn known_personal_values_are_nowhere_in_the_raw_database_its_wal_a_backup_
     let app = TestApp::new().await;
     let (r, d) = write_known(&app).await;
     let id = id_number();
-    let needles = [id.as_str(), PHONE, REPORTER_PHONE, HEALTH];
+    // The accounts' own phones too (the demo gives some), read opened.
+    let accounts: Vec<(linli::vault::sql::Opened<linli::auth::store::AccountPhone>,)> = {
+        let mut c = app.state.db.conn().await.unwrap();
+        linli::db::Q::new("SELECT phone FROM users WHERE phone IS NOT NULL")
+            .fetch_all(&mut c)
+            .await
+            .unwrap()
+    };
+    let accounts: Vec<String> = accounts.into_iter().map(|(p,)| p.into()).collect();
+    assert!(!accounts.is_empty(), "the demo's accounts have phones");
+    let mut needles = vec![id.as_str(), PHONE, REPORTER_PHONE, HEALTH];
+    needles.extend(accounts.iter().map(String::as_str));
 
     // Those who may read them whole do: the API opens what the database keeps sealed.
     let staff = app.login("staff").await;
@@ -279,6 +290,7 @@ async fn stored_sealed(app: &TestApp) -> Vec<String> {
         "SELECT phone FROM residents WHERE phone IS NOT NULL",
         "SELECT health_note FROM residents WHERE health_note IS NOT NULL",
         "SELECT reporter_phone FROM demands WHERE reporter_phone IS NOT NULL",
+        "SELECT phone FROM users WHERE phone IS NOT NULL",
     ] {
         let rows: Vec<(String,)> = linli::db::Q::new(sql).fetch_all(&mut c).await.unwrap();
         out.extend(rows.into_iter().map(|(v,)| v));
