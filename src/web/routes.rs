@@ -23,9 +23,7 @@ use crate::state::AppState;
 use crate::web::pages::PageError;
 use crate::web::session::PageUser;
 
-/// The roles a page is for, carried by its route to the `PageUser` extractor.
-#[derive(Clone, Copy, Debug)]
-pub struct Allowed(pub &'static [Role]);
+pub use super::session::Allowed;
 
 /// The community's workers: office staff, secretaries, grid workers, the street, admin.
 pub const STAFF: &[Role] = &[

@@ -16,9 +16,13 @@ use crate::state::AppState;
 
 use super::i18n::{self, Lang};
 use super::pages::{Page, url_escape};
-use super::routes::Allowed;
 
 pub const COOKIE: &str = "linli_session";
+
+/// The roles a page is for, carried by its route (`web::routes`) to the [`PageUser`]
+/// extractor.
+#[derive(Clone, Copy, Debug)]
+pub struct Allowed(pub &'static [crate::auth::role::Role]);
 
 /// The logged-in person on a page request.
 #[derive(Clone, Debug)]
