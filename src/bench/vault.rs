@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use crate::db::{ConnectOptions, Db};
 use crate::state::AppState;
-use crate::vault::{self, Vault};
+use crate::vault;
 
 use super::city::Row;
 
@@ -25,7 +25,7 @@ pub async fn run(
 ) -> Result<Vec<Row>, String> {
     let (sealed, path) = (vault::current(), vault::current_path());
     let restore = || vault::install(sealed.clone(), path.clone());
-    let plain = Arc::new(Vault::unsealed_baseline());
+    let plain = Arc::new(sealed.unsealed_baseline());
     // Intake: the baseline first, then sealed, each run's demands removed after it.
     let mut rates = Vec::new();
     for v in [plain.clone(), sealed.clone()] {

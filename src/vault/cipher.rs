@@ -1,9 +1,10 @@
 //! The two ciphers and the two keyed hashes, behind one face each.
 
 use aes_gcm::aead::consts::U12;
-use aes_gcm::aead::{Aead, Generate, KeyInit, Payload};
+use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, AesGcm, Nonce};
 use hmac::{Hmac, Mac};
+use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
 /// GCM over SM4 (国密): the same mode as AES-GCM, over the Chinese block cipher.
@@ -63,6 +64,7 @@ pub enum IndexAlgorithm {
 /// Bytes of the nonce that starts every sealed value (96 bits, random per value).
 const NONCE: usize = 12;
 
+#[derive(Clone)]
 pub enum Cipher {
     Aes(Box<Aes256Gcm>),
     Sm4(Box<Sm4Gcm>),
@@ -98,7 +100,10 @@ impl Cipher {
 
     /// nonce ‖ ciphertext ‖ tag.
     pub fn seal(&self, aad: &[u8], plain: &[u8]) -> Vec<u8> {
-        let nonce = Nonce::<U12>::generate();
+        // From the thread's CSPRNG (ChaCha, seeded and reseeded from the operating system):
+        // a random 96-bit nonce per value without a system call per value.
+        let mut nonce = Nonce::<U12>::default();
+        rand::rng().fill_bytes(&mut nonce);
         let payload = Payload { msg: plain, aad };
         let body = match self {
             Cipher::Aes(c) => c.encrypt(&nonce, payload),
@@ -127,9 +132,11 @@ impl Cipher {
     }
 }
 
-pub struct IndexKey {
-    alg: IndexAlgorithm,
-    secret: Vec<u8>,
+/// The index key, keyed once: each hash starts from a copy of the keyed state.
+#[derive(Clone)]
+pub enum IndexKey {
+    Sha256(Box<Hmac<sha2::Sha256>>),
+    Sm3(Box<Hmac<sm3::Sm3>>),
 }
 
 impl IndexKey {
@@ -140,24 +147,29 @@ impl IndexKey {
                 secret.len()
             ));
         }
-        Ok(IndexKey {
-            alg,
-            secret: secret.to_vec(),
+        let keyed = "HMAC takes any key length";
+        Ok(match alg {
+            IndexAlgorithm::HmacSha256 => IndexKey::Sha256(Box::new(
+                <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(secret).expect(keyed),
+            )),
+            IndexAlgorithm::HmacSm3 => IndexKey::Sm3(Box::new(
+                <Hmac<sm3::Sm3> as KeyInit>::new_from_slice(secret).expect(keyed),
+            )),
         })
     }
 
     /// HMAC of `kind ‖ 0 ‖ value`.
     pub fn hash(&self, kind: &str, value: &[u8]) -> Vec<u8> {
-        fn mac<M: Mac + KeyInit>(secret: &[u8], kind: &str, value: &[u8]) -> Vec<u8> {
-            let mut m = <M as KeyInit>::new_from_slice(secret).expect("HMAC takes any key length");
+        fn mac<M: Mac + Clone>(keyed: &M, kind: &str, value: &[u8]) -> Vec<u8> {
+            let mut m = keyed.clone();
             m.update(kind.as_bytes());
             m.update(&[0]);
             m.update(value);
             m.finalize().into_bytes().to_vec()
         }
-        match self.alg {
-            IndexAlgorithm::HmacSha256 => mac::<Hmac<sha2::Sha256>>(&self.secret, kind, value),
-            IndexAlgorithm::HmacSm3 => mac::<Hmac<sm3::Sm3>>(&self.secret, kind, value),
+        match self {
+            IndexKey::Sha256(k) => mac(k.as_ref(), kind, value),
+            IndexKey::Sm3(k) => mac(k.as_ref(), kind, value),
         }
     }
 }
