@@ -146,6 +146,14 @@ pub async fn open_vault(db: &crate::db::Db, path: &std::path::Path) -> Result<()
         let n = crate::vault::pass::run(db, &vault, &columns, |_, _| {}).await?;
         eprintln!("  sealed {n}.");
     }
+    let mut tx = db.begin().await.map_err(|e| e.to_string())?;
+    let hidden = crate::roster::store::hide_sensitive_tags(&mut tx)
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    if hidden > 0 {
+        eprintln!("Stored {hidden} sensitive tags as their keyed hashes.");
+    }
     Ok(())
 }
 

@@ -544,7 +544,11 @@ async fn community(
                 now.into(),
             ]);
             for t in &p.tags {
-                tags.push(vec![id.into(), (*t).into(), community_id.into()]);
+                tags.push(vec![
+                    id.into(),
+                    crate::roster::model::sealed::stored_tag(t).into(),
+                    community_id.into(),
+                ]);
             }
         }
     }

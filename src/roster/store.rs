@@ -421,3 +421,17 @@ pub async fn set_building_head(
         .execute(ex)
         .await
 }
+
+/// Sensitive tags an older Linli stored as they are, stored as their keyed hashes instead
+/// (at start, beside the vault's pass over the sealed columns); how many.
+pub async fn hide_sensitive_tags(ex: &mut impl Exec) -> DbResult<u64> {
+    let mut n = 0;
+    for t in crate::roster::model::SENSITIVE_TAGS {
+        n += Q::new("UPDATE resident_tags SET tag = $1 WHERE tag = $2")
+            .bind(crate::roster::model::sealed::stored_tag(t))
+            .bind(t)
+            .execute(ex)
+            .await?;
+    }
+    Ok(n)
+}

@@ -41,7 +41,8 @@ async fn write_known(app: &TestApp) -> (i64, i64) {
         .ok(
             "/api/v1/residents",
             json!({"household_id": h, "name": "钱阿婆", "id_number": id_number(),
-                   "phone": PHONE, "health_note": HEALTH}),
+                   "phone": PHONE, "health_note": HEALTH,
+                   "tags": ["elderly_alone", "disabled", "low_income"]}),
         )
         .await["id"]
         .as_i64()
@@ -74,7 +75,15 @@ async fn known_personal_values_are_nowhere_in_the_raw_database_its_wal_a_backup_
     };
     let accounts: Vec<String> = accounts.into_iter().map(|(p,)| p.into()).collect();
     assert!(!accounts.is_empty(), "the demo's accounts have phones");
-    let mut needles = vec![id.as_str(), PHONE, REPORTER_PHONE, HEALTH];
+    // The sensitive tags are stored as keyed hashes: their names are nowhere either.
+    let mut needles = vec![
+        id.as_str(),
+        PHONE,
+        REPORTER_PHONE,
+        HEALTH,
+        "low_income",
+        "disabled",
+    ];
     needles.extend(accounts.iter().map(String::as_str));
 
     // Those who may read them whole do: the API opens what the database keeps sealed.
@@ -86,6 +95,22 @@ async fn known_personal_values_are_nowhere_in_the_raw_database_its_wal_a_backup_
         "{whole}"
     );
     assert_eq!(whole["health_note"], HEALTH);
+    assert_eq!(
+        whole["tags"],
+        json!(["disabled", "elderly_alone", "low_income"]),
+        "the sensitive tags read back by name"
+    );
+    let listed = staff
+        .fetch("/api/v1/residents?tag=low_income&limit=500")
+        .await;
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == r),
+        "found by a sensitive tag: {listed}"
+    );
     let demand = staff.fetch(&format!("/api/v1/demands/{d}")).await;
     assert_eq!(
         demand["demand"]["reporter_phone"], REPORTER_PHONE,
@@ -245,6 +270,22 @@ async fn plain_values_left_from_before_encryption_are_sealed_when_the_server_sta
     .execute(&mut c)
     .await
     .unwrap();
+    linli::db::Q::new("DELETE FROM resident_tags WHERE resident_id = $1 AND tag LIKE 'blind:%'")
+        .bind(r)
+        .execute(&mut c)
+        .await
+        .unwrap();
+    for t in ["disabled", "low_income"] {
+        linli::db::Q::new(
+            "INSERT INTO resident_tags (resident_id, tag, community_id) \
+             SELECT id, $1, community_id FROM residents WHERE id = $2",
+        )
+        .bind(t)
+        .bind(r)
+        .execute(&mut c)
+        .await
+        .unwrap();
+    }
     drop(c);
     let url = app.state.settings.database.expose().to_string();
     let (child, base) = spawn_serve(&url, &[("LINLI_JOBS", "false")]);
@@ -267,11 +308,19 @@ async fn plain_values_left_from_before_encryption_are_sealed_when_the_server_sta
         "{phone}"
     );
     assert!(tail.is_some(), "its lookup hashes filled");
+    let plain_tags = app
+        .scalar("SELECT COUNT(*) FROM resident_tags WHERE tag IN ('low_income', 'disabled')")
+        .await;
+    assert_eq!(plain_tags, 0, "the sensitive tags stored as their hashes");
     // Read back whole, and found by its last four digits.
     let staff = app.login("staff").await;
     let whole = staff.fetch(&format!("/api/v1/residents/{r}")).await;
     assert_eq!(whole["phone"], "13600001111");
     assert_eq!(whole["health_note"], "旧数据里的健康情况");
+    assert_eq!(
+        whole["tags"],
+        json!(["disabled", "elderly_alone", "low_income"])
+    );
     let mut p = PageClient::login(&app, "staff").await;
     assert!(
         p.page("/work/residents/search?q=1111")

@@ -142,7 +142,12 @@ async fn listing(
                 true => store::count(&mut w.tx, &w.scope, &query).await?,
                 false => 0,
             };
-            let detail = format!("tag={tag}; role={}", actor.role.as_str());
+            // The tag as the tags table keeps it: the audit log names no one's disability.
+            let detail = format!(
+                "tag={}; role={}",
+                crate::roster::model::sealed::stored_tag(tag),
+                actor.role.as_str()
+            );
             w.viewed(&page.items, &detail).await?;
             (page, total)
         }

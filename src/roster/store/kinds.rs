@@ -271,7 +271,11 @@ impl Stored for ResidentRow {
         items: &mut [ResidentRow],
     ) -> impl Future<Output = DbResult<()>> + Send {
         let sql = "SELECT resident_id, tag FROM resident_tags WHERE";
-        fill_children(ex, items, sql, "resident_id", |r, t: String| r.tags.push(t))
+        fill_children(ex, items, sql, "resident_id", |r, t: String| {
+            // In the order of their names (a hidden tag is stored as its hash).
+            r.tags.extend(crate::roster::model::sealed::tag_of(&t));
+            r.tags.sort();
+        })
     }
 }
 
@@ -311,7 +315,7 @@ impl Filter for ResidentFilter {
             Cond::Sub(
                 "EXISTS (SELECT 1 FROM resident_tags t WHERE t.community_id = x.community_id \
                  AND t.resident_id = x.id AND t.tag = ",
-                tag.map(Arg::from),
+                tag.map(|t| Arg::from(crate::roster::model::sealed::stored_tag(t))),
             ),
             Cond::Contains("x.name", self.q.as_deref()),
         ]

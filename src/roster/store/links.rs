@@ -24,7 +24,7 @@ pub async fn set_tags(
         Q::new("INSERT INTO resident_tags (community_id, resident_id, tag) VALUES ($1, $2, $3)")
             .bind(community_id)
             .bind(resident_id)
-            .bind(*t)
+            .bind(crate::roster::model::sealed::stored_tag(t))
             .execute(ex)
             .await?;
     }
