@@ -447,3 +447,97 @@ async fn a_key_rotation_seals_everything_again_while_the_server_serves() {
         .unwrap();
     assert!(phone.starts_with("enc1:2:"), "{phone}");
 }
+
+#[tokio::test]
+async fn no_personal_value_reaches_the_log_even_at_debug_level() {
+    let app = TestApp::new().await;
+    let url = app.state.settings.database.expose().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("serve.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_linli"))
+        .args([
+            "serve",
+            "--database",
+            &url,
+            "--listen",
+            "127.0.0.1:0",
+            "--allow-demo-passwords",
+        ])
+        .env_remove("LINLI_CONFIG")
+        .env_remove("RUST_LOG")
+        .env("LINLI_LOG", "debug")
+        .env("LINLI_JOBS", "false")
+        .env("LINLI_KEY_FILE", key_file())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let base = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let h = app.household_in_grid(1).await;
+    let id = id_number();
+    let calls = {
+        let base = base.clone();
+        let id = id.clone();
+        tokio::task::spawn_blocking(move || {
+            let (_, login) = http(
+                &base,
+                "POST",
+                "/api/v1/login",
+                None,
+                Some(&json!({"username": "staff", "password": "linli-demo"})),
+            );
+            let token = login["token"].as_str().unwrap().to_string();
+            let (made, body) = http(
+                &base,
+                "POST",
+                "/api/v1/residents",
+                Some(&token),
+                Some(&json!({"household_id": h, "name": "钱阿婆", "id_number": id,
+                             "phone": PHONE, "health_note": HEALTH})),
+            );
+            // A phone and an ID number in a query string, as a search would send them.
+            let (searched, _) = http(
+                &base,
+                "GET",
+                &format!("/api/v1/residents?q={PHONE}&id_number={id}"),
+                Some(&token),
+                None,
+            );
+            let (refused, _) = http(
+                &base,
+                "POST",
+                "/api/v1/residents",
+                Some(&token),
+                Some(&json!({"household_id": h, "name": "钱阿婆", "id_number": id, "phone": "12345"})),
+            );
+            (made, body, searched, refused, token)
+        })
+        .await
+        .unwrap()
+    };
+    assert_eq!(calls.0, 201, "{}", calls.1);
+    assert_eq!(calls.2, 200);
+    assert!(calls.3 >= 400);
+    stop_serve(child);
+    let written = std::fs::read(&log).unwrap();
+    let text = String::from_utf8_lossy(&written);
+    assert!(
+        text.contains("DEBUG") && text.contains("/api/v1/residents"),
+        "the log is at debug level and names the requests: {text}"
+    );
+    let token = calls.4;
+    let needles = [id.as_str(), PHONE, HEALTH, "linli-demo", token.as_str()];
+    assert_eq!(found_in(&written, &needles), Vec::<String>::new(), "{text}");
+}
