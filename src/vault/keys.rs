@@ -15,8 +15,18 @@ use super::{Vault, install};
 const INDEX_ROW: i64 = 0;
 
 /// Checks `vault` against the keys this database's values were sealed with, and records
-/// the keys it does not know yet.
+/// the keys it does not know yet; then checks again, so that of two servers starting at
+/// once on a new database with different key files, the one whose keys were not recorded
+/// stops.
 pub async fn check(db: &Db, vault: &Vault, path: &Path) -> Result<(), String> {
+    if record(db, vault, path).await? {
+        record(db, vault, path).await?;
+    }
+    Ok(())
+}
+
+/// Checks the recorded keys, records the missing ones; whether it recorded any.
+async fn record(db: &Db, vault: &Vault, path: &Path) -> Result<bool, String> {
     let file = path.display();
     let mut c = db.conn().await.map_err(|e| e.to_string())?;
     let rows: Vec<(i64, String)> = Q::new("SELECT id, check_value FROM vault_keys ORDER BY id")
@@ -55,17 +65,21 @@ pub async fn check(db: &Db, vault: &Vault, path: &Path) -> Result<(), String> {
     let mut tx = db.begin().await.map_err(|e| e.to_string())?;
     let now = crate::clock::system_now();
     let known: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let mut recorded = false;
     if !known.contains(&INDEX_ROW) {
         insert(&mut tx, INDEX_ROW, "index", &vault.index_check(), now).await?;
+        recorded = true;
     }
     for id in vault.key_ids() {
         if !known.contains(&i64::from(id)) {
             let alg = vault.algorithm(id).map(|a| a.as_str()).unwrap_or_default();
             let check = vault.check_value(id).map_err(|e| e.to_string())?;
             insert(&mut tx, i64::from(id), alg, &check, now).await?;
+            recorded = true;
         }
     }
-    tx.commit().await.map_err(|e| e.to_string())
+    tx.commit().await.map_err(|e| e.to_string())?;
+    Ok(recorded)
 }
 
 async fn insert(
