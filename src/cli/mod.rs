@@ -137,6 +137,11 @@ pub async fn open_vault(db: &crate::db::Db, path: &std::path::Path) -> Result<()
         );
     }
     let columns = crate::app::sealed_columns();
+    // What this start seals: the sealed columns, and the sensitive tags hidden as hashes.
+    let sealed = crate::vault::pass::covering(&columns, &["resident_tags.tag"]);
+    if crate::vault::pass::done(db, &vault, &sealed).await? {
+        return Ok(());
+    }
     let left = crate::vault::pass::left(db, &vault, &columns).await?;
     if left > 0 {
         eprintln!(
@@ -153,6 +158,11 @@ pub async fn open_vault(db: &crate::db::Db, path: &std::path::Path) -> Result<()
     tx.commit().await.map_err(|e| e.to_string())?;
     if hidden > 0 {
         eprintln!("Stored {hidden} sensitive tags as their keyed hashes.");
+    }
+    // Nothing is left unless a server still on an older key wrote meanwhile (a rotation
+    // under way): then the next start counts again.
+    if crate::vault::pass::left(db, &vault, &columns).await? == 0 {
+        crate::vault::pass::finished(db, &vault, &sealed).await?;
     }
     Ok(())
 }

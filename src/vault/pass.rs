@@ -97,3 +97,42 @@ pub async fn left(db: &Db, vault: &Vault, columns: &[Column]) -> Result<u64, Str
     }
     Ok(n)
 }
+
+/// What a finished pass covered: the sealed columns (and whatever else the caller seals
+/// with them, `extra`), as one text.
+pub fn covering(columns: &[Column], extra: &[&str]) -> String {
+    let mut parts: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{}.{}", c.table, c.name))
+        .collect();
+    parts.extend(extra.iter().map(|e| e.to_string()));
+    parts.join(",")
+}
+
+/// Whether a pass already left nothing unsealed with the active key over `sealed`.
+pub async fn done(db: &Db, vault: &Vault, sealed: &str) -> Result<bool, String> {
+    let mut c = db.conn().await.map_err(|e| e.to_string())?;
+    let row: Option<(i64, String)> =
+        Q::new("SELECT active_key, sealed FROM vault_pass WHERE id = 1")
+            .fetch_optional(&mut c)
+            .await
+            .map_err(|e| e.to_string())?;
+    Ok(row == Some((i64::from(vault.active()), sealed.to_string())))
+}
+
+/// Records that nothing over `sealed` is left unsealed with the active key.
+pub async fn finished(db: &Db, vault: &Vault, sealed: &str) -> Result<(), String> {
+    let mut tx = db.begin().await.map_err(|e| e.to_string())?;
+    Q::new(
+        "INSERT INTO vault_pass (id, active_key, sealed, finished_at) VALUES (1, $1, $2, $3) \
+         ON CONFLICT (id) DO UPDATE SET active_key = excluded.active_key, \
+         sealed = excluded.sealed, finished_at = excluded.finished_at",
+    )
+    .bind(i64::from(vault.active()))
+    .bind(sealed)
+    .bind(crate::clock::system_now())
+    .execute(&mut tx)
+    .await
+    .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())
+}
