@@ -314,7 +314,8 @@ async fn plain_values_left_from_before_encryption_are_sealed_when_the_server_sta
     assert_eq!(plain_tags, 0, "the sensitive tags stored as their hashes");
     // Recorded, so that the next start does not scan every sealed column again.
     assert_eq!(
-        app.scalar("SELECT active_key FROM vault_pass WHERE id = 1").await,
+        app.scalar("SELECT active_key FROM vault_pass WHERE id = 1")
+            .await,
         1
     );
     // Read back whole, and found by its last four digits.
