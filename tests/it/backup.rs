@@ -5,7 +5,8 @@ use std::process::Command;
 
 use crate::common::{TestApp, postgres_server, record};
 
-fn backup(database: &str, to: &std::path::Path) -> String {
+/// `linli admin backup` of `database` to `to`, which must succeed; what it printed.
+pub(crate) fn backup(database: &str, to: &std::path::Path) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_linli"))
         .args(["admin", "backup", "--database", database, "--to"])
         .arg(to)

@@ -10,7 +10,9 @@ use linli::roster::ids::check_digit;
 use serde_json::json;
 
 use crate::common::pages::PageClient;
-use crate::common::{TestApp, http, key_file, postgres_server, spawn_serve, stop_serve};
+use crate::common::{
+    TestApp, http, key_file, postgres_server, serve_command, spawn_serve, start_serve, stop_serve,
+};
 
 const PHONE: &str = "13987654321";
 const REPORTER_PHONE: &str = "13711112222";
@@ -166,18 +168,7 @@ async fn known_personal_values_are_nowhere_in_the_raw_database_its_wal_a_backup_
     // ... and a backup.
     let dir = tempfile::tempdir().unwrap();
     let backup = dir.path().join("linli-backup.db");
-    let out = Command::new(env!("CARGO_BIN_EXE_linli"))
-        .args(["admin", "backup", "--database", &url, "--to"])
-        .arg(&backup)
-        .env("LINLI_LOG", "warn")
-        .env("LINLI_KEY_FILE", key_file())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::backup::backup(&url, &backup);
     let bytes = std::fs::read(&backup).unwrap();
     assert!(String::from_utf8_lossy(&bytes).contains("钱阿婆"));
     assert_eq!(
@@ -195,20 +186,13 @@ async fn known_personal_values_are_nowhere_in_the_raw_database_its_wal_a_backup_
 /// `linli serve` on the app's database with `key_file`; its exit and what it said.
 fn serve_with_key_file(app: &TestApp, key_file: &std::path::Path) -> (bool, String) {
     let url = app.state.settings.database.expose().to_string();
-    let out = Command::new(env!("CARGO_BIN_EXE_linli"))
-        .args([
-            "serve",
-            "--database",
-            &url,
-            "--listen",
-            "127.0.0.1:0",
-            "--allow-demo-passwords",
-        ])
-        .env_remove("LINLI_CONFIG")
-        .env("LINLI_LOG", "error")
-        .env("LINLI_KEY_FILE", key_file)
-        .output()
-        .unwrap();
+    let key_file = key_file.to_string_lossy();
+    let out = serve_command(
+        &url,
+        &[("LINLI_LOG", "error"), ("LINLI_KEY_FILE", &key_file)],
+    )
+    .output()
+    .unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -460,37 +444,10 @@ async fn no_personal_value_reaches_the_log_even_at_debug_level() {
     let url = app.state.settings.database.expose().to_string();
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("serve.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_linli"))
-        .args([
-            "serve",
-            "--database",
-            &url,
-            "--listen",
-            "127.0.0.1:0",
-            "--allow-demo-passwords",
-        ])
-        .env_remove("LINLI_CONFIG")
-        .env_remove("RUST_LOG")
-        .env("LINLI_LOG", "debug")
-        .env("LINLI_JOBS", "false")
-        .env("LINLI_KEY_FILE", key_file())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let base = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .to_string();
+    let mut cmd = serve_command(&url, &[("LINLI_LOG", "debug"), ("LINLI_JOBS", "false")]);
+    cmd.env_remove("RUST_LOG")
+        .stderr(std::fs::File::create(&log).unwrap());
+    let (child, base) = start_serve(cmd);
     let h = app.household_in_grid(1).await;
     let id = id_number();
     let calls = {

@@ -512,9 +512,9 @@ pub fn key_file() -> &'static str {
     })
 }
 
-/// Starts `linli serve` on a free port against `database`; returns the child and its URL.
-pub fn spawn_serve(database: &str, envs: &[(&str, &str)]) -> (std::process::Child, String) {
-    use std::io::BufRead;
+/// `linli serve` on a free port against `database`, with the tests' key file and `envs`
+/// over the defaults (a warn-level log), not started.
+pub fn serve_command(database: &str, envs: &[(&str, &str)]) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_linli"));
     cmd.args([
         "serve",
@@ -526,13 +526,27 @@ pub fn spawn_serve(database: &str, envs: &[(&str, &str)]) -> (std::process::Chil
     ])
     .env_remove("LINLI_CONFIG")
     .env("LINLI_LOG", "warn")
-    .env("LINLI_KEY_FILE", key_file())
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::null());
+    .env("LINLI_KEY_FILE", key_file());
     for (k, v) in envs {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().expect("start linli serve");
+    cmd
+}
+
+/// Starts `linli serve` on a free port against `database`; returns the child and its URL.
+pub fn spawn_serve(database: &str, envs: &[(&str, &str)]) -> (std::process::Child, String) {
+    let mut cmd = serve_command(database, envs);
+    cmd.stderr(std::process::Stdio::null());
+    start_serve(cmd)
+}
+
+/// Starts a `linli serve` command and waits for the URL it prints.
+pub fn start_serve(mut cmd: std::process::Command) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start linli serve");
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
