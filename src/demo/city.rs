@@ -13,10 +13,10 @@ use rand::{Rng, SeedableRng};
 
 use crate::clock::Millis;
 use crate::db::{Arg, Db, DbError, Q, Tx, bulk};
-use crate::roster::model::sealed::{ResidentHealth, ResidentIdNumber, ResidentPhone};
-use crate::vault::Blind;
-use crate::vault::sql::{self, Opened};
+use crate::roster::model::sealed::{ResidentIdNumber, ResidentPhone};
+use crate::vault::sql::Opened;
 
+use super::city_people::rows as load;
 use super::families::Folk;
 use super::layout::{self, COMPOUNDS};
 use super::plan::{HouseholdPlan, building_heads};
@@ -502,86 +502,13 @@ async fn community(
         rows,
     )
     .await?;
-    // Sealing the personal fields is most of what a roster costs to generate: done first,
-    // on every core.
-    let all: Vec<_> = households.iter().flat_map(|h| h.people.iter()).collect();
-    let mut sealed = on_every_core(&all, |p| {
-        [
-            sql::seal::<ResidentIdNumber>(Some(&p.id_number)),
-            sql::blind(Blind::IdNumber, &p.id_number),
-            sql::seal::<ResidentPhone>(p.phone.as_deref()),
-            p.phone.as_deref().and_then(|v| sql::blind(Blind::Phone, v)),
-            p.phone
-                .as_deref()
-                .and_then(|v| sql::blind(Blind::PhoneTail, v)),
-            sql::seal::<ResidentHealth>(p.health_note),
-        ]
-    })
-    .into_iter();
-    let mut people = Vec::new();
-    let mut tags = Vec::new();
-    for ((h, hid), first) in households.iter().zip(&household_ids).zip(&resident_ids) {
-        for (k, p) in h.people.iter().enumerate() {
-            let id = first + k as i64;
-            let [id_number, id_hash, phone, phone_hash, phone_tail, health] =
-                sealed.next().unwrap_or_default();
-            people.push(vec![
-                id.into(),
-                street_id.into(),
-                community_id.into(),
-                (*hid).into(),
-                p.name.as_str().into(),
-                (if p.male { "male" } else { "female" }).into(),
-                p.birth_date.as_str().into(),
-                id_number.into(),
-                id_hash.into(),
-                phone.into(),
-                phone_hash.into(),
-                phone_tail.into(),
-                p.relation.into(),
-                health.into(),
-                now.into(),
-                now.into(),
-            ]);
-            for t in &p.tags {
-                tags.push(vec![
-                    id.into(),
-                    crate::roster::model::sealed::stored_tag(t).into(),
-                    community_id.into(),
-                ]);
-            }
-        }
-    }
-    let residents = people.len();
-    load(
+    let residents = super::city_people::residents(
         tx,
-        "residents",
-        &[
-            "id",
-            "street_id",
-            "community_id",
-            "household_id",
-            "name",
-            "gender",
-            "birth_date",
-            "id_number",
-            "id_number_hash",
-            "phone",
-            "phone_hash",
-            "phone_tail",
-            "relation",
-            "health_note",
-            "created_at",
-            "updated_at",
-        ],
-        people,
-    )
-    .await?;
-    load(
-        tx,
-        "resident_tags",
-        &["resident_id", "tag", "community_id"],
-        tags,
+        &households,
+        &household_ids,
+        &resident_ids,
+        (street_id, community_id),
+        now,
     )
     .await?;
     Ok(Added {
@@ -589,33 +516,4 @@ async fn community(
         households: households.len(),
         residents,
     })
-}
-
-/// `f` of every item, the items split over the machine's cores (in their order).
-fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let cores = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    let chunk = items.len().div_ceil(cores).max(1);
-    std::thread::scope(|s| {
-        let parts: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| s.spawn(|| c.iter().map(&f).collect::<Vec<R>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|p| p.join().unwrap_or_default())
-            .collect()
-    })
-}
-
-async fn load(
-    tx: &mut Tx,
-    table: &str,
-    columns: &[&str],
-    rows: Vec<Vec<Arg>>,
-) -> Result<usize, String> {
-    bulk::load(tx, table, columns, rows.into_iter(), &mut |_| {})
-        .await
-        .map_err(|e| format!("cannot load {table}: {e}"))
 }

@@ -9,6 +9,7 @@
 
 mod accounts;
 pub mod city;
+mod city_people;
 mod families;
 mod history;
 mod layout;

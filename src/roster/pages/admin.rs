@@ -56,24 +56,24 @@ pub fn routes() -> PageRoutes {
         .get_post(
             "/admin/teams",
             GRID_EDITORS,
-            super::admin_groups::teams,
-            super::admin_groups::create_team,
+            super::admin_teams::teams,
+            super::admin_teams::create_team,
         )
         .get_post(
             "/admin/teams/{id}",
             GRID_EDITORS,
-            super::admin_groups::team,
-            super::admin_groups::edit_team,
+            super::admin_teams::team,
+            super::admin_teams::edit_team,
         )
         .post(
             "/admin/teams/{id}/members",
             GRID_EDITORS,
-            super::admin_groups::team_members,
+            super::admin_teams::team_members,
         )
         .post(
             "/admin/teams/{id}/delete",
             GRID_EDITORS,
-            super::admin_groups::delete_team,
+            super::admin_teams::delete_team,
         )
 }
 

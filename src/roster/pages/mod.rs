@@ -6,6 +6,7 @@
 mod admin;
 mod admin_form;
 mod admin_groups;
+mod admin_teams;
 mod edit;
 mod form;
 mod history;

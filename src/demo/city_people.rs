@@ -1,0 +1,132 @@
+//! Loading the generated city in bulk: rows of any table, and the residents with their
+//! tags, their personal fields sealed first on every core (sealing is most of what a
+//! roster costs to generate).
+
+use crate::clock::Millis;
+use crate::db::{Arg, Tx, bulk};
+use crate::roster::model::sealed::{ResidentHealth, ResidentIdNumber, ResidentPhone, stored_tag};
+use crate::vault::Blind;
+use crate::vault::sql;
+
+use super::plan::HouseholdPlan;
+
+/// Loads the people of `households` (their ids from `household_ids`, each household's
+/// first resident id in `resident_ids`) at `(street, community)`; how many.
+pub(super) async fn residents(
+    tx: &mut Tx,
+    households: &[HouseholdPlan],
+    household_ids: &[i64],
+    resident_ids: &[i64],
+    (street_id, community_id): (i64, i64),
+    now: Millis,
+) -> Result<usize, String> {
+    // Sealing the personal fields is most of what a roster costs to generate: done first,
+    // on every core.
+    let all: Vec<_> = households.iter().flat_map(|h| h.people.iter()).collect();
+    let mut sealed = on_every_core(&all, |p| {
+        [
+            sql::seal::<ResidentIdNumber>(Some(&p.id_number)),
+            sql::blind(Blind::IdNumber, &p.id_number),
+            sql::seal::<ResidentPhone>(p.phone.as_deref()),
+            p.phone.as_deref().and_then(|v| sql::blind(Blind::Phone, v)),
+            p.phone
+                .as_deref()
+                .and_then(|v| sql::blind(Blind::PhoneTail, v)),
+            sql::seal::<ResidentHealth>(p.health_note),
+        ]
+    })
+    .into_iter();
+    let mut people = Vec::new();
+    let mut tags = Vec::new();
+    for ((h, hid), first) in households.iter().zip(household_ids).zip(resident_ids) {
+        for (k, p) in h.people.iter().enumerate() {
+            let id = first + k as i64;
+            let [id_number, id_hash, phone, phone_hash, phone_tail, health] =
+                sealed.next().unwrap_or_default();
+            people.push(vec![
+                id.into(),
+                street_id.into(),
+                community_id.into(),
+                (*hid).into(),
+                p.name.as_str().into(),
+                (if p.male { "male" } else { "female" }).into(),
+                p.birth_date.as_str().into(),
+                id_number.into(),
+                id_hash.into(),
+                phone.into(),
+                phone_hash.into(),
+                phone_tail.into(),
+                p.relation.into(),
+                health.into(),
+                now.into(),
+                now.into(),
+            ]);
+            for t in &p.tags {
+                tags.push(vec![id.into(), stored_tag(t).into(), community_id.into()]);
+            }
+        }
+    }
+    let residents = people.len();
+    rows(
+        tx,
+        "residents",
+        &[
+            "id",
+            "street_id",
+            "community_id",
+            "household_id",
+            "name",
+            "gender",
+            "birth_date",
+            "id_number",
+            "id_number_hash",
+            "phone",
+            "phone_hash",
+            "phone_tail",
+            "relation",
+            "health_note",
+            "created_at",
+            "updated_at",
+        ],
+        people,
+    )
+    .await?;
+    rows(
+        tx,
+        "resident_tags",
+        &["resident_id", "tag", "community_id"],
+        tags,
+    )
+    .await?;
+    Ok(residents)
+}
+
+/// `f` of every item, the items split over the machine's cores (in their order).
+fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let cores = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = items.len().div_ceil(cores).max(1);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| s.spawn(|| c.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Rows of `table` loaded in bulk.
+pub(super) async fn rows(
+    tx: &mut Tx,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Arg>>,
+) -> Result<usize, String> {
+    bulk::load(tx, table, columns, rows.into_iter(), &mut |_| {})
+        .await
+        .map_err(|e| format!("cannot load {table}: {e}"))
+}
