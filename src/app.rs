@@ -85,6 +85,10 @@ pub fn with_layers(routes: Router<AppState>, settings: &Settings) -> Router<AppS
             i18n::SecureCookies(settings.secure_cookies),
             i18n::detect,
         ))
+        .layer(middleware::from_fn_with_state(
+            crate::web::client::Trusted(settings.trusted_proxies.clone().into()),
+            crate::web::client::remember,
+        ))
         .layer(DefaultBodyLimit::max(settings.max_body_bytes))
         // Outside everything that answers (handlers, the fallback, refusals, panics), so
         // no response leaves without them.

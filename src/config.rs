@@ -75,6 +75,10 @@ pub struct Settings {
     /// server does not start without it. Empty: beside a SQLite database
     /// (`linli.db-keys.toml`), `linli-keys.toml` in the working directory for PostgreSQL.
     pub key_file: String,
+    /// Days the audit log is kept before the retention job prunes it (behind a sealed
+    /// checkpoint, so the rest still verifies). At least 180: the Cybersecurity Law
+    /// (网络安全法 art. 21) asks for six months of logs.
+    pub audit_retention_days: i64,
 }
 
 impl Default for Settings {
@@ -90,7 +94,7 @@ impl Default for Settings {
             rating_reminder_days: 3,
             reopen_window_days: 30,
             session_hours: 12,
-            session_idle_minutes: 120,
+            session_idle_minutes: 30,
             secure_cookies: true,
             hsts: false,
             lockout_failures: 5,
@@ -104,6 +108,7 @@ impl Default for Settings {
             max_body_bytes: 10 * 1024 * 1024,
             log: "info".into(),
             key_file: String::new(),
+            audit_retention_days: 180,
         }
     }
 }
@@ -158,7 +163,23 @@ impl Settings {
             };
             given.insert(name, from_env(&k, &v, default)?);
         }
-        given.try_into().map_err(|e: toml::de::Error| e.to_string())
+        let s: Settings = given
+            .try_into()
+            .map_err(|e: toml::de::Error| e.to_string())?;
+        s.check()?;
+        Ok(s)
+    }
+
+    /// Refuses values the law or the system cannot live with.
+    fn check(&self) -> Result<(), String> {
+        if self.audit_retention_days < MIN_AUDIT_RETENTION_DAYS {
+            return Err(format!(
+                "audit_retention_days is {}; the audit log must be kept at least \
+                 {MIN_AUDIT_RETENTION_DAYS} days (six months, 网络安全法 art. 21)",
+                self.audit_retention_days
+            ));
+        }
+        Ok(())
     }
 
     /// The settings as TOML (for `linli config print`), secrets redacted.
@@ -166,6 +187,9 @@ impl Settings {
         toml::to_string(self).unwrap_or_default()
     }
 }
+
+/// The shortest time the audit log may be kept.
+pub const MIN_AUDIT_RETENTION_DAYS: i64 = 180;
 
 /// The value of environment variable `k` as the type of its setting's `default`.
 fn from_env(k: &str, v: &str, default: &toml::Value) -> Result<toml::Value, String> {

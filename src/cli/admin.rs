@@ -24,6 +24,9 @@ pub enum AdminCommand {
     /// The keys of the personal fields sealed at rest: rotate, status.
     #[command(subcommand)]
     Keys(super::keys::KeysCommand),
+    /// The audit log's hash chains: verify, prune.
+    #[command(subcommand)]
+    Audit(super::audit::AuditCommand),
     #[command(flatten)]
     Accounts(AccountCommand),
 }
@@ -99,6 +102,7 @@ pub async fn run(settings: Settings, c: AdminCommand) -> Result<(), String> {
         AdminCommand::Generate(a) => super::bench::generate(settings, a).await,
         AdminCommand::RebuildRollups { database } => rebuild_rollups(settings, database).await,
         AdminCommand::Keys(k) => super::keys::run(settings, k).await,
+        AdminCommand::Audit(a) => super::audit::run(settings, a).await,
         AdminCommand::Accounts(a) => accounts(settings, a).await,
     }
 }

@@ -1,6 +1,7 @@
 //! The `linli` command line: one subcommand per job, each in its own file.
 
 mod admin;
+mod audit;
 mod backup;
 mod bench;
 mod demo;
@@ -121,6 +122,12 @@ pub async fn open(settings: &Settings, create: bool) -> Result<crate::db::Db, St
     .await?;
     crate::db::migrate::run(&db).await?;
     open_vault(&db, &settings.key_path()).await?;
+    let chained = crate::audit::chain::adopt(&db)
+        .await
+        .map_err(|e| e.to_string())?;
+    if chained > 0 {
+        eprintln!("Chained {chained} audit log rows written before the chain.");
+    }
     Ok(db)
 }
 

@@ -34,6 +34,8 @@ pub struct Report {
     pub auto_closed: usize,
     /// Expired or revoked tokens deleted (a day after they stopped working).
     pub purged_tokens: u64,
+    /// Audit log rows past their retention pruned (behind a sealed checkpoint).
+    pub pruned_audit: u64,
 }
 
 /// The running jobs; stop them on shutdown.
@@ -124,6 +126,8 @@ pub async fn run_once(st: &AppState) -> DbResult<Report> {
         rating_reminders: flag(st, now, Flag::Rating).await?,
         auto_closed: auto_close(st, now).await?,
         purged_tokens: purge_tokens(st, now).await?,
+        pruned_audit: crate::audit::prune::run(&st.db, now, st.settings.audit_retention_days)
+            .await?,
     })
 }
 

@@ -322,6 +322,20 @@ impl Vault {
         }
     }
 
+    /// A seal over `data` that only this key file can make (HMAC with the index key,
+    /// under its own label `what`), as 64 hex digits: what the audit chain's heads and
+    /// checkpoints carry, so that whoever can write the database but not read the key file
+    /// cannot forge them.
+    pub fn sign(&self, what: &str, data: &[u8]) -> String {
+        hex::encode(self.index.hash(&format!("sign:{what}"), data))
+    }
+
+    /// Whether this ring's lookup hashes are HMAC-SM3 (a 国密 key file): the audit chain
+    /// then hashes with SM3 too.
+    pub fn uses_sm3(&self) -> bool {
+        matches!(self.index, IndexKey::Sm3(_))
+    }
+
     /// The keyed hash the database keeps to tell whether the index key is the one its
     /// lookup hashes were made with.
     pub fn index_check(&self) -> String {

@@ -62,6 +62,26 @@ pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[Network])
     Some(client)
 }
 
+/// The proxies whose `X-Forwarded-For` is believed, for [`remember`].
+#[derive(Clone)]
+pub struct Trusted(pub std::sync::Arc<[Network]>);
+
+/// The layer that tells the audit log from where each request came: everything the
+/// request writes to the log carries its client address.
+pub async fn remember(
+    axum::extract::State(t): axum::extract::State<Trusted>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let client =
+        client_ip(peer, req.headers(), &t.0).map(|ip| crate::config::canonical(ip).to_string());
+    crate::audit::from_client(client, next.run(req)).await
+}
+
 /// One entry of `X-Forwarded-For`: an address, perhaps with a port (`192.0.2.7:5123`,
 /// `[2001:db8::1]:443`).
 fn parse_hop(hop: &str) -> Option<IpAddr> {

@@ -4,6 +4,7 @@ mod accounts;
 mod admin_pages;
 mod api_contract;
 mod api_fuzz;
+mod audit_chain;
 mod backup;
 mod bad_input;
 mod batch;

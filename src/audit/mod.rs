@@ -1,6 +1,15 @@
-//! The audit log (C13): who saw personal information in full, and who changed what. Rows
-//! are written in the transaction of what they record and never changed; the history of
-//! one object reads them back by `(object_kind, object_id)`, which has its index.
+//! The audit log (C13): who saw personal information in full, and who changed what, from
+//! which client address. Rows are written in the transaction of what they record and never
+//! changed; each takes its place in its community's hash chain ([`chain`]), which
+//! `linli admin audit verify` ([`verify`]) checks and the retention job ([`prune`]) cuts
+//! only behind a sealed checkpoint. The history of one object reads them back by
+//! `(object_kind, object_id)`, which has its index.
+
+pub mod chain;
+pub mod prune;
+pub mod verify;
+
+use std::future::Future;
 
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
@@ -34,24 +43,62 @@ pub async fn record_for_street(ex: &mut impl Exec, e: Entry<'_>, street_id: i64)
     insert(ex, &e, Some(street_id), None).await
 }
 
+tokio::task_local! {
+    /// The client address of the request being served (set by [`from_client`]).
+    static CLIENT: Option<String>;
+}
+
+/// Runs `f` (a request) with `client` as the address its audit rows say it came from
+/// (none: not known, as for a router driven without a connection).
+pub async fn from_client<F: Future>(client: Option<String>, f: F) -> F::Output {
+    CLIENT.scope(client, f).await
+}
+
+/// The client address of the request being served; none outside a request (the jobs,
+/// the command line).
+pub fn client() -> Option<String> {
+    CLIENT.try_with(Clone::clone).ok().flatten()
+}
+
 async fn insert(
     ex: &mut impl Exec,
     e: &Entry<'_>,
     street_id: Option<i64>,
     community_id: Option<i64>,
 ) -> DbResult<()> {
+    let link = chain::Link {
+        id: 0,
+        chain: None,
+        seq: None,
+        hash: None,
+        at: e.at,
+        user_id: (e.user_id != 0).then_some(e.user_id),
+        action: e.action.to_string(),
+        object_kind: e.object_kind.to_string(),
+        object_id: Some(e.object_id),
+        detail: e.detail.to_string(),
+        street_id,
+        community_id,
+        client: client(),
+    };
+    let (chain, seq, hash) = chain::append(ex, &link).await?;
     Q::new(
         "INSERT INTO audit_log (at, user_id, action, object_kind, object_id, detail, street_id, \
-         community_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         community_id, client, chain, seq, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
-    .bind(e.at)
-    .bind((e.user_id != 0).then_some(e.user_id))
+    .bind(link.at)
+    .bind(link.user_id)
     .bind(e.action)
     .bind(e.object_kind)
     .bind(e.object_id)
     .bind(e.detail)
     .bind(street_id)
     .bind(community_id)
+    .bind(link.client)
+    .bind(chain)
+    .bind(seq)
+    .bind(hash)
     .execute(ex)
     .await?;
     Ok(())
