@@ -32,6 +32,7 @@ fn routes() -> Routes {
     .merge(crate::roster::router())
     .merge(crate::demands::router())
     .merge(crate::measures::router())
+    .merge(crate::auditing::router())
 }
 
 /// The OpenAPI 3 document of the whole API.

@@ -5,6 +5,7 @@ rust_i18n::i18n!("locales", fallback = "zh-CN");
 
 pub mod app;
 pub mod audit;
+pub mod auditing;
 pub mod auth;
 pub mod bench;
 pub mod cli;

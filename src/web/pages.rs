@@ -122,12 +122,21 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Resident => &[("/me", "web.nav.my_demands"), ("/me/new", "web.nav.raise")],
         Role::Unit => &[("/unit", "web.nav.unit")],
         Role::Volunteer => &[("/work/demands", "web.nav.demands")],
-        Role::Staff | Role::Secretary | Role::GridWorker | Role::Street => &[
+        Role::Staff | Role::GridWorker => &[
             ("/work", "web.nav.work"),
             ("/work/demands", "web.nav.demands"),
             ("/work/demands/new", "web.nav.intake"),
             ("/dash", "web.nav.dash"),
             ("/roster", "web.nav.roster"),
+        ],
+        // Those who oversee also read the audit log (of their community, of their street).
+        Role::Secretary | Role::Street => &[
+            ("/work", "web.nav.work"),
+            ("/work/demands", "web.nav.demands"),
+            ("/work/demands/new", "web.nav.intake"),
+            ("/dash", "web.nav.dash"),
+            ("/roster", "web.nav.roster"),
+            ("/audit", "web.nav.audit"),
         ],
         Role::Admin => &[
             ("/work", "web.nav.work"),
@@ -136,6 +145,7 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/dash", "web.nav.dash"),
             ("/roster", "web.nav.roster"),
             ("/admin/accounts", "web.admin.nav"),
+            ("/audit", "web.nav.audit"),
         ],
     }
 }

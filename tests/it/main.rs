@@ -5,6 +5,7 @@ mod admin_pages;
 mod api_contract;
 mod api_fuzz;
 mod audit_chain;
+mod audit_log;
 mod backup;
 mod bad_input;
 mod batch;

@@ -378,9 +378,23 @@ async fn the_roster_pages_walk_the_tree_and_mask_what_they_should() {
     let audits = app
         .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'view_pii'")
         .await;
-    let whole = staff.page(&format!("/roster/residents/{pan}")).await;
+    // Masked first, with the form that asks for a reason to show it whole.
+    let first = staff.page(&format!("/roster/residents/{pan}")).await;
+    assert!(!first.html.contains(&phone));
+    assert!(first.html.contains("name=\"reveal\""), "{}", first.html);
+    assert!(first.html.contains("显示完整信息"));
+    let whole = staff
+        .page(&format!(
+            "/roster/residents/{pan}?reveal=%E4%B8%8A%E9%97%A8%E8%B5%B0%E8%AE%BF"
+        ))
+        .await;
     assert!(whole.html.contains(&phone));
-    assert!(whole.html.contains("审计"));
+    assert!(
+        whole.html.contains("审计日志（原因：上门走访）"),
+        "{}",
+        whole.html
+    );
+    assert!(!whole.html.contains("name=\"reveal\""));
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'view_pii'")
             .await,
@@ -390,6 +404,10 @@ async fn the_roster_pages_walk_the_tree_and_mask_what_they_should() {
     let masked = street.page(&format!("/roster/residents/{pan}")).await;
     assert!(!masked.html.contains(&phone));
     assert!(masked.html.contains("****"));
+    assert!(
+        !masked.html.contains("name=\"reveal\""),
+        "the street may not ask"
+    );
     let mut grid02 = PageClient::login(&app, "grid02").await;
     assert_eq!(
         grid02.get(&format!("/roster/residents/{pan}")).await.status,

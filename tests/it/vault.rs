@@ -90,7 +90,9 @@ async fn known_personal_values_are_nowhere_in_the_raw_database_its_wal_a_backup_
 
     // Those who may read them whole do: the API opens what the database keeps sealed.
     let staff = app.login("staff").await;
-    let whole = staff.fetch(&format!("/api/v1/residents/{r}")).await;
+    let whole = staff
+        .fetch(&format!("/api/v1/residents/{r}?reveal=visit"))
+        .await;
     assert_eq!(
         (whole["phone"].as_str(), whole["id_number"].as_str()),
         (Some(PHONE), Some(id.as_str())),
@@ -304,7 +306,9 @@ async fn plain_values_left_from_before_encryption_are_sealed_when_the_server_sta
     );
     // Read back whole, and found by its last four digits.
     let staff = app.login("staff").await;
-    let whole = staff.fetch(&format!("/api/v1/residents/{r}")).await;
+    let whole = staff
+        .fetch(&format!("/api/v1/residents/{r}?reveal=visit"))
+        .await;
     assert_eq!(whole["phone"], "13600001111");
     assert_eq!(whole["health_note"], "旧数据里的健康情况");
     assert_eq!(
@@ -405,7 +409,7 @@ async fn a_key_rotation_seals_everything_again_while_the_server_serves() {
     // The server started with key 1 alone reads what key 2 sealed...
     let (status, whole) = call(
         "GET",
-        format!("/api/v1/residents/{r}"),
+        format!("/api/v1/residents/{r}?reveal=visit"),
         Some(token.clone()),
         None,
     )

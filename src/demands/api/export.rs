@@ -45,6 +45,6 @@ pub async fn export_demands(
     ApiQuery(e): ApiQuery<ExportQuery>,
     ApiQuery(f): ApiQuery<ListQuery>,
 ) -> Result<Response> {
-    let export = service::export(&st, &actor, &f, e.format, i18n::current())?;
+    let export = service::export(&st, &actor, &f, e.format, i18n::current()).await?;
     download::export(st, export).await
 }

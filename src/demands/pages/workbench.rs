@@ -356,7 +356,7 @@ pub async fn export(
     Query(e): Query<ExportQuery>,
     Query(f): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let export = service::export(&st, &u.actor, &f, e.format, u.lang)?;
+    let export = service::export(&st, &u.actor, &f, e.format, u.lang).await?;
     Ok(download::export(st, export).await?)
 }
 

@@ -47,14 +47,48 @@ pub async fn total(st: &AppState, actor: &Actor, q: &ListQuery) -> Result<i64> {
 
 /// Every demand of the list's filters as a file, ready to be written (staff only: the
 /// list's page is for everyone who works on demands, its files for the office).
-pub fn export(
+pub async fn export(
     st: &AppState,
     actor: &Actor,
     q: &ListQuery,
     format: Format,
     lang: Lang,
 ) -> Result<Export> {
-    Export::prepare(st, actor, q, format, lang)
+    let export = Export::prepare(st, actor, q, format, lang)?;
+    // Who took which demands away, before a row is read: phones go masked, but names
+    // and addresses go whole.
+    // The words searched may be a phone: the log says some were given, not which.
+    let said = ListQuery {
+        q: q.q.as_ref().map(|_| "(given)".to_string()),
+        ..q.unpaged()
+    };
+    let detail = format!(
+        "format={}; role={}; {said:?}",
+        format.extension(),
+        actor.role.as_str(),
+    );
+    let entry = crate::audit::Entry {
+        at: st.clock.now(),
+        user_id: actor.user_id,
+        action: "export",
+        object_kind: "demand",
+        object_id: 0,
+        detail: &detail,
+        place: actor
+            .street_id
+            .zip(actor.community_id)
+            .map(|(street_id, community_id)| crate::roster::store::Place {
+                street_id,
+                community_id,
+            }),
+    };
+    let mut tx = st.db.begin().await?;
+    match (entry.place, actor.street_id) {
+        (None, Some(street)) => crate::audit::record_for_street(&mut tx, entry, street).await?,
+        _ => crate::audit::record(&mut tx, entry).await?,
+    }
+    tx.commit().await?;
+    Ok(export)
 }
 
 /// Overdue work per grid, within the caller's scope (of one community, if given).

@@ -135,15 +135,31 @@ pub async fn list_residents(q: List<ResidentFilter>) -> Answer<Page<Resident>> {
     Ok(Json(page))
 }
 
-/// One resident. Staff, secretaries, admin and the worker of the resident's grid see the ID
-/// number, phone, health note and sensitive tags whole (and the view is audited); the
-/// street sees them masked.
+/// Why the caller needs a resident's personal fields whole.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RevealQuery {
+    /// Show the ID number, phone, health note and sensitive tags whole, for this reason
+    /// (1–100 characters, e.g. `上门走访`), written to the audit log with the view.
+    pub reveal: Option<String>,
+}
+
+/// One resident, its personal fields masked. With `reveal` (a reason), whole for those
+/// who may see them — the office, secretaries, admin and the worker of the resident's
+/// grid (`may_reveal` says whether the caller is one) — and the view audited with its
+/// reason; the street and the others are refused.
 #[utoipa::path(get, path = "/api/v1/residents/{id}", tag = "roster", security(("bearer" = [])),
-    params(("id" = i64, Path)),
-    responses((status = 200, body = Resident), (status = 404, body = ErrorBody)))]
-pub async fn get_resident(r: One) -> Answer<Resident> {
+    params(("id" = i64, Path), RevealQuery),
+    responses((status = 200, body = Resident),
+        (status = 403, description = "`forbidden`: a whole view asked for by someone who may not see one", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "An empty or too long reason (`missing_field`, `text_too_long`)", body = ErrorBody)))]
+pub async fn get_resident(
+    r: One,
+    crate::web::json::ApiQuery(q): crate::web::json::ApiQuery<RevealQuery>,
+) -> Answer<Resident> {
     Ok(Json(
-        service::get_resident(&r.by.st, &r.by.actor, r.id).await?,
+        service::get_resident(&r.by.st, &r.by.actor, r.id, q.reveal.as_deref()).await?,
     ))
 }
 

@@ -118,6 +118,9 @@ pub struct Resident {
     /// carries them or not.
     pub tags: Vec<String>,
     pub pii: Pii,
+    /// Whether the caller may see this resident's personal fields whole, by asking with a
+    /// reason (`?reveal=`): the office, admin, the worker of the resident's grid.
+    pub may_reveal: bool,
     #[serde(serialize_with = "as_rfc3339")]
     #[schema(value_type = String)]
     pub created_at: Millis,
@@ -193,6 +196,7 @@ impl ResidentRow {
                 .filter(|t| whole || !is_sensitive(t))
                 .collect(),
             pii,
+            may_reveal: whole,
             created_at: self.created_at,
             updated_at: self.updated_at,
             version: self.updated_at.0,

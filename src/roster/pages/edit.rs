@@ -204,9 +204,24 @@ pub async fn edit_page(
     u: PageUser,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let r = service::get_resident(&st, &u.actor, id).await?;
+    let r = for_editing(&st, &u, id).await?;
     let values = values_of(&r);
     Ok(render(&edit_form(&u, &r, values, None)))
+}
+
+/// The resident as the edit form shows them: whole for those who may see them (opening
+/// the form is asking to, and the view is audited with that reason), else masked.
+async fn for_editing(
+    st: &AppState,
+    u: &PageUser,
+    id: i64,
+) -> crate::error::Result<crate::roster::model::Resident> {
+    let r = service::get_resident(st, &u.actor, id, None).await?;
+    if !r.may_reveal {
+        return Ok(r);
+    }
+    let why = text("web.roster.reveal.for_edit");
+    service::get_resident(st, &u.actor, id, Some(&why)).await
 }
 
 /// A field of the edit: `None` when sent as the form showed it (or blank where it was
@@ -274,7 +289,7 @@ pub async fn edit_submit(
             // Someone saved the resident meanwhile: the form shows the record as it now
             // is, with what this editor changed kept over it, and says so; saving again
             // is a choice made seeing both.
-            let r = service::get_resident(&st, &u.actor, id).await?;
+            let r = for_editing(&st, &u, id).await?;
             let form = edit_form(
                 &u,
                 &r,
@@ -285,7 +300,7 @@ pub async fn edit_submit(
         }
         Err(e) => {
             // What was typed stays; the record is read again for its masks and place.
-            let r = service::get_resident(&st, &u.actor, id).await?;
+            let r = for_editing(&st, &u, id).await?;
             let form = edit_form(&u, &r, f, Some(crate::web::error::message(&e)));
             Ok((status(e.class()), render(&form)).into_response())
         }

@@ -146,6 +146,15 @@ struct RosterPage {
     /// What capabilities above the roster show on this record (web::routes::Sections).
     sections: Vec<String>,
     note: Option<String>,
+    reveal: Option<Reveal>,
+}
+
+/// The form that asks to see a resident's personal fields whole, with a reason.
+pub struct Reveal {
+    /// The page's own path: the form comes back here with `reveal`.
+    pub action: String,
+    /// Reasons offered (any other may be typed).
+    pub reasons: Vec<String>,
 }
 
 /// What one roster page shows.
@@ -159,6 +168,7 @@ struct View {
     tables: Vec<Table>,
     sections: Vec<String>,
     note: Option<String>,
+    reveal: Option<Reveal>,
 }
 
 impl View {
@@ -172,6 +182,7 @@ impl View {
             tables: Vec::new(),
             sections: Vec::new(),
             note: None,
+            reveal: None,
         }
     }
 
@@ -237,6 +248,7 @@ impl View {
             tables: self.tables,
             sections: self.sections,
             note: self.note,
+            reveal: self.reveal,
         })
     }
 }

@@ -14,16 +14,27 @@ use crate::web::pages::PageError;
 use crate::web::routes::{Record, Sections};
 use crate::web::session::PageUser;
 
-use super::{Done, View, tag_labels};
+use super::{Done, Reveal, View, tag_labels};
+
+/// Why the reader asks to see the personal fields whole (the "show" form).
+#[derive(serde::Deserialize)]
+pub struct RevealParam {
+    pub reveal: Option<String>,
+}
+
+/// The reasons the "show" form offers, in the page's language.
+const REASONS: &[&str] = &["visit", "service", "verify", "contact"];
 
 pub async fn resident(
     State(st): State<AppState>,
     u: PageUser,
     Path(id): Path<i64>,
     Query(done): Query<Done>,
+    Query(rp): Query<RevealParam>,
     Extension(sections): Extension<Sections>,
 ) -> Result<Response, PageError> {
-    let r = service::get_resident(&st, &u.actor, id).await?;
+    let reason = rp.reveal.as_deref();
+    let r = service::get_resident(&st, &u.actor, id, reason).await?;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let building = match r.building_id {
         Some(b) => service::get::<crate::roster::model::Building>(&st, &u.actor, b)
@@ -55,10 +66,22 @@ pub async fn resident(
         .fact("phone", opt(&r.phone))
         .fact("health", opt(&r.health_note))
         .fact("tags", tag_labels(&r.tags));
-    view.note = Some(text(match r.pii {
-        Pii::Masked => "web.roster.masked",
-        Pii::Whole => "web.roster.audited",
-    }));
+    view.note = Some(match (r.pii, r.may_reveal) {
+        (Pii::Whole, _) => {
+            text("web.roster.audited").replace("%{reason}", reason.unwrap_or("").trim())
+        }
+        (Pii::Masked, true) => text("web.roster.masked_may_reveal"),
+        (Pii::Masked, false) => text("web.roster.masked"),
+    });
+    if r.pii == Pii::Masked && r.may_reveal {
+        view.reveal = Some(Reveal {
+            action: format!("/roster/residents/{id}"),
+            reasons: REASONS
+                .iter()
+                .map(|k| text(&format!("web.roster.reveal.reason.{k}")))
+                .collect(),
+        });
+    }
     if let Some(h) = super::history::table(&st, &u.actor, Kind::Resident, id).await? {
         view = view.table(h);
     }

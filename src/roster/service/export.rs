@@ -167,7 +167,12 @@ pub async fn export(
                 true => "id_number,phone,sensitive_tags where whole",
                 false => "masked",
             };
-            (q.born.clone(), total, format!("{f:?}; pii={whole}"))
+            // A search may be a phone or an ID number: the log says one was given, not what.
+            let said = ResidentFilter {
+                q: f.q.as_ref().map(|_| "(given)".to_string()),
+                ..f.clone()
+            };
+            (q.born.clone(), total, format!("{said:?}; pii={whole}"))
         }
         Listing::Households(f) => {
             let total = store::count(&mut tx, &scope, f).await?;

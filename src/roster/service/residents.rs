@@ -37,21 +37,45 @@ async fn read(ex: &mut impl Exec, scope: &Scope, id: i64) -> Result<ResidentRow>
     Ok(row)
 }
 
-/// One resident, whole for those who need it (and audited), masked for everyone else.
-pub async fn get_resident(st: &AppState, actor: &Actor, id: i64) -> Result<Resident> {
+/// The longest reason a whole view may give.
+pub const MAX_REVEAL_REASON: usize = 100;
+
+/// One resident, masked. With `reveal` (why the caller needs them), the personal fields
+/// whole for those who may see them — the office, admin, the worker of the resident's
+/// grid — and the view written to the audit log with its reason in the transaction that
+/// reads it; refused (403) to everyone else. `may_reveal` says which the caller is.
+pub async fn get_resident(
+    st: &AppState,
+    actor: &Actor,
+    id: i64,
+    reveal: Option<&str>,
+) -> Result<Resident> {
+    let reason = match reveal.map(str::trim) {
+        None => None,
+        Some("") => return Err(Error::required("reveal")),
+        Some(r) if r.chars().count() > MAX_REVEAL_REASON => {
+            return Err(Error::too_long("reveal", MAX_REVEAL_REASON));
+        }
+        Some(r) => Some(r),
+    };
     let scope = super::scope(st, actor).await?;
-    if !scope.may_see_whole() {
+    let Some(reason) = reason else {
         let mut conn = st.db.conn().await?;
-        return Ok(read(&mut conn, &scope, id).await?.view(Pii::Masked));
-    }
+        let row = read(&mut conn, &scope, id).await?;
+        let may = scope.pii(row.loc()) == Pii::Whole;
+        return Ok(Resident {
+            may_reveal: may,
+            ..row.view(Pii::Masked)
+        });
+    };
     let mut w = Write::begin(st, actor).await?;
     let row = read(&mut w.tx, &w.scope, id).await?;
-    let pii = w.scope.pii(row.loc());
-    if pii == Pii::Whole {
-        w.viewed(std::slice::from_ref(&row), &whole_view(actor))
-            .await?;
+    if w.scope.pii(row.loc()) != Pii::Whole {
+        return Err(Error::forbidden());
     }
-    Ok(row.view(pii))
+    let detail = format!("{}; reason={reason}", whole_view(actor));
+    w.viewed(std::slice::from_ref(&row), &detail).await?;
+    Ok(row.view(Pii::Whole))
 }
 
 /// Residents the caller can see, masked. A sensitive tag as the filter says of every

@@ -37,18 +37,48 @@ async fn lists_mask_personal_information_and_whole_views_are_audited() {
     let staff_id = app.user_id("staff").await;
     assert_eq!(pii_views(&app, r, staff_id).await, 0);
 
-    // Staff see one resident whole, and it is audited.
-    let whole = staff.fetch(&format!("/api/v1/residents/{r}")).await;
+    // Staff see one resident masked until they ask, with a reason, to see it whole.
+    let asked = staff.fetch(&format!("/api/v1/residents/{r}")).await;
+    assert_eq!(asked["pii"], "masked");
+    assert_eq!(asked["phone"], "139****5678");
+    assert_eq!(asked["may_reveal"], true);
+    assert_eq!(pii_views(&app, r, staff_id).await, 0);
+    for bad in ["", "%20%20"] {
+        let refused = staff
+            .get(&format!("/api/v1/residents/{r}?reveal={bad}"))
+            .await;
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert_eq!(refused.code(), "missing_field");
+    }
+    let long = "x".repeat(101);
+    let refused = staff
+        .get(&format!("/api/v1/residents/{r}?reveal={long}"))
+        .await;
+    assert_eq!(refused.code(), "text_too_long");
+    assert_eq!(pii_views(&app, r, staff_id).await, 0);
+    // Then they see it whole, and the view is audited with the reason.
+    let whole = staff
+        .fetch(&format!("/api/v1/residents/{r}?reveal=visit"))
+        .await;
     assert_eq!(whole["phone"], "13912345678");
     assert_eq!(whole["id_number"], n);
     assert_eq!(whole["health_note"], "高血压");
     assert_eq!(whole["pii"], "whole");
     assert_eq!(pii_views(&app, r, staff_id).await, 1);
+    let with_reason = app
+        .scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'view_pii' \
+             AND detail LIKE '%reason=visit'",
+        )
+        .await;
+    assert_eq!(with_reason, 1);
 
     // So does the worker of the resident's grid.
     let grid01 = app.login("grid01").await;
     assert_eq!(
-        grid01.fetch(&format!("/api/v1/residents/{r}")).await["pii"],
+        grid01
+            .fetch(&format!("/api/v1/residents/{r}?reveal=visit"))
+            .await["pii"],
         "whole"
     );
     assert_eq!(pii_views(&app, r, app.user_id("grid01").await).await, 1);
@@ -57,6 +87,11 @@ async fn lists_mask_personal_information_and_whole_views_are_audited() {
     let street = app.login("street").await;
     let masked = street.fetch(&format!("/api/v1/residents/{r}")).await;
     assert_eq!(masked["phone"], "139****5678");
+    assert_eq!(masked["may_reveal"], false);
+    let refused = street
+        .get(&format!("/api/v1/residents/{r}?reveal=visit"))
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
     assert_eq!(masked["health_note"], "***");
     assert_eq!(pii_views(&app, r, app.user_id("street").await).await, 0);
 }

@@ -91,7 +91,7 @@ async fn one_resident_s_sensitive_tags_are_whole_for_the_office_and_audited_mask
     let whole = app
         .login("staff")
         .await
-        .fetch(&format!("/api/v1/residents/{r}"))
+        .fetch(&format!("/api/v1/residents/{r}?reveal=visit"))
         .await;
     assert_eq!(whole["pii"], "whole");
     assert_eq!(
@@ -110,11 +110,14 @@ async fn one_resident_s_sensitive_tags_are_whole_for_the_office_and_audited_mask
     assert_eq!(tags(&masked), vec!["elderly_alone"]);
     assert_eq!(pii_views(&app, r, street_id).await, 0);
 
-    // The pages show the same: the tag whole for staff, not at all for the street.
+    // The pages show the same: the tag for staff once they ask (not before), never for
+    // the street.
     let mut staff = PageClient::login(&app, "staff").await;
+    let first = staff.page(&format!("/roster/residents/{r}")).await.html;
+    assert!(!first.contains("残疾"), "{first}");
     assert!(
         staff
-            .page(&format!("/roster/residents/{r}"))
+            .page(&format!("/roster/residents/{r}?reveal=visit"))
             .await
             .html
             .contains("残疾")

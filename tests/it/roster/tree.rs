@@ -97,7 +97,9 @@ async fn staff_keeps_the_tree_from_compound_to_resident() {
     // The answer is masked, so the sensitive tag is not in it; the whole view has it.
     assert_eq!(p.body["tags"], json!([]));
     assert_eq!(
-        staff.fetch(&format!("/api/v1/residents/{r}")).await["tags"],
+        staff
+            .fetch(&format!("/api/v1/residents/{r}?reveal=visit"))
+            .await["tags"],
         json!(["disabled"])
     );
     assert_eq!(p.body["relation"], "户主");

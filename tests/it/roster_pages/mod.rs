@@ -123,7 +123,7 @@ impl World {
         self.app
             .login("staff")
             .await
-            .fetch(&format!("/api/v1/residents/{id}"))
+            .fetch(&format!("/api/v1/residents/{id}?reveal=visit"))
             .await
     }
 }
