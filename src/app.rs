@@ -33,6 +33,7 @@ fn routes() -> Routes {
     .merge(crate::demands::router())
     .merge(crate::measures::router())
     .merge(crate::auditing::router())
+    .merge(crate::rights::router())
 }
 
 /// The OpenAPI 3 document of the whole API.

@@ -79,6 +79,9 @@ pub struct Settings {
     /// checkpoint, so the rest still verifies). At least 180: the Cybersecurity Law
     /// (网络安全法 art. 21) asks for six months of logs.
     pub audit_retention_days: i64,
+    /// Days after a demand closed that the reporter's phone is kept (to call back on a
+    /// late complaint); then the retention job clears it. The demand stays.
+    pub reporter_phone_retention_days: i64,
 }
 
 impl Default for Settings {
@@ -109,6 +112,7 @@ impl Default for Settings {
             log: "info".into(),
             key_file: String::new(),
             audit_retention_days: 180,
+            reporter_phone_retention_days: 365,
         }
     }
 }
@@ -177,6 +181,13 @@ impl Settings {
                 "audit_retention_days is {}; the audit log must be kept at least \
                  {MIN_AUDIT_RETENTION_DAYS} days (six months, 网络安全法 art. 21)",
                 self.audit_retention_days
+            ));
+        }
+        if self.reporter_phone_retention_days < self.reopen_window_days {
+            return Err(format!(
+                "reporter_phone_retention_days ({}) is shorter than reopen_window_days ({}): \
+                 a demand could be reopened without a number to call back",
+                self.reporter_phone_retention_days, self.reopen_window_days
             ));
         }
         Ok(())

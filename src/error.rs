@@ -131,6 +131,7 @@ catalogue! {
     TopLevel = "top_level", Conflict;
     ReportOrder = "report_order", Conflict;
     VersionConflict = "version_conflict", Conflict;
+    AlreadyAnonymised = "already_anonymised", Conflict;
     // What is stored.
     Duplicate = "duplicate", Conflict;
     InUse = "in_use", Conflict;

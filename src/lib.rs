@@ -20,6 +20,7 @@ pub mod error;
 pub mod export;
 pub mod measures;
 pub mod openapi;
+pub mod rights;
 pub mod roster;
 pub mod state;
 pub mod vault;

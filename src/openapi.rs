@@ -17,6 +17,7 @@ use utoipa::{Modify, OpenApi};
         (name = "roster", description = "C1 · the jurisdiction tree, people, grids, units, teams"),
         (name = "demands", description = "C2 · the demand closed loop"),
         (name = "measures", description = "C2/C10 · the three rates and the on-time rate"),
+        (name = "rights", description = "PIPL arts. 44–47 · everything held about a resident; anonymising"),
         (name = "audit", description = "C13 · the audit log: who saw or changed what, when, from where"),
     )
 )]

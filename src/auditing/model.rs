@@ -24,6 +24,8 @@ pub const KINDS: &[&str] = &[
     "issue_token",
     "revoke_token",
     "revoke_all_tokens",
+    "subject_access",
+    "anonymise",
 ];
 
 /// What a reader asks for. Every field is optional; all given must hold.

@@ -36,6 +36,9 @@ pub struct Report {
     pub purged_tokens: u64,
     /// Audit log rows past their retention pruned (behind a sealed checkpoint).
     pub pruned_audit: u64,
+    /// Reporters' phones cleared from demands closed longer ago than
+    /// `reporter_phone_retention_days`.
+    pub forgotten_phones: u64,
 }
 
 /// The running jobs; stop them on shutdown.
@@ -128,6 +131,7 @@ pub async fn run_once(st: &AppState) -> DbResult<Report> {
         purged_tokens: purge_tokens(st, now).await?,
         pruned_audit: crate::audit::prune::run(&st.db, now, st.settings.audit_retention_days)
             .await?,
+        forgotten_phones: forget_phones(st, now).await?,
     })
 }
 
@@ -235,6 +239,33 @@ async fn remind(tx: &mut Tx, community_id: i64, id: i64, now: Millis, f: Flag) -
 }
 
 /// Deletes tokens that expired or were revoked more than a day ago.
+/// Demands whose phone one transaction clears.
+const FORGET_BATCH: i64 = 1_000;
+
+/// The retention rule of reporters' phones: kept to call back while a demand is worked
+/// and for `reporter_phone_retention_days` after it closed (a late complaint may reopen
+/// it), then cleared. The demand, its figures and its timeline stay.
+async fn forget_phones(st: &AppState, now: Millis) -> DbResult<u64> {
+    let cutoff = now - st.settings.reporter_phone_retention_days * crate::clock::DAY;
+    let mut total = 0;
+    loop {
+        let mut tx = st.db.begin().await?;
+        let n = Q::new(
+            "UPDATE demands SET reporter_phone = NULL WHERE id IN (SELECT id FROM demands \
+             WHERE reporter_phone IS NOT NULL AND closed_at < $1 LIMIT $2)",
+        )
+        .bind(cutoff)
+        .bind(FORGET_BATCH)
+        .execute(&mut tx)
+        .await?;
+        tx.commit().await?;
+        total += n;
+        if n < FORGET_BATCH as u64 {
+            return Ok(total);
+        }
+    }
+}
+
 async fn purge_tokens(st: &AppState, now: Millis) -> DbResult<u64> {
     let mut tx = st.db.begin().await?;
     let n = Q::new("DELETE FROM tokens WHERE expires_at < $1 OR revoked_at < $1")

@@ -26,6 +26,7 @@ mod outage;
 mod page_access;
 mod pages;
 mod portal_pages;
+mod rights;
 mod rollups;
 mod roster;
 mod roster_pages;

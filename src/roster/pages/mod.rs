@@ -88,6 +88,7 @@ impl Done {
     fn flash(&self) -> Option<String> {
         let key = match (self.saved.as_deref(), self.removed.as_deref()) {
             (Some("moved_out"), _) => "web.roster.moved_out",
+            (Some("anonymised"), _) => "web.roster.anonymised",
             (Some("household"), _) => "web.roster.household_saved",
             (Some(_), _) => "web.roster.saved",
             (None, Some(_)) => "web.roster.removed",

@@ -73,6 +73,10 @@ pub async fn resident(
         (Pii::Masked, true) => text("web.roster.masked_may_reveal"),
         (Pii::Masked, false) => text("web.roster.masked"),
     });
+    if r.may_reveal {
+        // The data subject's rights (a capability above the roster) answer here.
+        view = view.action("everything", format!("/roster/residents/{id}/everything"));
+    }
     if r.pii == Pii::Masked && r.may_reveal {
         view.reveal = Some(Reveal {
             action: format!("/roster/residents/{id}"),

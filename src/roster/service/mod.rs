@@ -60,7 +60,7 @@ impl Public for Unit {}
 impl Public for Team {}
 
 /// The caller's scope, with the place of their community read from `ex`.
-async fn scope_in(ex: &mut impl Exec, actor: &Actor) -> Result<Scope> {
+pub async fn scope_in(ex: &mut impl Exec, actor: &Actor) -> Result<Scope> {
     let community = match Scope::needs_community(actor) {
         Some(c) => store::community_place(ex, c).await?,
         None => None,
