@@ -44,39 +44,61 @@ pub async fn run(mut settings: Settings, a: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    // Listening for SIGTERM before saying it serves: a stop sent right after is graceful.
+    let shutdown = shutdown_signal();
     tracing::info!(%addr, database = %settings.database, "serving");
     println!("Linli is serving on http://{addr}/");
-    serve_until_signal(listener, AppState::new(db, settings)).await
+    serve_until_signal(listener, AppState::new(db, settings), shutdown).await
 }
 
-/// Serves with the background jobs until SIGTERM or Ctrl-C.
-pub async fn serve_until_signal(listener: TcpListener, state: AppState) -> Result<(), String> {
+/// Serves with the background jobs until `shutdown` (from [`shutdown_signal`]).
+pub async fn serve_until_signal(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
     let jobs = crate::demands::jobs::spawn(state.clone());
     let db = state.db.clone();
-    let r = crate::app::serve(listener, state, shutdown_signal()).await;
+    let r = crate::app::serve(listener, state, shutdown).await;
     jobs.stop().await;
     db.close().await;
     r.map_err(|e| e.to_string())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on SIGTERM or Ctrl-C. The handlers are in place once this returns, before the
+/// future is first polled.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let (mut term, mut int) = signals;
+            let term = async {
+                match term.as_mut() {
+                    Some(s) => drop(s.recv().await),
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            let int = async {
+                match int.as_mut() {
+                    Some(s) => drop(s.recv().await),
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = term => {},
+                _ = int => {},
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down: finishing requests in flight");
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }
