@@ -21,5 +21,6 @@ pub mod measures;
 pub mod openapi;
 pub mod roster;
 pub mod state;
+pub mod tls;
 pub mod vault;
 pub mod web;

@@ -71,7 +71,7 @@ pub async fn run(mut settings: Settings, a: DemoArgs) -> Result<(), String> {
         println!("    {user:<10} {what}");
     }
     println!("  Stop with Ctrl-C.");
-    super::serve::serve_until_signal(listener, state, shutdown).await
+    super::serve::serve_until_signal(listener, None, state, shutdown).await
 }
 
 /// Drops everything in the PostgreSQL database's public schema.

@@ -26,6 +26,7 @@ pub async fn run(mut settings: Settings, a: ServeArgs) -> Result<(), String> {
         settings.listen = l;
     }
     settings.allow_demo_passwords |= a.allow_demo_passwords;
+    let tls = settings.tls()?;
     let db = super::open(&settings, false).await?;
     if !settings.allow_demo_passwords {
         let mut c = db.conn().await.map_err(|e| e.to_string())?;
@@ -44,22 +45,36 @@ pub async fn run(mut settings: Settings, a: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let serving = match &tls {
+        Some(t) => Some(crate::tls::prepare(t, addr)?),
+        None => None,
+    };
+    let scheme = if serving.is_some() { "https" } else { "http" };
+    for note in serving.iter().flat_map(|s| &s.notes) {
+        eprintln!("{note}");
+    }
     // Listening for SIGTERM before saying it serves: a stop sent right after is graceful.
     let shutdown = shutdown_signal();
-    tracing::info!(%addr, database = %settings.database, "serving");
-    println!("Linli is serving on http://{addr}/");
-    serve_until_signal(listener, AppState::new(db, settings), shutdown).await
+    tracing::info!(%addr, database = %settings.database, scheme, "serving");
+    println!("Linli is serving on {scheme}://{addr}/");
+    let tls = serving.map(|s| s.config);
+    serve_until_signal(listener, tls, AppState::new(db, settings), shutdown).await
 }
 
-/// Serves with the background jobs until `shutdown` (from [`shutdown_signal`]).
+/// Serves (over HTTPS with `tls`) with the background jobs until `shutdown` (from
+/// [`shutdown_signal`]).
 pub async fn serve_until_signal(
     listener: TcpListener,
+    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
     let jobs = crate::demands::jobs::spawn(state.clone());
     let db = state.db.clone();
-    let r = crate::app::serve(listener, state, shutdown).await;
+    let r = match tls {
+        Some(tls) => crate::app::serve_tls(listener, tls, state, shutdown).await,
+        None => crate::app::serve(listener, state, shutdown).await,
+    };
     jobs.stop().await;
     db.close().await;
     r.map_err(|e| e.to_string())
