@@ -53,12 +53,42 @@ pub async fn run(mut settings: Settings, a: ServeArgs) -> Result<(), String> {
     for note in serving.iter().flat_map(|s| &s.notes) {
         eprintln!("{note}");
     }
+    if serving.is_none() && cookies_dropped_beyond_loopback(&settings, addr) {
+        tracing::warn!(
+            %addr,
+            "plain HTTP beyond this machine with secure_cookies on: browsers elsewhere \
+             drop the sign-in cookie"
+        );
+        eprintln!("{}", plain_http_warning(addr));
+    }
     // Listening for SIGTERM before saying it serves: a stop sent right after is graceful.
     let shutdown = shutdown_signal();
     tracing::info!(%addr, database = %settings.database, scheme, "serving");
     println!("Linli is serving on {scheme}://{addr}/");
     let tls = serving.map(|s| s.config);
     serve_until_signal(listener, tls, AppState::new(db, settings), shutdown).await
+}
+
+/// Whether browsers on other machines will drop the `Secure` session cookie: plain HTTP,
+/// `secure_cookies` on, an address reachable beyond this machine, and no proxy named (a
+/// proxy in front answers over HTTPS; one that does not is told on the login page).
+fn cookies_dropped_beyond_loopback(settings: &Settings, addr: std::net::SocketAddr) -> bool {
+    settings.secure_cookies
+        && !crate::config::canonical(addr.ip()).is_loopback()
+        && settings.trusted_proxies.is_empty()
+}
+
+fn plain_http_warning(addr: std::net::SocketAddr) -> String {
+    format!(
+        "Warning: serving plain HTTP on {addr} with secure_cookies on. Browsers on other \
+         machines drop the sign-in cookie over plain HTTP, so staff who open \
+         http://<this machine>:{port}/ cannot sign in (only http://localhost works). Serve \
+         HTTPS: tls_self_signed = true (LINLI_TLS_SELF_SIGNED=true) makes a certificate \
+         for the LAN, or give tls_cert and tls_key; or put an HTTPS proxy in front and \
+         name it in trusted_proxies; or, as a last resort on a network you trust, set \
+         secure_cookies = false. See docs/operations.md, \"HTTPS on a LAN\".",
+        port = addr.port()
+    )
 }
 
 /// Serves (over HTTPS with `tls`) with the background jobs until `shutdown` (from

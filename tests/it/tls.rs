@@ -1,7 +1,7 @@
 //! `linli serve` over HTTPS without a proxy: the real binary with a self-signed certificate
 //! for a LAN (made once, kept, trusted by a client that trusts only it), with the
-//! operator's own certificate (and HSTS), and stopping on a certificate or key it cannot
-//! use.
+//! operator's own certificate (and HSTS), stopping on a certificate or key it cannot use,
+//! and warning at start when it serves plain HTTP beyond this machine.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -312,4 +312,46 @@ async fn the_operators_certificate_is_served_with_hsts_and_one_it_cannot_use_sto
     );
     let said = refused(&[("LINLI_TLS_CERT", &c)]);
     assert!(said.contains("tls_key"), "{said}");
+}
+
+/// The warning a start gives when browsers elsewhere will drop the sign-in cookie.
+const PLAIN_HTTP_WARNING: &str = "Browsers on other machines drop the sign-in cookie";
+
+#[tokio::test]
+async fn serving_plain_http_beyond_this_machine_warns_that_sign_in_will_not_hold() {
+    let app = TestApp::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let jobs_off = [("LINLI_JOBS", "false")];
+    for (listen, envs, warned) in [
+        ("0.0.0.0:0", &jobs_off[..], true),
+        ("127.0.0.1:0", &jobs_off[..], false),
+        (
+            "0.0.0.0:0",
+            &[("LINLI_JOBS", "false"), ("LINLI_TLS_SELF_SIGNED", "true")][..],
+            false,
+        ),
+        (
+            "0.0.0.0:0",
+            &[("LINLI_JOBS", "false"), ("LINLI_SECURE_COOKIES", "false")][..],
+            false,
+        ),
+    ] {
+        let (child, _) = start_in(&app, dir.path(), listen, envs, "start.log");
+        stop_serve(child);
+        let said = std::fs::read_to_string(dir.path().join("start.log")).unwrap();
+        assert_eq!(
+            said.contains(PLAIN_HTTP_WARNING),
+            warned,
+            "{listen} {envs:?}: {said}"
+        );
+        if warned {
+            for what_to_do in [
+                "tls_self_signed = true",
+                "trusted_proxies",
+                "secure_cookies = false",
+            ] {
+                assert!(said.contains(what_to_do), "{what_to_do}: {said}");
+            }
+        }
+    }
 }
