@@ -9,6 +9,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::{Json, Router, middleware};
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -95,7 +96,7 @@ pub fn with_layers(routes: Router<AppState>, settings: &Settings) -> Router<AppS
         // Outside everything that answers (handlers, the fallback, refusals, panics), so
         // no response leaves without them.
         .layer(middleware::from_fn_with_state(
-            headers::SecurityHeaders::new(settings.hsts),
+            headers::SecurityHeaders::new(settings.sends_hsts()),
             headers::add,
         ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
@@ -129,6 +130,28 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// [`serve`] over HTTPS: every connection is TLS with `tls` (a plain-HTTP one is sent to
+/// the same address over HTTPS, `tls::TlsListener`).
+pub async fn serve_tls(
+    listener: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // Through `tap_io` axum gives each request its peer's address (`ConnectInfo`, read
+    // by `web::client::ClientAddr`) as on a plain listener; the tap itself sends small
+    // TLS records without waiting to fill a packet.
+    let listener = crate::tls::TlsListener::new(listener, tls)?.tap_io(|s| {
+        let _ = s.get_ref().0.set_nodelay(true);
+    });
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -2,11 +2,13 @@
 //! Secrets among them are wrapped ([`Secret`]) so that nothing that shows the settings
 //! shows them; addresses are parsed as they are read ([`Network`]).
 
+mod hsts;
 mod networks;
 mod secret;
 
 use serde::{Deserialize, Serialize};
 
+pub use hsts::Hsts;
 pub use networks::{Network, canonical};
 pub use secret::{DatabaseUrl, HIDDEN, Redact, Secret, UrlPassword, Whole};
 
@@ -38,11 +40,25 @@ pub struct Settings {
     /// Minutes without activity after which a page session ends.
     pub session_idle_minutes: i64,
     /// Mark the session cookie `Secure` (sent over HTTPS only; browsers also accept it on
-    /// http://localhost). Turn off only for a plain-HTTP intranet.
+    /// http://localhost). Turn off only for a plain-HTTP intranet, as a last resort: serve
+    /// HTTPS instead (`tls_self_signed`).
     pub secure_cookies: bool,
     /// Send `Strict-Transport-Security` (a year): browsers then reach this name over HTTPS
-    /// only. Turn on only when the server (or its proxy) answers over HTTPS, and will.
-    pub hsts: bool,
+    /// only. `"auto"`: when Linli serves HTTPS from `tls_cert`. `true` behind a proxy that
+    /// answers over HTTPS, and will; `false` never.
+    pub hsts: Hsts,
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first),
+    /// beside `tls_key`. Empty: plain HTTP, unless `tls_self_signed`.
+    pub tls_cert: String,
+    /// The private key of `tls_cert` (PEM: PKCS#8, PKCS#1 or SEC1), readable by Linli's
+    /// user only.
+    pub tls_key: String,
+    /// Serve HTTPS with a self-signed certificate for a LAN, made on first start for
+    /// localhost, this machine's name and its addresses, and kept beside a SQLite database
+    /// (`linli.db-tls.pem`, `linli.db-tls.key`; `linli-tls.pem`, `linli-tls.key` in the
+    /// working directory for PostgreSQL). Browsers warn once until it is accepted or
+    /// installed (docs/operations.md). Not with `tls_cert`.
+    pub tls_self_signed: bool,
     /// Failed logins in a row that lock an account (for every address it has not signed
     /// in from before: see `known_address_days`).
     pub lockout_failures: i64,
@@ -99,7 +115,10 @@ impl Default for Settings {
             session_hours: 12,
             session_idle_minutes: 30,
             secure_cookies: true,
-            hsts: false,
+            hsts: Hsts::Auto,
+            tls_cert: String::new(),
+            tls_key: String::new(),
+            tls_self_signed: false,
             lockout_failures: 5,
             lockout_minutes: 15,
             address_lockout_failures: 20,
@@ -130,6 +149,47 @@ impl Settings {
             }
             _ => "linli-keys.toml".into(),
         }
+    }
+
+    /// Where the certificate and key Linli serves HTTPS with are, and whose they are;
+    /// `None` for plain HTTP. Refuses settings that contradict each other.
+    pub fn tls(&self) -> Result<Option<Tls>, String> {
+        let (cert, key) = (self.tls_cert.trim(), self.tls_key.trim());
+        match (cert.is_empty(), key.is_empty(), self.tls_self_signed) {
+            (true, true, false) => Ok(None),
+            (false, false, false) => Ok(Some(Tls::Own {
+                cert: cert.into(),
+                key: key.into(),
+            })),
+            (true, true, true) => {
+                let base = match crate::db::engine_of(self.database.expose()) {
+                    Ok(crate::db::Engine::Sqlite) => {
+                        format!("{}-tls", crate::db::sqlite_path(self.database.expose()))
+                    }
+                    _ => "linli-tls".into(),
+                };
+                Ok(Some(Tls::SelfSigned {
+                    cert: format!("{base}.pem").into(),
+                    key: format!("{base}.key").into(),
+                }))
+            }
+            (_, _, true) => Err("tls_self_signed makes its own certificate: leave tls_cert \
+                                 and tls_key empty, or turn tls_self_signed off"
+                .into()),
+            _ => Err("tls_cert and tls_key go together: set both, or neither".into()),
+        }
+    }
+
+    /// Whether `linli serve` answers over HTTPS (every request that reaches the router
+    /// came over TLS).
+    pub fn serves_tls(&self) -> bool {
+        matches!(self.tls(), Ok(Some(_)))
+    }
+
+    /// Whether responses carry `Strict-Transport-Security` (see [`Hsts`]).
+    pub fn sends_hsts(&self) -> bool {
+        self.hsts
+            .sent(matches!(self.tls(), Ok(Some(Tls::Own { .. }))))
     }
 
     /// Defaults, overlaid by `file` (if given) and then by `LINLI_*` variables from `env`.
@@ -201,6 +261,19 @@ impl Settings {
 
 /// The shortest time the audit log may be kept.
 pub const MIN_AUDIT_RETENTION_DAYS: i64 = 180;
+
+/// The certificate and key of HTTPS: the operator's own, or one Linli made for a LAN.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tls {
+    Own {
+        cert: std::path::PathBuf,
+        key: std::path::PathBuf,
+    },
+    SelfSigned {
+        cert: std::path::PathBuf,
+        key: std::path::PathBuf,
+    },
+}
 
 /// The value of environment variable `k` as the type of its setting's `default`.
 fn from_env(k: &str, v: &str, default: &toml::Value) -> Result<toml::Value, String> {
@@ -290,6 +363,88 @@ mod tests {
             )],
         );
         assert!(bad.unwrap_err().contains("proxy.internal"));
+    }
+
+    #[test]
+    fn tls_is_the_operators_certificate_or_a_self_signed_one_beside_the_database() {
+        let load = |pairs: &[(&str, &str)]| {
+            Settings::load(
+                None,
+                pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())),
+            )
+        };
+        let plain = load(&[]).unwrap();
+        assert_eq!(plain.tls(), Ok(None));
+        assert!(!plain.sends_hsts());
+        let own = load(&[
+            ("LINLI_TLS_CERT", "/etc/linli/cert.pem"),
+            ("LINLI_TLS_KEY", "/etc/linli/key.pem"),
+        ])
+        .unwrap();
+        assert_eq!(
+            own.tls(),
+            Ok(Some(Tls::Own {
+                cert: "/etc/linli/cert.pem".into(),
+                key: "/etc/linli/key.pem".into()
+            }))
+        );
+        assert!(own.sends_hsts(), "auto: on with the operator's certificate");
+        let lan = load(&[
+            ("LINLI_TLS_SELF_SIGNED", "true"),
+            ("LINLI_DATABASE", "sqlite:///var/lib/linli/linli.db"),
+        ])
+        .unwrap();
+        assert_eq!(
+            lan.tls(),
+            Ok(Some(Tls::SelfSigned {
+                cert: "/var/lib/linli/linli.db-tls.pem".into(),
+                key: "/var/lib/linli/linli.db-tls.key".into()
+            }))
+        );
+        assert!(
+            !lan.sends_hsts(),
+            "auto: off with a self-signed certificate"
+        );
+        let lan_pg = load(&[
+            ("LINLI_TLS_SELF_SIGNED", "on"),
+            ("LINLI_DATABASE", "postgres://linli@db/linli"),
+            ("LINLI_HSTS", "true"),
+        ])
+        .unwrap();
+        assert!(
+            matches!(lan_pg.tls(), Ok(Some(Tls::SelfSigned { cert, .. })) if cert == std::path::Path::new("linli-tls.pem"))
+        );
+        assert!(lan_pg.sends_hsts());
+        let off = load(&[
+            ("LINLI_TLS_CERT", "c"),
+            ("LINLI_TLS_KEY", "k"),
+            ("LINLI_HSTS", "off"),
+        ]);
+        assert!(!off.unwrap().sends_hsts());
+
+        let half = load(&[("LINLI_TLS_CERT", "/etc/linli/cert.pem")]).unwrap();
+        assert!(half.tls().unwrap_err().contains("tls_key"));
+        let both = load(&[
+            ("LINLI_TLS_CERT", "c"),
+            ("LINLI_TLS_KEY", "k"),
+            ("LINLI_TLS_SELF_SIGNED", "true"),
+        ])
+        .unwrap();
+        assert!(both.tls().unwrap_err().contains("tls_self_signed"));
+        assert!(load(&[("LINLI_HSTS", "maybe")]).is_err());
+    }
+
+    #[test]
+    fn hsts_reads_as_a_boolean_from_a_file_and_prints_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("linli.toml");
+        std::fs::write(&file, "hsts = true\n").unwrap();
+        let s = Settings::load(Some(&file), []).unwrap();
+        assert_eq!(s.hsts, Hsts::On);
+        assert!(s.to_toml().contains("hsts = true"), "{}", s.to_toml());
+        assert!(Settings::default().to_toml().contains("hsts = \"auto\""));
+        std::fs::write(&file, "hsts = \"auto\"\n").unwrap();
+        assert_eq!(Settings::load(Some(&file), []).unwrap().hsts, Hsts::Auto);
     }
 
     #[test]

@@ -23,5 +23,6 @@ pub mod openapi;
 pub mod rights;
 pub mod roster;
 pub mod state;
+pub mod tls;
 pub mod vault;
 pub mod web;

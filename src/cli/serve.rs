@@ -26,6 +26,7 @@ pub async fn run(mut settings: Settings, a: ServeArgs) -> Result<(), String> {
         settings.listen = l;
     }
     settings.allow_demo_passwords |= a.allow_demo_passwords;
+    let tls = settings.tls()?;
     let db = super::open(&settings, false).await?;
     if !settings.allow_demo_passwords {
         let mut c = db.conn().await.map_err(|e| e.to_string())?;
@@ -44,39 +45,105 @@ pub async fn run(mut settings: Settings, a: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!(%addr, database = %settings.database, "serving");
-    println!("Linli is serving on http://{addr}/");
-    serve_until_signal(listener, AppState::new(db, settings)).await
+    let serving = match &tls {
+        Some(t) => Some(crate::tls::prepare(t, addr)?),
+        None => None,
+    };
+    let scheme = if serving.is_some() { "https" } else { "http" };
+    for note in serving.iter().flat_map(|s| &s.notes) {
+        eprintln!("{note}");
+    }
+    if serving.is_none() && cookies_dropped_beyond_loopback(&settings, addr) {
+        tracing::warn!(
+            %addr,
+            "plain HTTP beyond this machine with secure_cookies on: browsers elsewhere \
+             drop the sign-in cookie"
+        );
+        eprintln!("{}", plain_http_warning(addr));
+    }
+    // Listening for SIGTERM before saying it serves: a stop sent right after is graceful.
+    let shutdown = shutdown_signal();
+    tracing::info!(%addr, database = %settings.database, scheme, "serving");
+    println!("Linli is serving on {scheme}://{addr}/");
+    let tls = serving.map(|s| s.config);
+    serve_until_signal(listener, tls, AppState::new(db, settings), shutdown).await
 }
 
-/// Serves with the background jobs until SIGTERM or Ctrl-C.
-pub async fn serve_until_signal(listener: TcpListener, state: AppState) -> Result<(), String> {
+/// Whether browsers on other machines will drop the `Secure` session cookie: plain HTTP,
+/// `secure_cookies` on, an address reachable beyond this machine, and no proxy named (a
+/// proxy in front answers over HTTPS; one that does not is told on the login page).
+fn cookies_dropped_beyond_loopback(settings: &Settings, addr: std::net::SocketAddr) -> bool {
+    settings.secure_cookies
+        && !crate::config::canonical(addr.ip()).is_loopback()
+        && settings.trusted_proxies.is_empty()
+}
+
+fn plain_http_warning(addr: std::net::SocketAddr) -> String {
+    format!(
+        "Warning: serving plain HTTP on {addr} with secure_cookies on. Browsers on other \
+         machines drop the sign-in cookie over plain HTTP, so staff who open \
+         http://<this machine>:{port}/ cannot sign in (only http://localhost works). Serve \
+         HTTPS: tls_self_signed = true (LINLI_TLS_SELF_SIGNED=true) makes a certificate \
+         for the LAN, or give tls_cert and tls_key; or put an HTTPS proxy in front and \
+         name it in trusted_proxies; or, as a last resort on a network you trust, set \
+         secure_cookies = false. See docs/operations.md, \"HTTPS on a LAN\".",
+        port = addr.port()
+    )
+}
+
+/// Serves (over HTTPS with `tls`) with the background jobs until `shutdown` (from
+/// [`shutdown_signal`]).
+pub async fn serve_until_signal(
+    listener: TcpListener,
+    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
     let jobs = crate::demands::jobs::spawn(state.clone());
     let db = state.db.clone();
-    let r = crate::app::serve(listener, state, shutdown_signal()).await;
+    let r = match tls {
+        Some(tls) => crate::app::serve_tls(listener, tls, state, shutdown).await,
+        None => crate::app::serve(listener, state, shutdown).await,
+    };
     jobs.stop().await;
     db.close().await;
     r.map_err(|e| e.to_string())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on SIGTERM or Ctrl-C. The handlers are in place once this returns, before the
+/// future is first polled.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let (mut term, mut int) = signals;
+            let term = async {
+                match term.as_mut() {
+                    Some(s) => drop(s.recv().await),
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            let int = async {
+                match int.as_mut() {
+                    Some(s) => drop(s.recv().await),
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = term => {},
+                _ = int => {},
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down: finishing requests in flight");
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }

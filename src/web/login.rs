@@ -17,6 +17,7 @@ use crate::state::AppState;
 use super::client::ClientAddr;
 use super::i18n;
 use super::pages::{Page, home_of, render};
+use super::plain_http::{self, SIGNED_IN_HINT};
 use super::routes::{ANYONE, PageRoutes};
 use super::session::{self, COOKIE, PageUser, session_cookie};
 
@@ -59,6 +60,8 @@ async fn home(st: State<AppState>, headers: HeaderMap) -> Response {
 #[template(path = "login.html")]
 struct LoginPage {
     page: Page,
+    /// Why signing in does not hold here, when it cannot (`web::plain_http`).
+    notice: Option<String>,
     error: Option<String>,
     next: String,
     username: String,
@@ -76,11 +79,17 @@ fn safe_next(next: Option<&str>) -> Option<String> {
 }
 
 /// The login form. Before there is a session, the form's CSRF token is a random value
-/// also set as a cookie (double submit).
-async fn login_form(State(st): State<AppState>, Query(q): Query<NextQuery>) -> Response {
+/// also set as a cookie (double submit). Where the browser refuses the session cookie,
+/// the page says so above the form.
+async fn login_form(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Response {
     let pre = tokens::generate().1[..32].to_string();
     let page = LoginPage {
         page: Page::anonymous(i18n::text("web.login.title"), "/login", pre.clone()),
+        notice: cookie_notice(&st, &headers),
         error: None,
         next: safe_next(q.next.as_deref()).unwrap_or_default(),
         username: String::new(),
@@ -91,6 +100,28 @@ async fn login_form(State(st): State<AppState>, Query(q): Query<NextQuery>) -> R
         pre_cookie(&pre, st.settings.secure_cookies),
     );
     res
+}
+
+/// Why signing in will not hold, if it will not: a sign-in a moment ago whose session
+/// cookie this browser did not send back (the hint came back, the session did not), or an
+/// address where the browser refuses `Secure` cookies.
+fn cookie_notice(st: &AppState, headers: &HeaderMap) -> Option<String> {
+    if session::cookie(headers, SIGNED_IN_HINT).is_some()
+        && session::cookie(headers, COOKIE).is_none()
+    {
+        return Some(i18n::text("web.login.cookie_dropped"));
+    }
+    plain_http::drops_secure_cookies(&st.settings, headers)
+        .then(|| i18n::text("web.login.plain_http"))
+}
+
+/// `Set-Cookie` for the hint of a sign-in (`plain_http::SIGNED_IN_HINT`): five minutes,
+/// or none to clear it.
+fn hint_cookie(max_age_secs: u32) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{SIGNED_IN_HINT}=1; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("linli_signed_in=; Path=/; Max-Age=0"))
 }
 
 /// `Set-Cookie` for the login form's double-submit token: only the login page sees it,
@@ -125,6 +156,7 @@ async fn login(
         let pre = tokens::generate().1[..32].to_string();
         let page = LoginPage {
             page: Page::anonymous(i18n::text("web.login.title"), "/login", pre.clone()),
+            notice: None,
             error: Some(error),
             next: safe_next(Some(&f.next)).unwrap_or_default(),
             username: f.username.clone(),
@@ -136,8 +168,17 @@ async fn login(
         );
         res
     };
-    if session::cookie(&headers, "linli_pre").is_none_or(|c| c != f.csrf) {
-        return again(i18n::text("web.error.csrf"), StatusCode::FORBIDDEN);
+    match session::cookie(&headers, "linli_pre") {
+        // The form's own cookie never came back: on plain HTTP the browser refused it,
+        // as it would the session's.
+        None if plain_http::drops_secure_cookies(&st.settings, &headers) => {
+            return again(
+                i18n::text("web.login.cookie_refused"),
+                StatusCode::FORBIDDEN,
+            );
+        }
+        Some(c) if c == f.csrf => {}
+        _ => return again(i18n::text("web.error.csrf"), StatusCode::FORBIDDEN),
     }
     let credentials = Credentials {
         username: f.username.trim(),
@@ -153,6 +194,10 @@ async fn login(
                 header::SET_COOKIE,
                 session_cookie(&signed_in.token, max_age, st.settings.secure_cookies),
             );
+            if plain_http::may_drop_secure_cookies(&st.settings, &headers) {
+                res.headers_mut()
+                    .append(header::SET_COOKIE, hint_cookie(300));
+            }
             res
         }
         Err(e) => again(super::error::message(&e), super::error::status(e.class())),
@@ -189,6 +234,7 @@ async fn logout(
         header::SET_COOKIE,
         session_cookie("", 0, st.settings.secure_cookies),
     );
+    res.headers_mut().append(header::SET_COOKIE, hint_cookie(0));
     res
 }
 

@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod json;
 pub mod login;
 pub mod pages;
+pub mod plain_http;
 pub mod routes;
 pub mod session;
 pub mod validate;

@@ -4,6 +4,7 @@
 
 mod lockout;
 mod login_page;
+mod plain_http;
 mod tokens;
 mod upgrade;
 

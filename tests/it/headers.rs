@@ -232,7 +232,7 @@ async fn an_attachment_is_sent_under_its_checked_type_and_name_and_never_sniffed
 #[tokio::test]
 async fn hsts_is_sent_on_every_response_when_the_setting_says_https() {
     let app = TestApp::with_settings(Settings {
-        hsts: true,
+        hsts: linli::config::Hsts::On,
         session_hours: 60 * 24,
         ..Settings::default()
     })

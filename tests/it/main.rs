@@ -33,6 +33,7 @@ mod roster_pages;
 mod schema;
 mod scope;
 mod stories;
+mod tls;
 mod unit_job;
 mod vault;
 mod viewers;

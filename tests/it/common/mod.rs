@@ -515,13 +515,22 @@ pub fn key_file() -> &'static str {
 /// `linli serve` on a free port against `database`, with the tests' key file and `envs`
 /// over the defaults (a warn-level log), not started.
 pub fn serve_command(database: &str, envs: &[(&str, &str)]) -> std::process::Command {
+    serve_command_on(database, "127.0.0.1:0", envs)
+}
+
+/// [`serve_command`] listening on `listen` (`0.0.0.0:0`: every address, a free port).
+pub fn serve_command_on(
+    database: &str,
+    listen: &str,
+    envs: &[(&str, &str)],
+) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_linli"));
     cmd.args([
         "serve",
         "--database",
         database,
         "--listen",
-        "127.0.0.1:0",
+        listen,
         "--allow-demo-passwords",
     ])
     .env_remove("LINLI_CONFIG")
@@ -540,7 +549,8 @@ pub fn spawn_serve(database: &str, envs: &[(&str, &str)]) -> (std::process::Chil
     start_serve(cmd)
 }
 
-/// Starts a `linli serve` command and waits for the URL it prints.
+/// Starts a `linli serve` command and waits for the URL it prints (`http://` or, serving
+/// TLS, `https://`).
 pub fn start_serve(mut cmd: std::process::Command) -> (std::process::Child, String) {
     use std::io::BufRead;
     let mut child = cmd
@@ -559,7 +569,9 @@ pub fn start_serve(mut cmd: std::process::Command) -> (std::process::Child, Stri
         .trim_end_matches('/')
         .to_string();
     assert!(
-        base.starts_with("http://127.0.0.1:"),
+        ["http://", "https://"].iter().any(|s| base
+            .strip_prefix(s)
+            .is_some_and(|a| a.starts_with("127.0.0.1:") || a.starts_with("0.0.0.0:"))),
         "linli serve printed {line:?}"
     );
     (child, base)
