@@ -269,18 +269,40 @@ async fn a_required_role_without_a_second_factor_is_sent_to_enrol_before_anythin
     let r = login_with(&app, HOME, "street", pw, &app_code(&secret, app.now())).await;
     assert_eq!(outcome(&r), (200, ""), "{}", r.body);
 
-    // The admin resets it (a lost phone): audited, and it must enrol again.
+    // The admin sees it on, and resets it on the account's page (a lost phone): audited,
+    // and it must enrol again.
+    let mut admin_pages = PageClient::login(&app, "admin").await;
+    let page = format!("/admin/accounts/{street}");
+    assert!(
+        admin_pages
+            .page(&page)
+            .await
+            .html
+            .contains("<p id=\"totp\">已开启")
+    );
+    let r = admin_pages
+        .submit(&page, &format!("{page}/totp/reset"), &[])
+        .await;
+    assert_eq!(r.location, Some(format!("{page}?done=totp_reset")));
+    assert!(
+        admin_pages
+            .page(&page)
+            .await
+            .html
+            .contains("<p id=\"totp\">未开启")
+    );
+    let admin_id = app.user_id("admin").await;
+    assert_eq!(
+        audited(&app, "totp_reset").await,
+        vec![(Some(admin_id), "had=yes".to_string())]
+    );
+    // The API answers the account, now without it.
     let r = admin
         .delete(&format!("/api/v1/accounts/{street}/totp"))
         .await;
     assert_eq!(
         (r.status, &r.body["totp_enabled"]),
         (StatusCode::OK, &json!(false))
-    );
-    let admin_id = app.user_id("admin").await;
-    assert_eq!(
-        audited(&app, "totp_reset").await,
-        vec![(Some(admin_id), "had=yes".to_string())]
     );
     let r = login_from(&app, HOME, "street", pw).await;
     assert_eq!(outcome(&r), (403, "totp_enrolment_required"));
