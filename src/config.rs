@@ -75,6 +75,16 @@ pub struct Settings {
     /// locked account can still sign in, so that nobody can lock anybody out by failing on
     /// purpose.
     pub known_address_days: i64,
+    /// Roles whose accounts must sign in with a second factor (TOTP): after the password,
+    /// such an account without one is sent to enrol before it can do anything else, and
+    /// the API gives it no token. Others may enrol if they wish. In the environment,
+    /// separated by commas (`admin,street,secretary`); empty: nobody must.
+    pub totp_required_roles: Vec<crate::auth::Role>,
+    /// Rules for new passwords: `asvs` (12 characters or more, no composition rules, no
+    /// forced rotation) or `dengbao` (等保 2.0: 8 or more of three kinds among upper case,
+    /// lower case, digits and symbols; changed every 90 days; none of the last 5 again).
+    /// Under both, common passwords are refused.
+    pub password_policy: crate::auth::policy::PasswordPolicy,
     /// Proxies (addresses or networks such as `10.0.0.0/8`) whose `X-Forwarded-For` is
     /// believed; from anyone else it is ignored. Empty by default. In the environment,
     /// separated by commas.
@@ -125,6 +135,8 @@ impl Default for Settings {
             address_window_minutes: 15,
             address_lockout_minutes: 15,
             known_address_days: 30,
+            totp_required_roles: vec![crate::auth::Role::Admin, crate::auth::Role::Street],
+            password_policy: crate::auth::policy::PasswordPolicy::Asvs,
             trusted_proxies: Vec::new(),
             api_token_days: 90,
             max_body_bytes: 10 * 1024 * 1024,
@@ -445,6 +457,39 @@ mod tests {
         assert!(Settings::default().to_toml().contains("hsts = \"auto\""));
         std::fs::write(&file, "hsts = \"auto\"\n").unwrap();
         assert_eq!(Settings::load(Some(&file), []).unwrap().hsts, Hsts::Auto);
+    }
+
+    #[test]
+    fn the_second_factor_roles_and_the_password_policy_are_read_from_the_environment() {
+        use crate::auth::Role;
+        use crate::auth::policy::PasswordPolicy;
+        let d = Settings::default();
+        assert_eq!(d.totp_required_roles, vec![Role::Admin, Role::Street]);
+        assert_eq!(d.password_policy, PasswordPolicy::Asvs);
+        let s = Settings::load(
+            None,
+            [
+                (
+                    "LINLI_TOTP_REQUIRED_ROLES".to_string(),
+                    "admin, secretary".to_string(),
+                ),
+                ("LINLI_PASSWORD_POLICY".to_string(), "dengbao".to_string()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.totp_required_roles, vec![Role::Admin, Role::Secretary]);
+        assert_eq!(s.password_policy, PasswordPolicy::Dengbao);
+        let none = Settings::load(
+            None,
+            [("LINLI_TOTP_REQUIRED_ROLES".to_string(), String::new())],
+        )
+        .unwrap();
+        assert!(none.totp_required_roles.is_empty());
+        let bad = Settings::load(
+            None,
+            [("LINLI_PASSWORD_POLICY".to_string(), "weak".to_string())],
+        );
+        assert!(bad.is_err());
     }
 
     #[test]

@@ -72,6 +72,11 @@ catalogue! {
     BadCredentials = "bad_credentials", Unauthorized;
     AccountLocked = "account_locked", Locked;
     AddressLocked = "address_locked", TooMany;
+    TotpRequired = "totp_required", Unauthorized;
+    TotpInvalid = "totp_invalid", Unauthorized;
+    SignInExpired = "sign_in_expired", Unauthorized;
+    TotpEnrolmentRequired = "totp_enrolment_required", Forbidden;
+    PasswordExpired = "password_expired", Forbidden;
     Forbidden = "forbidden", Forbidden;
     StaffOnly = "staff_only", Forbidden;
     NotFound = "not_found", NotFound;
@@ -96,6 +101,12 @@ catalogue! {
     InvalidCategoryCode = "invalid_category_code", Invalid;
     PasswordTooShort = "password_too_short", Invalid;
     PasswordIsDemo = "password_is_demo", Invalid;
+    PasswordTooLong = "password_too_long", Invalid;
+    PasswordTooSimple = "password_too_simple", Invalid;
+    PasswordCommon = "password_common", Invalid;
+    PasswordReused = "password_reused", Invalid;
+    CurrentPasswordWrong = "current_password_wrong", Invalid;
+    TotpCodeWrong = "totp_code_wrong", Invalid;
     // References that name nothing the caller may use.
     UnknownReference = "unknown_reference", Invalid;
     UnknownStreet = "unknown_street", Invalid;
@@ -143,6 +154,9 @@ catalogue! {
     PasswordMismatch = "password_mismatch", Invalid;
     UsernameTaken = "username_taken", Invalid;
     OwnAccount = "own_account", Invalid;
+    // The second factor.
+    TotpAlreadyEnrolled = "totp_already_enrolled", Conflict;
+    TotpNotEnrolled = "totp_not_enrolled", Conflict;
 }
 
 impl std::fmt::Display for Code {

@@ -24,6 +24,11 @@ pub const KINDS: &[&str] = &[
     "issue_token",
     "revoke_token",
     "revoke_all_tokens",
+    "change_password",
+    "totp_enrol",
+    "totp_disable",
+    "totp_reset",
+    "totp_recovery_used",
     "subject_access",
     "anonymise",
 ];

@@ -7,11 +7,14 @@ pub mod lockout;
 pub mod model;
 pub mod pages;
 pub mod password;
+pub mod policy;
 pub mod role;
 pub mod rules;
 pub mod service;
 pub mod store;
 pub mod tokens;
+pub mod totp;
+pub mod totp_store;
 
 pub use role::{Actor, Role};
 

@@ -42,11 +42,14 @@ impl std::fmt::Display for Address {
     }
 }
 
-/// A username and the password given with it.
+/// A username and the password given with it, and the code of the second factor when the
+/// caller gives it at once (the API; the login page asks for it on a second step).
 #[derive(Clone, Copy)]
 pub struct Credentials<'a> {
     pub username: &'a str,
     pub password: &'a str,
+    /// Six digits from the authenticator app, or a recovery code.
+    pub code: Option<&'a str>,
 }
 
 /// What a token is for.
@@ -86,6 +89,16 @@ pub struct SignedIn {
     pub token: String,
     pub expires_at: Millis,
     pub actor: Actor,
+}
+
+/// What the login page's first step gives: a session, or a sign-in that waits for the
+/// code of its second factor (the token goes into a short-lived cookie).
+pub enum PageSignIn {
+    Session(SignedIn),
+    NeedsCode {
+        challenge: String,
+        expires_at: Millis,
+    },
 }
 
 /// A live token, as its owner (or an admin) sees it.

@@ -1,4 +1,5 @@
-//! Passwords: Argon2id (memory-hard), verified off the async threads.
+//! Passwords: Argon2id (memory-hard), verified off the async threads. What a new password
+//! must be is the policy's (`auth::policy`).
 
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -7,8 +8,6 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 /// The password every demo account shares; `serve` refuses to start while an account still
 /// has it, unless told to.
 pub const DEMO_PASSWORD: &str = "linli-demo";
-
-pub const MIN_LENGTH: usize = 8;
 
 pub fn hash(password: &str) -> Result<String, String> {
     Argon2::default()
@@ -33,17 +32,6 @@ pub async fn verify_async(password: String, phc: String) -> bool {
         .unwrap_or(false)
 }
 
-/// Why a new password is refused, if it is.
-pub fn weakness(password: &str) -> Option<&'static str> {
-    if password.chars().count() < MIN_LENGTH {
-        Some("password_too_short")
-    } else if password == DEMO_PASSWORD {
-        Some("password_is_demo")
-    } else {
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,12 +43,5 @@ mod tests {
         assert!(verify("correct horse", &h));
         assert!(!verify("correct horsf", &h));
         assert!(!verify("correct horse", "not a hash"));
-    }
-
-    #[test]
-    fn short_and_demo_passwords_are_refused() {
-        assert_eq!(weakness("short"), Some("password_too_short"));
-        assert_eq!(weakness(DEMO_PASSWORD), Some("password_is_demo"));
-        assert_eq!(weakness("a long enough one"), None);
     }
 }

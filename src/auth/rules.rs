@@ -1,6 +1,7 @@
 //! The decisions of signing in and of tokens, without a database or a clock: who may
-//! try a password, how long a lock has left, how long a token lasts, whose tokens one
-//! may see.
+//! try a password, how long a lock has left, what an account must do before anything
+//! else (enrol a second factor, change an expired password), how long a token lasts,
+//! whose tokens one may see.
 
 use crate::clock::{MINUTE, Millis};
 use crate::error::{Code, Error, Result};
@@ -37,6 +38,62 @@ pub fn account_may_try(
             Err(Error::new(Code::AccountLocked).with("minutes", minutes_left(t, now)))
         }
         _ => Ok(()),
+    }
+}
+
+/// What decides an account's [`Gate`]: its role, its second factor, its password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Standing {
+    pub role: Role,
+    pub totp_enabled: bool,
+    /// Still on the published demo password (only a demo serves such an account:
+    /// `linli serve` refuses to start while one exists, unless told it is a demo).
+    pub password_is_demo: bool,
+    pub password_changed_at: Millis,
+}
+
+/// What an account must do, after its password, before anything else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// The password has outlived the policy's rotation: change it.
+    ChangePassword,
+    /// The role needs a second factor and the account has none: enrol one.
+    EnrolTotp,
+}
+
+impl Gate {
+    /// The page that lifts it.
+    pub fn page(self) -> &'static str {
+        match self {
+            Gate::ChangePassword => "/account/password",
+            Gate::EnrolTotp => "/account/totp",
+        }
+    }
+
+    /// The refusal the API answers instead of a token.
+    pub fn refusal(self) -> Error {
+        match self {
+            Gate::ChangePassword => Error::new(Code::PasswordExpired),
+            Gate::EnrolTotp => Error::new(Code::TotpEnrolmentRequired),
+        }
+    }
+}
+
+/// The gate an account stands at, if any: an expired password first, then a second factor
+/// its role requires. Demo accounts (still on the demo password) need no second factor,
+/// so that `linli demo` signs in with the printed logins alone.
+pub fn gate(
+    s: &Standing,
+    totp_required: &[Role],
+    policy: super::policy::PasswordPolicy,
+    now: Millis,
+) -> Option<Gate> {
+    if policy.expired(s.password_changed_at, now) {
+        Some(Gate::ChangePassword)
+    } else if totp_required.contains(&s.role) && !s.totp_enabled && !s.password_is_demo {
+        Some(Gate::EnrolTotp)
+    } else {
+        None
     }
 }
 
@@ -91,6 +148,34 @@ mod tests {
         );
         assert!(account_may_try(locked, true, NOW).is_ok());
         assert!(account_may_try(None, false, NOW).is_ok());
+    }
+
+    #[test]
+    fn an_account_changes_an_expired_password_then_enrols_if_its_role_needs_it() {
+        use super::super::policy::PasswordPolicy::{Asvs, Dengbao};
+        let required = [Role::Admin, Role::Street];
+        let mut s = Standing {
+            role: Role::Admin,
+            totp_enabled: false,
+            password_is_demo: false,
+            password_changed_at: NOW,
+        };
+        assert_eq!(gate(&s, &required, Asvs, NOW), Some(Gate::EnrolTotp));
+        let later = NOW + 91 * crate::clock::DAY;
+        assert_eq!(gate(&s, &required, Asvs, later), Some(Gate::EnrolTotp));
+        assert_eq!(
+            gate(&s, &required, Dengbao, later),
+            Some(Gate::ChangePassword)
+        );
+        s.totp_enabled = true;
+        assert_eq!(gate(&s, &required, Dengbao, NOW), None);
+        s.totp_enabled = false;
+        s.password_is_demo = true;
+        assert_eq!(gate(&s, &required, Asvs, NOW), None);
+        s.password_is_demo = false;
+        s.role = Role::Staff;
+        assert_eq!(gate(&s, &required, Asvs, NOW), None);
+        assert_eq!(gate(&s, &[Role::Staff], Asvs, NOW), Some(Gate::EnrolTotp));
     }
 
     #[test]

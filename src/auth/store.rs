@@ -7,8 +7,11 @@ use super::{Actor, Role};
 
 crate::sealed!(pub AccountPhone = "users"."phone");
 
-/// The accounts' sealed columns: an account's own phone.
-pub const SEALED: &[crate::vault::Column] = &[<AccountPhone as crate::vault::sql::Sealed>::COLUMN];
+/// The accounts' sealed columns: an account's own phone, its TOTP secret.
+pub const SEALED: &[crate::vault::Column] = &[
+    <AccountPhone as crate::vault::sql::Sealed>::COLUMN,
+    <super::totp_store::TotpSecret as crate::vault::sql::Sealed>::COLUMN,
+];
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct UserRow {
@@ -27,14 +30,36 @@ pub struct UserRow {
     pub active: bool,
     pub failed_logins: i64,
     pub locked_until: Option<Millis>,
+    /// When the password was last set.
+    pub password_changed_at: Millis,
+    /// Whether a confirmed second factor (TOTP) guards the account.
+    pub totp_enabled: bool,
+}
+
+impl UserRow {
+    /// What decides whether the account must do something before anything else.
+    pub fn standing(&self) -> super::rules::Standing {
+        super::rules::Standing {
+            role: Role::parse(&self.role).unwrap_or(Role::Resident),
+            totp_enabled: self.totp_enabled,
+            password_is_demo: self.password_is_demo,
+            password_changed_at: self.password_changed_at,
+        }
+    }
 }
 
 const USER_COLUMNS: &str = "id, username, display_name, role, password_hash, password_is_demo, \
-    street_id, community_id, unit_id, resident_id, phone, active, failed_logins, locked_until";
+    street_id, community_id, unit_id, resident_id, phone, active, failed_logins, locked_until, \
+    password_changed_at";
+
+/// Whether the account `u` has a confirmed second factor, as the column `totp_enabled`.
+const TOTP_ENABLED: &str = "EXISTS (SELECT 1 FROM totp_secrets ts WHERE ts.user_id = u.id \
+    AND ts.confirmed_at IS NOT NULL) AS totp_enabled";
 
 pub async fn find_by_username(ex: &mut impl Exec, username: &str) -> DbResult<Option<UserRow>> {
     Q::new(format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
+        "SELECT {} FROM users u WHERE u.username = $1",
+        user_columns()
     ))
     .bind(username)
     .fetch_optional(ex)
@@ -42,10 +67,13 @@ pub async fn find_by_username(ex: &mut impl Exec, username: &str) -> DbResult<Op
 }
 
 pub async fn find(ex: &mut impl Exec, id: i64) -> DbResult<Option<UserRow>> {
-    Q::new(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(ex)
-        .await
+    Q::new(format!(
+        "SELECT {} FROM users u WHERE u.id = $1",
+        user_columns()
+    ))
+    .bind(id)
+    .fetch_optional(ex)
+    .await
 }
 
 /// A new account.
@@ -66,8 +94,9 @@ pub struct NewUser<'a> {
 pub async fn insert(ex: &mut impl Exec, u: &NewUser<'_>, now: Millis) -> DbResult<i64> {
     Q::new(
         "INSERT INTO users (username, display_name, role, password_hash, password_is_demo, \
-         street_id, community_id, unit_id, resident_id, phone, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+         street_id, community_id, unit_id, resident_id, phone, created_at, updated_at, \
+         password_changed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11) RETURNING id",
     )
     .bind(u.username)
     .bind(u.display_name)
@@ -92,7 +121,7 @@ pub async fn set_password(
 ) -> DbResult<u64> {
     Q::new(
         "UPDATE users SET password_hash = $1, password_is_demo = FALSE, failed_logins = 0, \
-         locked_until = NULL, updated_at = $2 WHERE id = $3",
+         locked_until = NULL, updated_at = $2, password_changed_at = $2 WHERE id = $3",
     )
     .bind(hash)
     .bind(now)
@@ -164,13 +193,14 @@ const LINKS: &str = "(SELECT r.household_id FROM residents r WHERE r.id = u.resi
 const LINK_JOINS: &str = "LEFT JOIN grids g ON g.worker_user_id = u.id AND u.role = 'grid_worker' \
     LEFT JOIN team_members tm ON tm.user_id = u.id";
 
-/// The users columns with the alias `u.`.
+/// The users columns with the alias `u.`, and whether it has a second factor.
 fn user_columns() -> String {
-    USER_COLUMNS
-        .split(", ")
-        .map(|c| format!("u.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut cols: Vec<String> = USER_COLUMNS
+        .split(',')
+        .map(|c| format!("u.{}", c.trim()))
+        .collect();
+    cols.push(TOTP_ENABLED.to_string());
+    cols.join(", ")
 }
 
 /// The caller from an account's rows of links (none: no account).
@@ -254,14 +284,23 @@ struct WebSessionRow {
     last_seen_at: Millis,
 }
 
+/// The person behind a page session, with when it was last used and what the account must
+/// do before anything else.
+#[derive(Clone, Debug)]
+pub struct WebCaller {
+    pub actor: Actor,
+    pub last_seen_at: Millis,
+    pub standing: super::rules::Standing,
+}
+
 /// The person behind a page session, if it is live: not revoked, not past its absolute
-/// expiry, and used since `idle_cutoff`. Also gives when it was last used.
+/// expiry, and used since `idle_cutoff`.
 pub async fn actor_for_web_session(
     ex: &mut impl Exec,
     token_hash: &str,
     now: Millis,
     idle_cutoff: Millis,
-) -> DbResult<Option<(Actor, Millis)>> {
+) -> DbResult<Option<WebCaller>> {
     let rows: Vec<WebSessionRow> = Q::new(format!(
         "SELECT {}, {LINKS}, t.last_seen_at FROM users u JOIN tokens t ON t.user_id = u.id \
          {LINK_JOINS} WHERE t.token_hash = $1 AND t.kind = 'web' AND t.revoked_at IS NULL \
@@ -273,10 +312,19 @@ pub async fn actor_for_web_session(
     .bind(idle_cutoff)
     .fetch_all(ex)
     .await?;
-    let Some(seen) = rows.first().map(|r| r.last_seen_at) else {
+    let Some((seen, standing)) = rows
+        .first()
+        .map(|r| (r.last_seen_at, r.linked.user.standing()))
+    else {
         return Ok(None);
     };
-    Ok(actor_from_rows(rows.into_iter().map(|r| r.linked).collect()).map(|a| (a, seen)))
+    Ok(
+        actor_from_rows(rows.into_iter().map(|r| r.linked).collect()).map(|actor| WebCaller {
+            actor,
+            last_seen_at: seen,
+            standing,
+        }),
+    )
 }
 
 /// Builds the caller from an account: their household, grids and teams.

@@ -66,6 +66,14 @@ pub enum AccountCommand {
         #[arg(long)]
         database: Option<String>,
     },
+    /// End an account's second factor (TOTP), e.g. the only admin's lost phone: it then
+    /// signs in with its password and, if its role requires one, enrols again.
+    ResetTotp {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        database: Option<String>,
+    },
     /// Issue an API token for an account (shown once).
     IssueToken {
         #[arg(long)]
@@ -131,6 +139,7 @@ async fn accounts(mut settings: Settings, c: AccountCommand) -> Result<(), Strin
     let database = match &c {
         AccountCommand::CreateUser { database, .. }
         | AccountCommand::ResetPassword { database, .. }
+        | AccountCommand::ResetTotp { database, .. }
         | AccountCommand::IssueToken { database, .. }
         | AccountCommand::ListTokens { database, .. }
         | AccountCommand::RevokeToken { database, .. } => database.clone(),
@@ -167,6 +176,10 @@ async fn accounts(mut settings: Settings, c: AccountCommand) -> Result<(), Strin
         } => {
             let st = AppState::new(db.clone(), settings);
             reset_password(&st, &username, password_stdin).await
+        }
+        AccountCommand::ResetTotp { username, .. } => {
+            let st = AppState::new(db.clone(), settings);
+            reset_totp(&st, &username).await
         }
         AccountCommand::IssueToken {
             username,
@@ -267,6 +280,18 @@ async fn reset_password(st: &AppState, username: &str, password_stdin: bool) -> 
     if let Some(pw) = done.generated_password {
         println!("password: {pw}");
     }
+    Ok(())
+}
+
+async fn reset_totp(st: &AppState, username: &str) -> Result<(), String> {
+    let system = Actor::system();
+    let id = accounts::id_of(st, &system, username)
+        .await
+        .map_err(|_| format!("no user {username:?}"))?;
+    crate::auth::service::totp::reset_by_admin(st, &system, id)
+        .await
+        .map_err(said)?;
+    println!("two-step verification of {username} reset: it signs in with its password");
     Ok(())
 }
 

@@ -70,6 +70,17 @@ pub async fn run(mut settings: Settings, a: DemoArgs) -> Result<(), String> {
     for (user, what) in crate::demo::LOGINS {
         println!("    {user:<10} {what}");
     }
+    println!(
+        "  Two-step verification (TOTP) is required of {} accounts, but not of demo accounts \
+         while they keep the demo password; set it up for any account at /account/totp.",
+        state
+            .settings
+            .totp_required_roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(" and ")
+    );
     println!("  Stop with Ctrl-C.");
     super::serve::serve_until_signal(listener, None, state, shutdown).await
 }

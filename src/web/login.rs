@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
-use crate::auth::model::{Credentials, TokenKind};
+use crate::auth::model::{Credentials, PageSignIn};
 use crate::auth::{service, store, tokens};
 use crate::clock::MINUTE;
 use crate::state::AppState;
@@ -27,6 +27,7 @@ pub fn routes() -> PageRoutes {
         Router::new()
             .route("/", get(home))
             .route("/login", get(login_form).post(login))
+            .merge(super::login_code::routes())
             .route("/lang/{code}", get(switch_language))
             .route("/static/app.css", get(stylesheet))
             .route("/static/app.js", get(script)),
@@ -44,7 +45,7 @@ async fn home(st: State<AppState>, headers: HeaderMap) -> Response {
                     .await
                     .ok()
                     .flatten()
-                    .map(|(a, _)| a),
+                    .map(|c| c.actor),
                 Err(_) => None,
             }
         }
@@ -73,7 +74,7 @@ pub struct NextQuery {
 }
 
 /// Only paths of this site: never send someone elsewhere after login.
-fn safe_next(next: Option<&str>) -> Option<String> {
+pub(super) fn safe_next(next: Option<&str>) -> Option<String> {
     next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
         .map(str::to_string)
 }
@@ -144,8 +145,9 @@ pub struct LoginForm {
     pub csrf: String,
 }
 
-/// Signs in through the same door as `POST /api/v1/login` (`auth::service::sign_in`),
-/// with a page session for a token.
+/// Signs in through the same door as `POST /api/v1/login` (`auth::service`), with a page
+/// session for a token; an account with a second factor goes on to its code
+/// (`web::login_code`) first.
 async fn login(
     State(st): State<AppState>,
     ClientAddr(from): ClientAddr,
@@ -183,25 +185,40 @@ async fn login(
     let credentials = Credentials {
         username: f.username.trim(),
         password: &f.password,
+        code: None,
     };
-    match service::sign_in(&st, credentials, &from, TokenKind::Web).await {
-        Ok(signed_in) => {
-            let role = signed_in.actor.role;
-            let to = safe_next(Some(&f.next)).unwrap_or_else(|| home_of(role).to_string());
-            let max_age = st.settings.session_hours * 3600;
-            let mut res = Redirect::to(&to).into_response();
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                session_cookie(&signed_in.token, max_age, st.settings.secure_cookies),
-            );
-            if plain_http::may_drop_secure_cookies(&st.settings, &headers) {
-                res.headers_mut()
-                    .append(header::SET_COOKIE, hint_cookie(300));
-            }
-            res
-        }
+    let next = safe_next(Some(&f.next));
+    match service::sign_in_page(&st, credentials, &from).await {
+        Ok(PageSignIn::Session(signed_in)) => signed_in_to(&st, &headers, &signed_in, next),
+        Ok(PageSignIn::NeedsCode {
+            challenge,
+            expires_at,
+        }) => super::login_code::ask_for_code(&st, &challenge, expires_at, next),
         Err(e) => again(super::error::message(&e), super::error::status(e.class())),
     }
+}
+
+/// Signed in: the session cookie, and on to `next` or the person's start page.
+pub(super) fn signed_in_to(
+    st: &AppState,
+    headers: &HeaderMap,
+    signed_in: &crate::auth::model::SignedIn,
+    next: Option<String>,
+) -> Response {
+    let role = signed_in.actor.role;
+    let to = next.unwrap_or_else(|| home_of(role).to_string());
+    let max_age = st.settings.session_hours * 3600;
+    let mut res = Redirect::to(&to).into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        session_cookie(&signed_in.token, max_age, st.settings.secure_cookies),
+    );
+    // Where the browser may drop it, a hint that lets the login page say why.
+    if plain_http::may_drop_secure_cookies(&st.settings, headers) {
+        res.headers_mut()
+            .append(header::SET_COOKIE, hint_cookie(300));
+    }
+    res
 }
 
 #[derive(Deserialize)]

@@ -8,6 +8,7 @@ pub mod headers;
 pub mod i18n;
 pub mod json;
 pub mod login;
+pub mod login_code;
 pub mod pages;
 pub mod plain_http;
 pub mod routes;

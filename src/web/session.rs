@@ -1,6 +1,10 @@
 //! Sessions for the pages: a cookie holding a random token whose SHA-256 is a `web` row of
 //! `tokens` (so every node knows it), with an absolute and an idle expiry, and a CSRF token
 //! derived from the session that every form must carry.
+//!
+//! An account that must do something before anything else (`auth::rules::gate`: change
+//! an expired password, enrol the second factor its role requires) is sent to that step's
+//! page from every other page, until it is done.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -31,6 +35,8 @@ pub struct PageUser {
     /// Goes into every form as `csrf`.
     pub csrf: String,
     pub lang: Lang,
+    /// The step the account must take before anything else, if any.
+    pub gate: Option<crate::auth::rules::Gate>,
 }
 
 /// The CSRF token of a session: only someone who holds the (HttpOnly) cookie can know it.
@@ -83,11 +89,25 @@ impl FromRequestParts<AppState> for PageUser {
             store::actor_for_web_session(&mut c, &hash, now, idle_cutoff).await
         }
         .await;
-        let (actor, last_seen) = match found {
+        let caller = match found {
             Ok(Some(x)) => x,
             Ok(None) => return Err(to_login(parts)),
             Err(e) => return Err(super::pages::error_page(crate::error::Error::from(e))),
         };
+        let (actor, last_seen) = (caller.actor, caller.last_seen_at);
+        let s = &st.settings;
+        let gate = crate::auth::rules::gate(
+            &caller.standing,
+            &s.totp_required_roles,
+            s.password_policy,
+            now,
+        );
+        if let Some(g) = gate {
+            let path = parts.uri.path();
+            if !path.starts_with(g.page()) && path != "/logout" {
+                return Err(Redirect::to(g.page()).into_response());
+            }
+        }
         // Whom the page is for (web::routes); one that does not say is for no one.
         let allowed = parts.extensions.get::<Allowed>().copied();
         if !allowed.is_some_and(|a| a.0.contains(&actor.role)) {
@@ -115,6 +135,7 @@ impl FromRequestParts<AppState> for PageUser {
             actor,
             csrf: csrf_for(&token),
             lang: i18n::current(),
+            gate,
         })
     }
 }

@@ -1,11 +1,14 @@
 //! Accounts and their secrets: signing in from client addresses (the lockout by account
 //! and by address, known addresses, trusted proxies, the audit of sign-ins) through the
-//! API and the login page, and API tokens that expire and can be listed and revoked.
+//! API and the login page, the second factor (TOTP) and the password policies, and API
+//! tokens that expire and can be listed and revoked.
 
 mod lockout;
 mod login_page;
+mod passwords;
 mod plain_http;
 mod tokens;
+mod totp;
 mod upgrade;
 
 use std::net::SocketAddr;

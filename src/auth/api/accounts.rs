@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reset_password))
         .routes(routes!(lock_account, unlock_account))
         .routes(routes!(revoke_all_tokens))
+        .routes(routes!(reset_totp))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -75,7 +76,7 @@ pub async fn list_accounts(
     responses(
         (status = 201, description = "Created", body = WithPassword),
         (status = 403, description = "Not an admin (`forbidden`)", body = ErrorBody),
-        (status = 422, description = "A field missing or wrong (`missing_field`, `invalid_username`, `username_taken`, `text_too_long`, `password_too_short`, `password_is_demo`, `unknown_street`, `unknown_community`, `unknown_reference`, `unknown_resident`)", body = ErrorBody),
+        (status = 422, description = "A field missing or wrong (`missing_field`, `invalid_username`, `username_taken`, `text_too_long`, `password_too_short`, `password_too_long`, `password_too_simple`, `password_is_demo`, `password_common`, `unknown_street`, `unknown_community`, `unknown_reference`, `unknown_resident`)", body = ErrorBody),
     ))]
 pub async fn create_account(
     State(st): State<AppState>,
@@ -125,8 +126,9 @@ pub async fn put_account(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPassword {
-    /// At least 8 characters, not the demo password; without it one is generated and
-    /// answered once.
+    /// As the password policy asks (`password_policy`: by default 12 characters or more,
+    /// not a common password; under `dengbao` none of the account's last 5); without it
+    /// one is generated and answered once.
     pub password: Option<String>,
 }
 
@@ -137,7 +139,7 @@ pub struct NewPassword {
     responses(
         (status = 200, body = WithPassword),
         (status = 403, description = "Not an admin (`forbidden`)", body = ErrorBody),
-        (status = 422, description = "A password too short (`password_too_short`) or the demo password (`password_is_demo`)", body = ErrorBody),
+        (status = 422, description = "A password the policy refuses: too short (`password_too_short`) or long (`password_too_long`), of too few kinds of characters (`password_too_simple`, policy `dengbao`), the demo password (`password_is_demo`), a common one (`password_common`), one of the account's last (`password_reused`, policy `dengbao`)", body = ErrorBody),
     ))]
 pub async fn reset_password(
     State(st): State<AppState>,
@@ -203,4 +205,23 @@ pub async fn revoke_all_tokens(
 ) -> Result<Json<Revoked>> {
     let revoked = accounts::revoke_all_tokens(&st, &actor, id).await?;
     Ok(Json(Revoked { revoked }))
+}
+
+/// Ends an account's second factor (TOTP) and its recovery codes, for a lost phone: it
+/// signs in with its password alone and, if its role requires a second factor, enrols
+/// again before anything else. Audited. Admin only.
+#[utoipa::path(delete, path = "/api/v1/accounts/{id}/totp", tag = "auth", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The account's id")),
+    responses(
+        (status = 200, body = Account),
+        (status = 403, description = "Not an admin (`forbidden`)", body = ErrorBody),
+    ))]
+pub async fn reset_totp(
+    State(st): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Account>> {
+    Ok(Json(
+        super::super::service::totp::reset_by_admin(&st, &actor, id).await?,
+    ))
 }

@@ -30,6 +30,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
+    /// For an account with a second factor: the six digits its authenticator app shows
+    /// now, or one of its recovery codes (each works once).
+    #[serde(default)]
+    pub totp: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -72,17 +76,22 @@ impl From<&Actor> for Me {
     }
 }
 
-/// Log in with a username and password; answers a bearer token.
+/// Log in with a username and password (and, for an account with a second factor, its
+/// current code as `totp`); answers a bearer token.
 ///
-/// Five failures in a row lock the account for fifteen minutes, except from addresses it
-/// signed in from in the last 30 days; twenty failures within fifteen minutes from one
-/// client address lock the address for fifteen minutes, for every account (all
-/// configurable).
+/// Five failures in a row (wrong passwords or wrong codes) lock the account for fifteen
+/// minutes, except from addresses it signed in from in the last 30 days; twenty failures
+/// within fifteen minutes from one client address lock the address for fifteen minutes,
+/// for every account (all configurable). A code is accepted once. An account whose role
+/// requires a second factor (`totp_required_roles`: admin and street by default) and has
+/// none, or whose password has expired (`password_policy` `dengbao`), is given no token:
+/// it signs in on the login page first, which takes it to the step.
 #[utoipa::path(post, path = "/api/v1/login", tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = LoginResponse),
-        (status = 401, description = "Wrong username or password (`bad_credentials`)", body = ErrorBody),
+        (status = 401, description = "Wrong username or password (`bad_credentials`); the account has a second factor and no `totp` was given (`totp_required`); the code is wrong or was used already (`totp_invalid`)", body = ErrorBody),
+        (status = 403, description = "The account must first enrol a second factor on the page `/account/totp` (`totp_enrolment_required`) or change its expired password on `/account/password` (`password_expired`)", body = ErrorBody),
         (status = 423, description = "The account is locked after repeated failures and this address is not one it signed in from before (`account_locked`)", body = ErrorBody),
         (status = 429, description = "Too many failures from this address; no password is checked from it for a while (`address_locked`)", body = ErrorBody),
     ))]
@@ -94,6 +103,7 @@ pub async fn login(
     let credentials = Credentials {
         username: req.username.trim(),
         password: &req.password,
+        code: req.totp.as_deref(),
     };
     let signed_in = service::sign_in(&st, credentials, &from, TokenKind::Session).await?;
     Ok(Json(LoginResponse {

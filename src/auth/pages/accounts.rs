@@ -272,7 +272,7 @@ pub async fn create(State(st): State<AppState>, u: PageUser, Form(f): Form<Field
     }
 }
 
-fn done(id: i64, what: &str) -> Response {
+pub(super) fn done(id: i64, what: &str) -> Response {
     Redirect::to(&format!("/admin/accounts/{id}?done={what}")).into_response()
 }
 
@@ -410,6 +410,7 @@ fn flash(what: &str, n: Option<&str>) -> Option<String> {
         "locked" => "done_locked",
         "unlocked" => "done_unlocked",
         "revoked" => "done_revoked",
+        "totp_reset" => "done_totp_reset",
         _ => return None,
     };
     let t = text(&format!("web.admin.account.{key}"));
@@ -443,7 +444,7 @@ pub async fn page(
 }
 
 /// A refused form on the account's page: the page again, the form as typed, the reason.
-async fn refused(
+pub(super) async fn refused(
     st: &AppState,
     u: &PageUser,
     id: i64,

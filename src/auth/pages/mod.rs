@@ -5,11 +5,13 @@
 //! field in the page's language.
 
 mod accounts;
+mod admin_totp;
+mod own;
 
 use crate::auth::Role;
 use crate::error::Error;
 use crate::web::i18n::text;
-use crate::web::routes::PageRoutes;
+use crate::web::routes::{ANYONE, PageRoutes};
 
 /// Accounts are the admin's alone (the service refuses everyone else too).
 pub const ADMIN: &[Role] = &[Role::Admin];
@@ -31,6 +33,15 @@ pub fn routes() -> PageRoutes {
         )
         .post("/admin/accounts/{id}/password", ADMIN, accounts::password)
         .post("/admin/accounts/{id}/lock", ADMIN, accounts::lock)
+        .post("/admin/accounts/{id}/totp/reset", ADMIN, admin_totp::reset)
+        .get_post("/account/totp", ANYONE, own::totp_form, own::confirm)
+        .post("/account/totp/disable", ANYONE, own::disable)
+        .get_post(
+            "/account/password",
+            ANYONE,
+            own::password_form,
+            own::change_password,
+        )
         .post(
             "/admin/accounts/{id}/tokens/revoke",
             ADMIN,

@@ -4,8 +4,10 @@
 //! step checks, decides by the rules, writes in one transaction and audits.
 
 pub mod accounts;
+pub mod passwords;
 mod sign_in;
 mod tokens;
+pub mod totp;
 
-pub use sign_in::sign_in;
+pub use sign_in::{second_step, sign_in, sign_in_page};
 pub use tokens::{issue_api_token, list_tokens, revoke_token};

@@ -131,7 +131,7 @@ async fn a_refused_account_form_keeps_what_was_typed_and_names_the_field() {
                 ("password", "short"),
                 ("password2", "short"),
             ],
-            "密码至少 8 位",
+            "密码至少 12 位",
         ),
     ];
     for (fields, why) in cases {

@@ -20,9 +20,10 @@ use crate::error::{Code, Error, Result};
 use crate::state::AppState;
 use crate::web::validate;
 
-use super::super::{Actor, Role, password, tokens};
+use super::super::{Actor, Role};
+use super::passwords::{self, hash};
 
-pub use rules::{Link, MAX_DISPLAY_NAME, MAX_USERNAME};
+pub use rules::{Link, MAX_DISPLAY_NAME, MAX_USERNAME, may_manage_accounts};
 pub use store::Filter as AccountFilter;
 
 /// Accounts on a page unless asked otherwise, and at most.
@@ -49,6 +50,8 @@ pub struct Account {
     /// Until when it is locked after failed sign-ins (RFC 3339), if it is now.
     pub locked_until: Option<String>,
     pub failed_logins: i64,
+    /// Whether a second factor (TOTP) guards its sign-in.
+    pub totp_enabled: bool,
     pub created_at: String,
 }
 
@@ -70,6 +73,7 @@ impl Account {
             active: r.active,
             locked_until: r.locked_until.filter(|t| *t > now).map(rfc3339),
             failed_logins: r.failed_logins,
+            totp_enabled: r.totp_enabled,
             created_at: rfc3339(r.created_at),
         }
     }
@@ -100,7 +104,8 @@ pub struct NewAccount {
     pub unit_id: Option<i64>,
     /// A resident account's resident record.
     pub resident_id: Option<i64>,
-    /// At least 8 characters, not the demo password.
+    /// As the password policy asks (`password_policy`: by default 12 characters or more,
+    /// not a common password).
     pub password: Option<String>,
 }
 
@@ -210,28 +215,20 @@ async fn load(ex: &mut impl Exec, id: i64, now: Millis) -> Result<Account> {
         .ok_or_else(Error::not_found)
 }
 
-/// A password to set: the one given, checked, or a generated one (and whether it was).
-fn new_password(given: Option<&str>) -> Result<(String, bool)> {
+/// A password to set for `user_id` (none: a new account): the one given, checked by the
+/// policy, or a generated one (and whether it was).
+async fn new_password(
+    st: &AppState,
+    user_id: Option<i64>,
+    given: Option<&str>,
+) -> Result<(String, bool)> {
     match given.filter(|p| !p.is_empty()) {
-        Some(p) => match password::weakness(p) {
-            Some("password_is_demo") => Err(Error::invalid("password", Code::PasswordIsDemo)),
-            Some(_) => Err(Error::invalid("password", Code::PasswordTooShort)
-                .with("min", password::MIN_LENGTH)),
-            None => Ok((p.to_string(), false)),
-        },
-        None => {
-            let (t, _) = tokens::generate();
-            Ok((t[3..19].to_string(), true))
+        Some(p) => {
+            passwords::check_new(st, user_id, p).await?;
+            Ok((p.to_string(), false))
         }
+        None => Ok((st.settings.password_policy.generate(), true)),
     }
-}
-
-/// Hashes on the blocking pool: a hash takes tens of milliseconds of CPU.
-async fn hash(pw: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || password::hash(&pw))
-        .await
-        .map_err(Error::internal)?
-        .map_err(Error::internal)
 }
 
 /// The links the role needs, completed from the roster (the street of a community, the
@@ -310,7 +307,7 @@ pub async fn create_account(st: &AppState, actor: &Actor, n: NewAccount) -> Resu
     let username = rules::username(n.username.as_deref())?;
     let display = display_name(n.display_name.as_deref(), &username)?;
     let role = n.role.ok_or_else(|| Error::required("role"))?;
-    let (pw, generated) = new_password(n.password.as_deref())?;
+    let (pw, generated) = new_password(st, None, n.password.as_deref()).await?;
     let link = Link {
         street_id: n.street_id,
         community_id: n.community_id,
@@ -352,6 +349,7 @@ pub async fn create_account(st: &AppState, actor: &Actor, n: NewAccount) -> Resu
         DbError::Duplicate(_) => Error::invalid("username", Code::UsernameTaken),
         other => Error::from(other),
     })?;
+    passwords::remember(&mut tx, st, id, &hash, now).await?;
     let d = detail(role, &link);
     audit::record(&mut tx, entry(actor, "create_account", id, &d, now)).await?;
     let account = load(&mut tx, id, now).await?;
@@ -433,17 +431,18 @@ pub async fn reset_password(
     given: Option<&str>,
 ) -> Result<WithPassword> {
     rules::may_manage_accounts(actor)?;
-    let (pw, generated) = new_password(given)?;
     let now = st.clock.now();
     {
         let mut c = st.db.conn().await?;
         load(&mut c, id, now).await?;
     }
+    let (pw, generated) = new_password(st, Some(id), given).await?;
     let hash = hash(pw.clone()).await?;
     let mut tx = st.db.begin().await?;
     if super::super::store::set_password(&mut tx, id, &hash, now).await? == 0 {
         return Err(Error::not_found());
     }
+    passwords::remember(&mut tx, st, id, &hash, now).await?;
     let d = if generated { "generated" } else { "typed" };
     audit::record(&mut tx, entry(actor, "reset_password", id, d, now)).await?;
     let account = load(&mut tx, id, now).await?;

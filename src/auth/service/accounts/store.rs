@@ -25,13 +25,16 @@ pub struct AccountRow {
     pub active: bool,
     pub failed_logins: i64,
     pub locked_until: Option<Millis>,
+    pub totp_enabled: bool,
     pub created_at: Millis,
 }
 
 const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.street_id, \
     s.name AS street_name, u.community_id, c.name AS community_name, u.unit_id, \
     un.name AS unit_name, u.resident_id, r.name AS resident_name, u.active, \
-    u.failed_logins, u.locked_until, u.created_at FROM users u \
+    u.failed_logins, u.locked_until, EXISTS (SELECT 1 FROM totp_secrets ts \
+    WHERE ts.user_id = u.id AND ts.confirmed_at IS NOT NULL) AS totp_enabled, \
+    u.created_at FROM users u \
     LEFT JOIN streets s ON s.id = u.street_id \
     LEFT JOIN communities c ON c.id = u.community_id \
     LEFT JOIN units un ON un.id = u.unit_id \
