@@ -70,7 +70,8 @@ pub struct Filter {
 #[derive(Clone, Debug, Serialize, ToSchema, sqlx::FromRow)]
 pub struct AuditEntry {
     pub id: i64,
-    /// RFC 3339, UTC.
+    /// RFC 3339, China time.
+    #[serde(serialize_with = "crate::roster::model::as_rfc3339")]
     #[schema(value_type = String)]
     pub at: Millis,
     pub user_id: Option<i64>,

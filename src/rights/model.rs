@@ -21,9 +21,11 @@ pub struct Everything {
     /// The newest entries about them, at most 500.
     pub audit: Vec<AuditHeld>,
     /// When they were anonymised, if they were.
+    #[serde(serialize_with = "crate::roster::model::as_rfc3339_opt")]
     #[schema(value_type = Option<String>)]
     pub anonymised_at: Option<Millis>,
     /// When this copy was made.
+    #[serde(serialize_with = "crate::roster::model::as_rfc3339")]
     #[schema(value_type = String)]
     pub made_at: Millis,
 }

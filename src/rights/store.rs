@@ -9,6 +9,7 @@ use crate::demands::store::ReporterPhone;
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct DemandHeld {
     pub id: i64,
+    #[serde(serialize_with = "crate::roster::model::as_rfc3339")]
     #[schema(value_type = String)]
     pub created_at: Millis,
     pub status: String,
@@ -20,6 +21,7 @@ pub struct DemandHeld {
     #[sqlx(try_from = "crate::vault::sql::Opened<ReporterPhone>")]
     pub reporter_phone: Option<String>,
     pub rating_comment: Option<String>,
+    #[serde(serialize_with = "crate::roster::model::as_rfc3339_opt")]
     #[schema(value_type = Option<String>)]
     pub closed_at: Option<Millis>,
 }
@@ -39,6 +41,7 @@ pub async fn demands_of(ex: &mut impl Exec, resident: i64) -> DbResult<Vec<Deman
 /// Who did what about the resident, by the audit log (its entries name no values).
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct AuditHeld {
+    #[serde(serialize_with = "crate::roster::model::as_rfc3339")]
     #[schema(value_type = String)]
     pub at: Millis,
     pub who: Option<String>,
@@ -67,6 +70,7 @@ pub struct AccountHeld {
     pub display_name: String,
     pub role: String,
     pub active: bool,
+    #[serde(serialize_with = "crate::roster::model::as_rfc3339")]
     #[schema(value_type = String)]
     pub created_at: Millis,
 }

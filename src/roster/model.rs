@@ -89,6 +89,17 @@ pub fn as_rfc3339<S: Serializer>(ms: &crate::clock::Millis, s: S) -> Result<S::O
     s.serialize_str(&crate::clock::rfc3339(*ms))
 }
 
+/// An optional timestamp, as [`as_rfc3339`] (null when absent).
+pub fn as_rfc3339_opt<S: Serializer>(
+    ms: &Option<crate::clock::Millis>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match ms {
+        Some(ms) => as_rfc3339(ms, s),
+        None => s.serialize_none(),
+    }
+}
+
 /// A phone number, or absent when blank.
 pub fn phone(field: &str, v: Option<&str>) -> Result<Option<Phone>> {
     let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else {

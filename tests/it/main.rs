@@ -6,6 +6,7 @@ mod api_contract;
 mod api_fuzz;
 mod audit_chain;
 mod audit_log;
+mod authz_random;
 mod backup;
 mod bad_input;
 mod batch;
