@@ -50,7 +50,8 @@ impl Row {
             object: object_in(lang, e),
             person: (e.object_kind == "resident")
                 .then_some(e.object_id)
-                .flatten(),
+                .flatten()
+                .filter(|id| *id != 0),
             detail: e.detail.clone(),
             failed: e.action == "sign_in_failed",
         }

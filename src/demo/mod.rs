@@ -8,6 +8,7 @@
 //! months of demands, replayed through the demand service with backdated clocks.
 
 mod accounts;
+mod audit;
 pub mod city;
 mod city_people;
 mod families;
@@ -102,6 +103,35 @@ fn db(e: crate::db::DbError) -> String {
     e.to_string()
 }
 
+/// A resident who died last month, anonymised at the family's request by the office (as
+/// `rights::service::anonymise` does it, audited): the demo shows what is left of one.
+async fn anonymise_one(state: &AppState) -> Result<(), String> {
+    let mut c = state.db.conn().await.map_err(db)?;
+    let staff = crate::auth::store::find_by_username(&mut c, "staff")
+        .await
+        .map_err(db)?
+        .ok_or("the demo has no staff account")?;
+    let actor = crate::auth::store::actor_of(&mut c, staff)
+        .await
+        .map_err(db)?;
+    // The oldest resident without a sign-in and without a demand of their own.
+    let (id,) = Q::new(
+        "SELECT id FROM residents WHERE id NOT IN (SELECT resident_id FROM users \
+         WHERE resident_id IS NOT NULL) AND id NOT IN (SELECT resident_id FROM demands \
+         WHERE resident_id IS NOT NULL) AND birth_date IS NOT NULL \
+         ORDER BY birth_date, id LIMIT 1",
+    )
+    .fetch_one::<(i64,)>(&mut c)
+    .await
+    .map_err(db)?;
+    drop(c);
+    let reason = crate::web::i18n::text_in(crate::web::i18n::Lang::Zh, "rights.demo_reason");
+    crate::rights::service::anonymise(state, &actor, id, &reason)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(())
+}
+
 /// Creates the demo community in an empty, migrated database.
 pub async fn seed(state: &AppState, size: Size) -> Result<Summary, String> {
     let demands = match size {
@@ -155,7 +185,13 @@ async fn seed_with(state: &AppState, size: Size, demands: usize) -> Result<Summa
             history::write(&mut tx, &w, policy, count).await?
         }
     };
+    if size == Size::Full {
+        audit::write(&mut tx, &r, &a, now).await?;
+    }
     tx.commit().await.map_err(db)?;
+    if size == Size::Full {
+        anonymise_one(state).await?;
+    }
     Ok(Summary {
         community: format!("{} {}", roster::STREET, roster::YUCHENG),
         residents: plan.households.iter().map(|h| h.people.len()).sum(),

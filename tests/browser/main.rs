@@ -175,6 +175,12 @@ async fn screenshots_of_the_full_demo() {
             "full-elderly-alone",
             "独居老人",
         ),
+        ("/audit", "full-audit", "查看完整个人信息"),
+        (
+            "/roster/residents/1/everything",
+            "full-everything",
+            "个人信息保护法",
+        ),
     ] {
         b.go(&server, path).await;
         assert!(b.text().await.contains(expect), "{path} shows {expect}");
