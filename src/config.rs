@@ -79,7 +79,7 @@ pub struct Settings {
     /// such an account without one is sent to enrol before it can do anything else, and
     /// the API gives it no token. Others may enrol if they wish. In the environment,
     /// separated by commas (`admin,street,secretary`); empty: nobody must.
-    pub totp_required_roles: Vec<crate::auth::Role>,
+    pub totp_required_roles: Vec<crate::auth::role::Role>,
     /// Rules for new passwords: `asvs` (12 characters or more, no composition rules, no
     /// forced rotation) or `dengbao` (等保 2.0: 8 or more of three kinds among upper case,
     /// lower case, digits and symbols; changed every 90 days; none of the last 5 again).
@@ -135,7 +135,10 @@ impl Default for Settings {
             address_window_minutes: 15,
             address_lockout_minutes: 15,
             known_address_days: 30,
-            totp_required_roles: vec![crate::auth::Role::Admin, crate::auth::Role::Street],
+            totp_required_roles: vec![
+                crate::auth::role::Role::Admin,
+                crate::auth::role::Role::Street,
+            ],
             password_policy: crate::auth::policy::PasswordPolicy::Asvs,
             trusted_proxies: Vec::new(),
             api_token_days: 90,
@@ -461,8 +464,8 @@ mod tests {
 
     #[test]
     fn the_second_factor_roles_and_the_password_policy_are_read_from_the_environment() {
-        use crate::auth::Role;
         use crate::auth::policy::PasswordPolicy;
+        use crate::auth::role::Role;
         let d = Settings::default();
         assert_eq!(d.totp_required_roles, vec![Role::Admin, Role::Street]);
         assert_eq!(d.password_policy, PasswordPolicy::Asvs);

@@ -92,9 +92,12 @@ impl PasswordPolicy {
 
     /// A random password this policy accepts (16 characters of letters, digits, `-` and `_`).
     pub fn generate(self) -> String {
+        use base64::Engine;
+        use rand::RngCore;
         loop {
-            let (t, _) = super::tokens::generate();
-            let pw = t[3..19].to_string();
+            let mut bytes = [0u8; 12];
+            rand::rng().fill_bytes(&mut bytes);
+            let pw = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
             if self.check(&pw).is_ok() && kinds(&pw) >= 3 {
                 return pw;
             }

@@ -16,6 +16,7 @@ use crate::state::AppState;
 
 use super::client::ClientAddr;
 use super::i18n;
+use super::landing::{NextQuery, hint_cookie, safe_next, signed_in_to};
 use super::pages::{Page, home_of, render};
 use super::plain_http::{self, SIGNED_IN_HINT};
 use super::routes::{ANYONE, PageRoutes};
@@ -68,17 +69,6 @@ struct LoginPage {
     username: String,
 }
 
-#[derive(Deserialize)]
-pub struct NextQuery {
-    pub next: Option<String>,
-}
-
-/// Only paths of this site: never send someone elsewhere after login.
-pub(super) fn safe_next(next: Option<&str>) -> Option<String> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .map(str::to_string)
-}
-
 /// The login form. Before there is a session, the form's CSRF token is a random value
 /// also set as a cookie (double submit). Where the browser refuses the session cookie,
 /// the page says so above the form.
@@ -114,15 +104,6 @@ fn cookie_notice(st: &AppState, headers: &HeaderMap) -> Option<String> {
     }
     plain_http::drops_secure_cookies(&st.settings, headers)
         .then(|| i18n::text("web.login.plain_http"))
-}
-
-/// `Set-Cookie` for the hint of a sign-in (`plain_http::SIGNED_IN_HINT`): five minutes,
-/// or none to clear it.
-fn hint_cookie(max_age_secs: u32) -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "{SIGNED_IN_HINT}=1; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("linli_signed_in=; Path=/; Max-Age=0"))
 }
 
 /// `Set-Cookie` for the login form's double-submit token: only the login page sees it,
@@ -196,29 +177,6 @@ async fn login(
         }) => super::login_code::ask_for_code(&st, &challenge, expires_at, next),
         Err(e) => again(super::error::message(&e), super::error::status(e.class())),
     }
-}
-
-/// Signed in: the session cookie, and on to `next` or the person's start page.
-pub(super) fn signed_in_to(
-    st: &AppState,
-    headers: &HeaderMap,
-    signed_in: &crate::auth::model::SignedIn,
-    next: Option<String>,
-) -> Response {
-    let role = signed_in.actor.role;
-    let to = next.unwrap_or_else(|| home_of(role).to_string());
-    let max_age = st.settings.session_hours * 3600;
-    let mut res = Redirect::to(&to).into_response();
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        session_cookie(&signed_in.token, max_age, st.settings.secure_cookies),
-    );
-    // Where the browser may drop it, a hint that lets the login page say why.
-    if plain_http::may_drop_secure_cookies(&st.settings, headers) {
-        res.headers_mut()
-            .append(header::SET_COOKIE, hint_cookie(300));
-    }
-    res
 }
 
 #[derive(Deserialize)]

@@ -19,7 +19,7 @@ use crate::state::AppState;
 
 use super::client::ClientAddr;
 use super::i18n;
-use super::login::{NextQuery, safe_next, signed_in_to};
+use super::landing::{NextQuery, safe_next, signed_in_to};
 use super::pages::{Page, render, url_escape};
 use super::session::{self, csrf_for};
 

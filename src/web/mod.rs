@@ -7,6 +7,7 @@ pub mod form;
 pub mod headers;
 pub mod i18n;
 pub mod json;
+mod landing;
 pub mod login;
 pub mod login_code;
 pub mod pages;
