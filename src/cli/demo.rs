@@ -53,6 +53,7 @@ pub async fn run(mut settings: Settings, a: DemoArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", a.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let stop = super::serve::shutdown_signal();
     println!();
     println!("Linli demo: {} is serving", summary.community);
     println!("  URL:       http://{addr}/");
@@ -70,7 +71,7 @@ pub async fn run(mut settings: Settings, a: DemoArgs) -> Result<(), String> {
         println!("    {user:<10} {what}");
     }
     println!("  Stop with Ctrl-C.");
-    super::serve::serve_until_signal(listener, state).await
+    super::serve::serve_until_signal(listener, state, stop).await
 }
 
 /// Drops everything in the PostgreSQL database's public schema.

@@ -44,39 +44,57 @@ pub async fn run(mut settings: Settings, a: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let stop = shutdown_signal();
     tracing::info!(%addr, database = %settings.database, "serving");
     println!("Linli is serving on http://{addr}/");
-    serve_until_signal(listener, AppState::new(db, settings)).await
+    serve_until_signal(listener, AppState::new(db, settings), stop).await
 }
 
-/// Serves with the background jobs until SIGTERM or Ctrl-C.
-pub async fn serve_until_signal(listener: TcpListener, state: AppState) -> Result<(), String> {
+/// Serves with the background jobs until `stop` (from [`shutdown_signal`]) fires.
+pub async fn serve_until_signal(
+    listener: TcpListener,
+    state: AppState,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
     let jobs = crate::demands::jobs::spawn(state.clone());
     let db = state.db.clone();
-    let r = crate::app::serve(listener, state, shutdown_signal()).await;
+    let r = crate::app::serve(listener, state, stop).await;
     jobs.stop().await;
     db.close().await;
     r.map_err(|e| e.to_string())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Fires on SIGTERM or Ctrl-C. The handlers are installed when this is called, not when
+/// it is first awaited: call it before saying the server serves. (Installed lazily, they
+/// came only once the router was built, and a SIGTERM meanwhile, such as a supervisor
+/// stopping the server at once, killed it instead of stopping it.)
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (int, term) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let wait = async |s: Option<tokio::signal::unix::Signal>| match s {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            };
+            tokio::select! {
+                _ = wait(int) => {},
+                _ = wait(term) => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down: finishing requests in flight");
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }
