@@ -75,6 +75,9 @@ pub struct Report {
     pub state_problems: Vec<String>,
     /// `PRAGMA integrity_check` after every restart (SQLite): "ok" when it always was.
     pub integrity: String,
+    /// PostgreSQL: restarts after which sessions of the killed server were still at work
+    /// (the checks waited for them to end, see [`check::settled`]).
+    pub waited: usize,
     /// The rollup rows compared with a recount, and the audit rows verified, at the end.
     pub rollup_rows: usize,
     pub audit_rows: u64,
@@ -105,7 +108,7 @@ impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (a, e) = (&self.acknowledged, &self.after_each);
         let row = |f: &mut std::fmt::Formatter<'_>, what: &str, v: String| {
-            writeln!(f, "  {what:<44} {v}")
+            writeln!(f, "  {what:<46}  {v}")
         };
         row(f, "engine", self.engine.clone())?;
         row(
@@ -157,6 +160,13 @@ impl std::fmt::Display for Report {
                 self.at_end.half
             ),
         )?;
+        if self.engine == "Postgres" {
+            row(
+                f,
+                "killed server's sessions still at work",
+                format!("after {} restarts (the checks waited)", self.waited),
+            )?;
+        }
         if !self.integrity.is_empty() {
             row(
                 f,
@@ -254,6 +264,7 @@ pub async fn run(
             .await
             .map_err(|e| format!("cycle {cycle}: no restart after the kill: {e}"))?;
         let db = open(&o.database).await?;
+        r.waited += usize::from(check::settled(&db).await.map_err(db_error)?);
         let found = check::writes(&db, &ledger.tag, after, &writes)
             .await
             .map_err(db_error)?;
@@ -285,7 +296,10 @@ pub async fn run(
         .await
         .map_err(db_error)?;
     db.close().await;
-    server.stop()?;
+    // The last server stops as a supervisor would stop it; said, not fatal, if it does not.
+    if let Err(e) = server.stop() {
+        r.state_problems.push(e);
+    }
     // SQLite's answers: "ok" when every one was, else the first that was not.
     if integrity.iter().any(|i| !i.is_empty()) {
         r.integrity = integrity

@@ -5,7 +5,8 @@
 //! every demand of the run is whole: its timeline begins with its one intake, ends in
 //! its status, and has as many entries as the demand has versions; nothing is there that
 //! no client sent. The database ([`state`]): SQLite's `PRAGMA integrity_check`, the
-//! rollups as kept equal to a recount from the demands, the audit chain verified.
+//! rollups as kept equal to a recount from the demands, the audit chain verified. On
+//! PostgreSQL both wait until the killed server's sessions have ended ([`settled`]).
 
 use std::collections::{HashMap, HashSet};
 
@@ -267,14 +268,13 @@ pub async fn state(db: &Db) -> DbResult<State> {
             .collect::<Vec<_>>()
             .join("; ");
     }
-    let kept = {
-        let mut c = db.conn().await?;
-        crate::measures::rollups::dump(&mut c).await?
-    };
-    let recounted = {
+    // Both read in one transaction: on SQLite it holds the write lock, so nothing is
+    // written between them.
+    let (kept, recounted) = {
         let mut tx = db.begin().await?;
+        let kept = crate::measures::rollups::dump(&mut tx).await?;
         crate::measures::rollups::rebuild(&mut tx).await?;
-        crate::measures::rollups::dump(&mut tx).await?
+        (kept, crate::measures::rollups::dump(&mut tx).await?)
     };
     s.rollup_rows = kept.len();
     let kept: HashSet<_> = kept.into_iter().collect();
@@ -284,6 +284,36 @@ pub async fn state(db: &Db) -> DbResult<State> {
     s.audit_rows = audit.rows;
     s.audit_problems = audit.problems.iter().map(ToString::to_string).collect();
     Ok(s)
+}
+
+/// Waits until the killed server's sessions have ended (PostgreSQL). A session of the
+/// killed process may still be working when the new server is up: a commit it had sent
+/// lands when PostgreSQL gets to it, and one waiting for a lock ends only once it has the
+/// lock and finds its client gone. Checked before then, such a write would seem to come
+/// from nowhere, or its rollups to differ from the recount of a moment later. Says
+/// whether there was anything to wait for.
+pub async fn settled(db: &Db) -> DbResult<bool> {
+    if db.engine() != Engine::Postgres {
+        // SQLite lives in the killed process: nothing of it goes on.
+        return Ok(false);
+    }
+    let mut c = db.conn().await?;
+    for polls in 0..1_500 {
+        let (busy,): (i64,) = Q::new(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND backend_type = 'client backend' AND pid <> pg_backend_pid() \
+             AND state <> 'idle'",
+        )
+        .fetch_one(&mut c)
+        .await?;
+        if busy == 0 {
+            return Ok(polls > 0);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    Err(crate::db::DbError::Other(sqlx::Error::Protocol(
+        "the killed server's sessions were still busy after 30 s".into(),
+    )))
 }
 
 /// The highest demand id.
