@@ -25,8 +25,8 @@ pub struct CrashArgs {
     /// Kill-and-restart cycles.
     #[arg(long, default_value_t = 1_000)]
     pub cycles: usize,
-    /// The database (migrated and given the small demo community when empty); by default
-    /// a fresh SQLite file in a temporary folder.
+    /// The database (migrated and given the small demo community when empty; the run's
+    /// demands stay in it); by default a fresh SQLite file in a temporary folder.
     #[arg(long)]
     pub database: Option<String>,
     /// Clients writing at once.
