@@ -1,7 +1,9 @@
-//! Benchmarks and data generation: `linli admin generate` and `linli bench pages`.
+//! Benchmarks and data generation: `linli admin generate`, `linli bench pages`, `city`
+//! and `crash`.
 //! Every figure is measured in the same run as its baseline.
 
 pub mod city;
+pub mod crash;
 pub mod generate;
 pub mod intake;
 pub mod pages;

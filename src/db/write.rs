@@ -55,8 +55,29 @@ pub fn shared(conn: SqliteConnection) -> Shared {
 
 /// A write transaction on SQLite, with what makes its commit durable.
 pub struct SqliteTx {
-    slot: OwnedMutexGuard<Slot>,
+    /// Taken only when the transaction is dropped (see `Drop`).
+    slot: Option<OwnedMutexGuard<Slot>>,
     wal: Arc<WalSync>,
+}
+
+impl Drop for SqliteTx {
+    /// A transaction dropped unfinished (an error returned half-way, a caller gone) is
+    /// rolled back at once, the connection kept until it is. Left open until this
+    /// process's next write, it would hold SQLite's write lock all that while, and every
+    /// other process writing to the file (`linli admin`, a second server) would wait and
+    /// fail with "database is locked".
+    fn drop(&mut self) {
+        let Some(mut slot) = self.slot.take().filter(|s| s.open) else {
+            return;
+        };
+        // Without a runtime (the process is ending), the next transaction rolls it back
+        // first (`Slot::ready`).
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                let _ = slot.ready().await;
+            });
+        }
+    }
 }
 
 impl SqliteTx {
@@ -70,24 +91,27 @@ impl SqliteTx {
         sqlx::query("BEGIN IMMEDIATE").execute(conn).await?;
         slot.open = true;
         Ok(SqliteTx {
-            slot,
+            slot: Some(slot),
             wal: wal.clone(),
         })
     }
 
     pub fn conn(&mut self) -> &mut SqliteConnection {
         // A transaction only exists on an open connection (see `begin`), and closing the
-        // database waits for the lock this transaction holds.
+        // database waits for the lock this transaction holds; the slot is only taken by
+        // `Drop`.
         self.slot
-            .conn
             .as_mut()
+            .and_then(|s| s.conn.as_mut())
             .expect("a write transaction holds an open connection")
     }
 
     /// Commits; durable once the answer says so. The connection is free at once.
     pub async fn commit(mut self) -> DbResult<Pending> {
         sqlx::query("COMMIT").execute(self.conn()).await?;
-        self.slot.open = false;
+        if let Some(s) = self.slot.as_mut() {
+            s.open = false;
+        }
         Ok(self.wal.committed())
     }
 }
@@ -163,5 +187,47 @@ mod tests {
             db.begin().await.is_err(),
             "a closed database refuses writes"
         );
+    }
+
+    #[tokio::test]
+    async fn a_transaction_dropped_unfinished_leaves_the_file_free_for_another_writer() {
+        use sqlx::{ConnectOptions as _, Connection as _};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let db = Db::connect(&ConnectOptions {
+            url: format!("sqlite://{}", path.display()),
+            create: true,
+            max_connections: 2,
+        })
+        .await
+        .unwrap();
+        let mut tx = db.begin().await.unwrap();
+        Q::new("CREATE TABLE t (x INTEGER)")
+            .execute(&mut tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        // A write that fails half-way: its transaction is dropped, and nothing else is
+        // written by this process afterwards.
+        let mut tx = db.begin().await.unwrap();
+        Q::new("INSERT INTO t VALUES (1)")
+            .execute(&mut tx)
+            .await
+            .unwrap();
+        drop(tx);
+        // Another process (here another connection) writes to the file meanwhile.
+        let mut other = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .connect()
+            .await
+            .unwrap();
+        sqlx::raw_sql("BEGIN IMMEDIATE; INSERT INTO t VALUES (2); COMMIT")
+            .execute(&mut other)
+            .await
+            .expect("the write lock is free once the dropped transaction is gone");
+        other.close().await.unwrap();
+        assert_eq!(count(&db).await, 1, "only the other writer's row");
+        db.close().await;
     }
 }

@@ -44,6 +44,19 @@ async fn serve_refuses_demo_passwords_until_they_are_changed_or_allowed() {
     stop_serve(child);
 }
 
+/// From the moment it says it serves, SIGTERM stops it cleanly (a supervisor may stop it
+/// at once): the handler is in place before the line is printed.
+#[tokio::test]
+async fn serve_stops_cleanly_on_sigterm_right_after_it_says_it_serves() {
+    let app = TestApp::new().await;
+    let url = app.state.settings.database.expose().to_string();
+    app.state.db.close().await;
+    for _ in 0..3 {
+        let (child, _) = spawn_serve(&url, &[("LINLI_JOBS", "false")]);
+        stop_serve(child);
+    }
+}
+
 #[tokio::test]
 async fn admin_commands_manage_accounts_and_tokens() {
     let app = TestApp::new().await;

@@ -14,6 +14,7 @@ mod built;
 mod cli;
 mod common;
 mod counter;
+mod crash;
 mod demands_loop;
 mod export;
 mod figures;
