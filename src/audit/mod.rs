@@ -43,6 +43,17 @@ pub async fn record_for_street(ex: &mut impl Exec, e: Entry<'_>, street_id: i64)
     insert(ex, &e, Some(street_id), None).await
 }
 
+/// An entry placed in `street_id` and `community_id` as given (an actor's own, for what
+/// they did to a list rather than to one object): `e.place` is not used.
+pub async fn record_in(
+    ex: &mut impl Exec,
+    e: Entry<'_>,
+    street_id: Option<i64>,
+    community_id: Option<i64>,
+) -> DbResult<()> {
+    insert(ex, &e, street_id, community_id).await
+}
+
 tokio::task_local! {
     /// The client address of the request being served (set by [`from_client`]).
     static CLIENT: Option<String>;

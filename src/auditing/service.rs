@@ -7,9 +7,8 @@ use crate::clock::{DAY, Millis, parse_time};
 use crate::db::Db;
 use crate::error::{Code, Error, Result};
 use crate::export::{Cell, File, Format, Row, Sheet};
-use crate::roster::store::Place;
 use crate::state::AppState;
-use crate::web::i18n::{Lang, text_in};
+use crate::web::i18n::{Lang, text_in, text_or};
 
 use super::model::{AuditEntry, AuditPage, AuditQuery, Filter};
 use super::store;
@@ -121,19 +120,10 @@ pub async fn export(
         object_kind: "audit_log",
         object_id: 0,
         detail: &detail,
-        place: actor
-            .street_id
-            .zip(actor.community_id)
-            .map(|(street_id, community_id)| Place {
-                street_id,
-                community_id,
-            }),
+        place: None,
     };
     let mut tx = st.db.begin().await?;
-    match (entry.place, actor.street_id) {
-        (None, Some(street)) => audit::record_for_street(&mut tx, entry, street).await?,
-        _ => audit::record(&mut tx, entry).await?,
-    }
+    audit::record_in(&mut tx, entry, actor.street_id, actor.community_id).await?;
     tx.commit().await?;
     Ok(AuditFile {
         db: st.db.clone(),
@@ -166,16 +156,16 @@ pub struct AuditFile {
 
 /// An entry's kind in words (its code, for a kind without them).
 pub fn kind_in(lang: Lang, kind: &str) -> String {
-    let key = format!("web.audit.kind.{kind}");
-    let t = text_in(lang, &key);
-    if t == key { kind.to_string() } else { t }
+    text_or(lang, &format!("web.audit.kind.{kind}"), kind)
 }
 
 /// What an entry is about, in words: `居民 王秀英 (#12)`, `账号 #3`.
 pub fn object_in(lang: Lang, e: &AuditEntry) -> String {
-    let key = format!("web.audit.object.{}", e.object_kind);
-    let t = text_in(lang, &key);
-    let kind = if t == key { e.object_kind.clone() } else { t };
+    let kind = text_or(
+        lang,
+        &format!("web.audit.object.{}", e.object_kind),
+        &e.object_kind,
+    );
     match (&e.object_name, e.object_id.filter(|id| *id != 0)) {
         (Some(n), Some(id)) => format!("{kind} {n} (#{id})"),
         (None, Some(id)) => format!("{kind} #{id}"),

@@ -13,7 +13,7 @@ use crate::clock::format_local;
 use crate::error::Error;
 use crate::state::AppState;
 use crate::web::form::{Fields, field};
-use crate::web::i18n::text;
+use crate::web::i18n::{text, text_or};
 use crate::web::pages::{Page, PageError, render};
 use crate::web::routes::{PageRoutes, RESIDENTS};
 use crate::web::session::PageUser;
@@ -84,9 +84,11 @@ fn facts(e: &Everything) -> Vec<(String, String)> {
             r.tags
                 .iter()
                 .map(|t| {
-                    let k = format!("web.roster.tag.{t}");
-                    let w = text(&k);
-                    if w == k { t.clone() } else { w }
+                    text_or(
+                        crate::web::i18n::current(),
+                        &format!("web.roster.tag.{t}"),
+                        t,
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join(&tag_sep),

@@ -152,6 +152,13 @@ pub fn text_in(lang: Lang, key: &str) -> String {
     rust_i18n::t!(key, locale = lang.code()).into_owned()
 }
 
+/// The words of `key` in `lang`, or `fallback` for a key the catalogue does not have
+/// (a code a later capability added, a free tag).
+pub fn text_or(lang: Lang, key: &str, fallback: &str) -> String {
+    let t = text_in(lang, key);
+    if t == key { fallback.to_string() } else { t }
+}
+
 /// `main` with `note` beside it in brackets, as the current language writes them:
 /// 居民（独居老人） in Chinese, "resident (living alone)" in English.
 pub fn aside(main: &str, note: &str) -> String {

@@ -74,19 +74,10 @@ pub async fn export(
         object_kind: "demand",
         object_id: 0,
         detail: &detail,
-        place: actor
-            .street_id
-            .zip(actor.community_id)
-            .map(|(street_id, community_id)| crate::roster::store::Place {
-                street_id,
-                community_id,
-            }),
+        place: None,
     };
     let mut tx = st.db.begin().await?;
-    match (entry.place, actor.street_id) {
-        (None, Some(street)) => crate::audit::record_for_street(&mut tx, entry, street).await?,
-        _ => crate::audit::record(&mut tx, entry).await?,
-    }
+    crate::audit::record_in(&mut tx, entry, actor.street_id, actor.community_id).await?;
     tx.commit().await?;
     Ok(export)
 }
