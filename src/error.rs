@@ -124,6 +124,11 @@ catalogue! {
     OtherCommunity = "other_community", Invalid;
     // Roster privacy.
     SensitiveFilter = "sensitive_filter", Forbidden;
+    GuardianConsentRequired = "guardian_consent_required", Invalid;
+    InvalidGuardian = "invalid_guardian", Invalid;
+    NotAChild = "not_a_child", Invalid;
+    ConsentInForce = "consent_in_force", Conflict;
+    ConsentWithdrawn = "consent_withdrawn", Conflict;
     // Demands.
     ResidentChannel = "resident_channel", Invalid;
     ReporterNeeded = "reporter_needed", Invalid;

@@ -31,6 +31,8 @@ pub const KINDS: &[&str] = &[
     "totp_recovery_used",
     "subject_access",
     "anonymise",
+    "guardian_consent",
+    "withdraw_consent",
 ];
 
 /// What a reader asks for. Every field is optional; all given must hold.

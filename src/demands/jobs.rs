@@ -39,6 +39,10 @@ pub struct Report {
     /// Reporters' phones cleared from demands closed longer ago than
     /// `reporter_phone_retention_days`.
     pub forgotten_phones: u64,
+    /// Children's records sealed (found under 14 with their fields open) and opened
+    /// (turned 14).
+    pub children_sealed: u64,
+    pub children_opened: u64,
 }
 
 /// The running jobs; stop them on shutdown.
@@ -123,6 +127,8 @@ async fn run_if_leader(st: &AppState, node: &str, every: Duration) -> DbResult<O
 /// One pass of every job, at the application clock's now.
 pub async fn run_once(st: &AppState) -> DbResult<Report> {
     let now = st.clock.now();
+    let (children_sealed, children_opened) =
+        crate::roster::store::children::pass(&st.db, now).await?;
     Ok(Report {
         accept_overdue: flag(st, now, Flag::Accept).await?,
         feedback_overdue: flag(st, now, Flag::Feedback).await?,
@@ -132,6 +138,8 @@ pub async fn run_once(st: &AppState) -> DbResult<Report> {
         pruned_audit: crate::audit::prune::run(&st.db, now, st.settings.audit_retention_days)
             .await?,
         forgotten_phones: forget_phones(st, now).await?,
+        children_sealed,
+        children_opened,
     })
 }
 

@@ -4,7 +4,9 @@
 
 use crate::clock::Millis;
 use crate::db::{Arg, Tx, bulk};
+use crate::roster::model::child::{is_adult_at, is_child_at};
 use crate::roster::model::sealed::{ResidentHealth, ResidentIdNumber, ResidentPhone, stored_tag};
+use crate::roster::store::IdentityColumns;
 use crate::vault::Blind;
 use crate::vault::sql;
 
@@ -36,21 +38,49 @@ pub(super) async fn residents(
         ]
     })
     .into_iter();
+    // A child's name, gender and birth date are sealed too.
+    let mut identities = on_every_core(&all, |p| {
+        let gender = if p.male { "male" } else { "female" };
+        IdentityColumns::kept(&p.name, Some(gender), Some(&p.birth_date), now).args()
+    })
+    .into_iter();
     let mut people = Vec::new();
     let mut tags = Vec::new();
+    let mut consents = Vec::new();
     for ((h, hid), first) in households.iter().zip(household_ids).zip(resident_ids) {
+        // Each child is registered with the consent of the household's first adult.
+        let guardian = h
+            .people
+            .iter()
+            .position(|p| is_adult_at(Some(&p.birth_date), now));
         for (k, p) in h.people.iter().enumerate() {
+            if let Some(g) = guardian
+                && is_child_at(Some(&p.birth_date), now)
+            {
+                consents.push(vec![
+                    street_id.into(),
+                    community_id.into(),
+                    (*hid).into(),
+                    (first + k as i64).into(),
+                    (first + g as i64).into(),
+                    "written".into(),
+                    now.into(),
+                ]);
+            }
             let id = first + k as i64;
             let [id_number, id_hash, phone, phone_hash, phone_tail, health] =
                 sealed.next().unwrap_or_default();
-            people.push(vec![
+            let Some(identity) = identities.next() else {
+                return Err("a resident's identity was not sealed".into());
+            };
+            let mut row: Vec<crate::db::Arg> = vec![
                 id.into(),
                 street_id.into(),
                 community_id.into(),
                 (*hid).into(),
-                p.name.as_str().into(),
-                (if p.male { "male" } else { "female" }).into(),
-                p.birth_date.as_str().into(),
+            ];
+            row.extend(identity);
+            row.extend([
                 id_number.into(),
                 id_hash.into(),
                 phone.into(),
@@ -61,6 +91,7 @@ pub(super) async fn residents(
                 now.into(),
                 now.into(),
             ]);
+            people.push(row);
             for t in &p.tags {
                 tags.push(vec![id.into(), stored_tag(t).into(), community_id.into()]);
             }
@@ -78,6 +109,10 @@ pub(super) async fn residents(
             "name",
             "gender",
             "birth_date",
+            "child_name",
+            "child_name_hash",
+            "child_gender",
+            "child_birth_date",
             "id_number",
             "id_number_hash",
             "phone",
@@ -96,6 +131,21 @@ pub(super) async fn residents(
         "resident_tags",
         &["resident_id", "tag", "community_id"],
         tags,
+    )
+    .await?;
+    rows(
+        tx,
+        "guardian_consents",
+        &[
+            "street_id",
+            "community_id",
+            "household_id",
+            "child_id",
+            "guardian_id",
+            "method",
+            "given_at",
+        ],
+        consents,
     )
     .await?;
     Ok(residents)

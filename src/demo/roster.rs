@@ -85,8 +85,19 @@ pub async fn write(tx: &mut Tx, plan: &Plan, now: Millis) -> Result<Roster, Stri
         );
     }
     let mut households = Vec::with_capacity(plan.households.len());
+    let mut children = 0;
     for h in &plan.households {
-        households.push(household(tx, yucheng, building_ids[h.slot.building], h, now).await?);
+        households.push(
+            household(
+                tx,
+                yucheng,
+                building_ids[h.slot.building],
+                h,
+                &mut children,
+                now,
+            )
+            .await?,
+        );
     }
     for (b, head) in plan.heads.iter().enumerate() {
         if let Some((h, p)) = head {
@@ -118,7 +129,15 @@ pub async fn write(tx: &mut Tx, plan: &Plan, now: Millis) -> Result<Roster, Stri
         );
     }
     for h in &plan.dongli_households {
-        household(tx, dongli, dongli_buildings[h.slot.building], h, now).await?;
+        household(
+            tx,
+            dongli,
+            dongli_buildings[h.slot.building],
+            h,
+            &mut children,
+            now,
+        )
+        .await?;
     }
 
     Ok(Roster {
@@ -131,11 +150,63 @@ pub async fn write(tx: &mut Tx, plan: &Plan, now: Millis) -> Result<Roster, Stri
     })
 }
 
+/// Each child under 14 of the household registered with the consent of its first adult
+/// (PIPL art. 31), given some weeks before, in writing or at the counter; in one
+/// household of about forty the consent has since been withdrawn, and the record waits
+/// to be anonymised.
+async fn consents(
+    tx: &mut Tx,
+    at: Place,
+    household: i64,
+    h: &HouseholdPlan,
+    ids: &[i64],
+    children: &mut usize,
+    now: Millis,
+) -> Result<(), String> {
+    use crate::roster::model::child::{ConsentInput, ConsentMethod, is_adult_at, is_child_at};
+    let Some(guardian) = h
+        .people
+        .iter()
+        .position(|p| is_adult_at(Some(&p.birth_date), now))
+    else {
+        return Ok(());
+    };
+    for (i, p) in h.people.iter().enumerate() {
+        if !is_child_at(Some(&p.birth_date), now) {
+            continue;
+        }
+        let method = if (household + i as i64) % 3 == 0 {
+            ConsentMethod::InPerson
+        } else {
+            ConsentMethod::Written
+        };
+        let c = ConsentInput {
+            child_id: ids[i],
+            guardian_id: ids[guardian],
+            method,
+        };
+        let given = Millis(now.0 - (7 + household % 60) * 86_400_000);
+        let id = roster::consents::insert(tx, at, household, &c, None, given)
+            .await
+            .map_err(db)?;
+        // The fourth child of the demo (and every fortieth after), whoever it is.
+        *children += 1;
+        if *children % 40 == 4 {
+            let by_then = Millis(given.0 + 3 * 86_400_000);
+            roster::consents::withdraw_unattributed(tx, id, by_then)
+                .await
+                .map_err(db)?;
+        }
+    }
+    Ok(())
+}
+
 async fn household(
     tx: &mut Tx,
     at: Place,
     building_id: i64,
     h: &HouseholdPlan,
+    children: &mut usize,
     now: Millis,
 ) -> Result<HouseholdIds, String> {
     let id = roster::insert_household(tx, at, building_id, &h.slot.unit_no, &h.slot.room, now)
@@ -156,5 +227,6 @@ async fn household(
         };
         residents.push(roster::insert_resident(tx, at, &r, now).await.map_err(db)?);
     }
+    consents(tx, at, id, h, &residents, children, now).await?;
     Ok(HouseholdIds { residents })
 }

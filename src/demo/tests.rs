@@ -7,7 +7,10 @@ use crate::config::Settings;
 use crate::db::{ConnectOptions, Db, Q};
 use crate::demands::model::{Channel, Status};
 use crate::roster::ids::{IdCardNumber, Phone};
-use crate::roster::model::sealed::{ResidentIdNumber, ResidentPhone};
+use crate::roster::model::child::masked_name;
+use crate::roster::model::sealed::{
+    ChildBirthDate, ChildGender, ChildName, ResidentIdNumber, ResidentPhone,
+};
 use crate::state::AppState;
 use crate::vault::sql::Opened;
 
@@ -152,20 +155,59 @@ async fn the_small_community_has_the_tree_the_accounts_and_valid_people() {
     );
 
     // Every resident's ID number and phone are valid and match.
-    let people = Q::new("SELECT name, gender, birth_date, id_number, phone FROM residents")
-        .fetch_all::<(
-            String,
-            String,
-            String,
-            Opened<ResidentIdNumber>,
-            Opened<ResidentPhone>,
-        )>(&mut c)
-        .await
-        .unwrap();
+    // A child's name, gender and birth date are sealed apart, with only the masked name
+    // open.
+    let people = Q::new(
+        "SELECT name, gender, birth_date, id_number, phone, child_name, child_gender, \
+         child_birth_date FROM residents",
+    )
+    .fetch_all::<(
+        String,
+        Option<String>,
+        Option<String>,
+        Opened<ResidentIdNumber>,
+        Opened<ResidentPhone>,
+        Opened<ChildName>,
+        Opened<ChildGender>,
+        Opened<ChildBirthDate>,
+    )>(&mut c)
+    .await
+    .unwrap();
+    let mut children = 0;
     let people: Vec<(String, String, String, String, Option<String>)> = people
         .into_iter()
-        .map(|(n, g, b, i, p)| (n, g, b, i.into(), p.into()))
+        .map(
+            |(n, g, b, i, p, cn, cg, cb)| match Option::<String>::from(cn) {
+                Some(child) => {
+                    children += 1;
+                    assert_eq!(n, masked_name(&child));
+                    assert_eq!((g.as_deref(), b.as_deref()), (None, None));
+                    let (cg, cb): (Option<String>, Option<String>) = (cg.into(), cb.into());
+                    (child, cg.unwrap(), cb.unwrap(), i.into(), p.into())
+                }
+                None => (n, g.unwrap(), b.unwrap(), i.into(), p.into()),
+            },
+        )
         .collect();
+    assert!(children > 0, "{children} children");
+    // Every child has a guardian's consent, in force or withdrawn.
+    assert_eq!(
+        count(
+            &st,
+            "SELECT COUNT(*) FROM residents r WHERE r.child_name IS NOT NULL AND NOT EXISTS \
+             (SELECT 1 FROM guardian_consents g WHERE g.child_id = r.id)"
+        )
+        .await,
+        0
+    );
+    assert!(
+        count(
+            &st,
+            "SELECT COUNT(*) FROM guardian_consents WHERE withdrawn_at IS NOT NULL"
+        )
+        .await
+            > 0
+    );
     let mut phones = HashSet::new();
     for (name, gender, birth, id, phone) in &people {
         assert!((2..=3).contains(&name.chars().count()), "{name}");

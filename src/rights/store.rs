@@ -109,8 +109,9 @@ pub async fn anonymise(
     Q::new(
         "UPDATE residents SET name = $2, gender = NULL, birth_date = NULL, id_number = NULL, \
          id_number_hash = NULL, phone = NULL, phone_hash = NULL, phone_tail = NULL, \
-         health_note = NULL, relation = '', household_id = NULL, anonymised_at = $3, \
-         updated_at = $3 WHERE id = $1",
+         health_note = NULL, relation = '', household_id = NULL, child_name = NULL, \
+         child_name_hash = NULL, child_gender = NULL, child_birth_date = NULL, \
+         anonymised_at = $3, updated_at = $3 WHERE id = $1",
     )
     .bind(resident)
     .bind(label)

@@ -5,6 +5,7 @@
 
 mod address;
 mod age;
+pub mod child;
 pub mod forms;
 mod history;
 mod identity;

@@ -4,6 +4,8 @@
 //! `query`, each kind's columns in `kinds` and `groups`, what objects hold and references in `links`.
 
 mod addresses;
+pub mod children;
+pub mod consents;
 mod groups;
 mod kinds;
 mod links;
@@ -16,7 +18,10 @@ pub use query::{Cond, Filter, Stored, count, delete, find, find_many, list, push
 
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
-use crate::roster::model::sealed::{ResidentHealth, ResidentIdNumber, ResidentPhone};
+use crate::roster::model::child::{is_child_at, masked_name};
+use crate::roster::model::sealed::{
+    ChildBirthDate, ChildGender, ChildName, ResidentHealth, ResidentIdNumber, ResidentPhone,
+};
 use crate::vault::sql;
 
 pub async fn insert_street(
@@ -189,18 +194,17 @@ pub async fn insert_resident(
 ) -> DbResult<i64> {
     let [id_hash] = hashes::<ResidentIdNumber, 1>(r.id_number);
     let [phone_hash, phone_tail] = hashes::<ResidentPhone, 2>(r.phone);
-    let id = Q::new(
-        "INSERT INTO residents (street_id, community_id, household_id, name, gender, birth_date, \
-         id_number, id_number_hash, phone, phone_hash, phone_tail, relation, health_note, \
-         created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+    let q = Q::new(
+        "INSERT INTO residents (street_id, community_id, household_id, id_number, \
+         id_number_hash, phone, phone_hash, phone_tail, relation, health_note, \
+         created_at, updated_at, name, gender, birth_date, child_name, child_name_hash, \
+         child_gender, child_birth_date) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, \
+         $12, $13, $14, $15, $16, $17, $18) RETURNING id",
     )
     .bind(at.street_id)
     .bind(at.community_id)
     .bind(r.household_id)
-    .bind(r.name)
-    .bind(r.gender)
-    .bind(r.birth_date)
     .bind(sql::seal::<ResidentIdNumber>(r.id_number))
     .bind(id_hash)
     .bind(sql::seal::<ResidentPhone>(r.phone))
@@ -208,11 +212,67 @@ pub async fn insert_resident(
     .bind(phone_tail)
     .bind(r.relation)
     .bind(sql::seal::<ResidentHealth>(r.health_note))
-    .bind(now)
-    .insert_id(ex)
-    .await?;
+    .bind(now);
+    let id = IdentityColumns::kept(r.name, r.gender, r.birth_date, now)
+        .bind(q)
+        .insert_id(ex)
+        .await?;
     set_tags(ex, at.community_id, id, r.tags).await?;
     Ok(id)
+}
+
+/// A resident's name, gender and birth date as written: open, or, for a child under 14
+/// on the day of the write, sealed, with only the masked name open (`王**`, what lists and
+/// joins show). Bound as the seven columns `name, gender, birth_date, child_name,
+/// child_name_hash, child_gender, child_birth_date`, in that order.
+pub struct IdentityColumns {
+    open: (String, Option<String>, Option<String>),
+    child: [Option<String>; 4],
+}
+
+impl IdentityColumns {
+    pub fn kept(name: &str, gender: Option<&str>, birth_date: Option<&str>, at: Millis) -> Self {
+        if !is_child_at(birth_date, at) {
+            let open = (
+                name.to_string(),
+                gender.map(String::from),
+                birth_date.map(String::from),
+            );
+            return IdentityColumns {
+                open,
+                child: [None, None, None, None],
+            };
+        }
+        let [name_hash] = hashes::<ChildName, 1>(Some(name));
+        IdentityColumns {
+            open: (masked_name(name), None, None),
+            child: [
+                sql::seal::<ChildName>(Some(name)),
+                name_hash,
+                sql::seal::<ChildGender>(gender),
+                sql::seal::<ChildBirthDate>(birth_date),
+            ],
+        }
+    }
+
+    pub fn bind(self, q: Q) -> Q {
+        self.args().into_iter().fold(q, Q::bind)
+    }
+
+    /// The seven values, for a bulk load.
+    pub fn args(self) -> [crate::db::Arg; 7] {
+        let [name, hash, gender, birth] = self.child;
+        let (n, g, b) = self.open;
+        [
+            n.into(),
+            g.into(),
+            b.into(),
+            name.into(),
+            hash.into(),
+            gender.into(),
+            birth.into(),
+        ]
+    }
 }
 
 pub async fn insert_party_branch(

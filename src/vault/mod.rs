@@ -71,6 +71,8 @@ pub enum Blind {
     PhoneTail,
     /// A sensitive tag of a resident (disabled, low_income).
     Tag,
+    /// A sealed name (a child's), whole: found only by the name exactly.
+    Name,
 }
 
 impl Blind {
@@ -92,6 +94,7 @@ impl Blind {
             Blind::Phone => "phone",
             Blind::PhoneTail => "phone_tail",
             Blind::Tag => "tag",
+            Blind::Name => "name",
         }
     }
 }

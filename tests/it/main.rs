@@ -11,6 +11,7 @@ mod backup;
 mod bad_input;
 mod batch;
 mod built;
+mod children;
 mod cli;
 mod common;
 mod counter;

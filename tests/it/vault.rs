@@ -17,6 +17,9 @@ use crate::common::{
 const PHONE: &str = "13987654321";
 const REPORTER_PHONE: &str = "13711112222";
 const HEALTH: &str = "心脏搭桥术后需定期复查";
+/// A child under 14 of her household: every personal field sealed.
+const CHILD: &str = "钱小宝";
+const CHILD_BORN: &str = "2019-03-17";
 
 fn id_number() -> String {
     let first17 = "13010419430708024";
@@ -49,6 +52,14 @@ async fn write_known(app: &TestApp) -> (i64, i64) {
         .await["id"]
         .as_i64()
         .unwrap();
+    staff
+        .ok(
+            "/api/v1/residents",
+            json!({"household_id": h, "name": CHILD, "birth_date": CHILD_BORN,
+                   "gender": "female", "relation": "孙女", "guardian_id": r,
+                   "consent_method": "in_person"}),
+        )
+        .await;
     let d = staff
         .ok(
             "/api/v1/demands",
@@ -85,6 +96,8 @@ async fn known_personal_values_are_nowhere_in_the_raw_database_its_wal_a_backup_
         HEALTH,
         "low_income",
         "disabled",
+        CHILD,
+        CHILD_BORN,
     ];
     needles.extend(accounts.iter().map(String::as_str));
 

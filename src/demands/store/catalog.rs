@@ -146,6 +146,10 @@ pub async fn find_residents(
                 .push(" ESCAPE '\\' OR (b.name || h.unit_no || h.room) LIKE ")
                 .push_bind(format!("%{escaped}%"))
                 .push(" ESCAPE '\\'");
+            // A child's name is sealed: found by its keyed hash, whole.
+            if let Some(h) = crate::vault::sql::blind(Blind::Name, q.trim()) {
+                sql.push(" OR r.child_name_hash = ").push_bind(h);
+            }
             let digits = q.trim();
             if digits.len() == 4 && digits.bytes().all(|c| c.is_ascii_digit()) {
                 sql.push(" OR r.phone_tail = ")

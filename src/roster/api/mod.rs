@@ -10,6 +10,7 @@
 //! transactions and the audit log are the service's.
 
 pub mod buildings;
+pub mod consents;
 pub mod extract;
 pub mod grids;
 pub mod history;
@@ -30,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(tree::router())
         .merge(buildings::router())
         .merge(residents::router())
+        .merge(consents::router())
         .merge(grids::router())
         .merge(teams::router())
         .merge(history::router())

@@ -46,6 +46,12 @@ pub struct NewResidentRequest {
     pub health_note: Option<String>,
     /// At most 20 tags of at most 20 characters.
     pub tags: Option<Vec<String>>,
+    /// For a child under 14 (by the birth date, on today's date), required: the guardian
+    /// who consents to the child's registration (PIPL art. 31), an adult resident of the
+    /// same household. Refused for anyone else.
+    pub guardian_id: Option<i64>,
+    /// How the guardian consented: `written`, `in_person` or `online`.
+    pub consent_method: Option<String>,
 }
 
 impl Create for NewResidentRequest {
@@ -62,6 +68,8 @@ impl Create for NewResidentRequest {
             relation: self.relation.as_deref(),
             health_note: self.health_note.as_deref(),
             tags: self.tags.as_deref().unwrap_or_default(),
+            guardian_id: self.guardian_id,
+            consent_method: self.consent_method.as_deref(),
         }
         .parse()?;
         service::create_resident(st, actor, new).await

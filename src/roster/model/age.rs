@@ -65,6 +65,7 @@ impl AgeBand {
         Born {
             after: max.and_then(|m| ago(m + 1)).map(|d| d.to_string()),
             by: ago(min).map(|d| d.to_string()),
+            children: min == 0 && max.is_none_or(|m| i64::from(m) >= super::child::CHILD_AGE - 1),
         }
     }
 }
@@ -76,6 +77,8 @@ pub struct Born {
     pub after: Option<String>,
     /// Born on this day or before.
     pub by: Option<String>,
+    /// The band holds every child under 14 (whose birth dates are sealed).
+    pub children: bool,
 }
 
 #[cfg(test)]

@@ -62,6 +62,8 @@ pub struct NewResidentText<'a> {
     pub relation: Option<&'a str>,
     pub health_note: Option<&'a str>,
     pub tags: &'a [String],
+    pub guardian_id: Option<i64>,
+    pub consent_method: Option<&'a str>,
 }
 
 impl NewResidentText<'_> {
@@ -81,6 +83,7 @@ impl NewResidentText<'_> {
             relation: text("relation", self.relation, RELATION_MAX)?,
             health_note: validate::optional("health_note", self.health_note, HEALTH_NOTE_MAX)?,
             tags: tags(self.tags)?,
+            consent: super::child::consent_fields(self.guardian_id, self.consent_method)?,
         })
     }
 }

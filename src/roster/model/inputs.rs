@@ -134,6 +134,9 @@ pub struct ResidentInput {
     pub relation: String,
     pub health_note: Option<String>,
     pub tags: Vec<String>,
+    /// A child under 14's guardian (an adult of the household) and how they consented:
+    /// required for a child, refused for anyone else.
+    pub consent: Option<(i64, super::child::ConsentMethod)>,
 }
 
 pub struct ResidentEdit {

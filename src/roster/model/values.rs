@@ -8,8 +8,11 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::child::masked_name;
 use super::history::{Audited, Field, Recorded};
-use super::sealed::{ResidentHealth, ResidentIdNumber, ResidentPhone};
+use super::sealed::{
+    ChildBirthDate, ChildGender, ChildName, ResidentHealth, ResidentIdNumber, ResidentPhone,
+};
 use super::{Gender, Identity, Pii, as_rfc3339, birth_date, gender, id_number, is_sensitive};
 use crate::clock::Millis;
 use crate::error::Result;
@@ -118,6 +121,10 @@ pub struct Resident {
     /// carries them or not.
     pub tags: Vec<String>,
     pub pii: Pii,
+    /// A child under 14 when last written (PIPL art. 28): their name, gender and birth date
+    /// are sealed at rest and, unless `pii` is `whole`, the name is masked (`王**`) and
+    /// the gender and birth date left out.
+    pub child: bool,
     /// Whether the caller may see this resident's personal fields whole, by asking with a
     /// reason (`?reveal=`): the office, admin, the worker of the resident's grid.
     pub may_reveal: bool,
@@ -156,9 +163,30 @@ pub struct ResidentRow {
     pub updated_at: Millis,
     #[sqlx(skip)]
     pub tags: Vec<String>,
+    /// A child's sealed fields as read; [`ResidentRow::open_child`] moves them into
+    /// `name`, `gender` and `birth_date` (the store does, as it reads).
+    #[sqlx(try_from = "Opened<ChildName>")]
+    pub child_name: Option<String>,
+    #[sqlx(try_from = "Opened<ChildGender>")]
+    pub child_gender: Option<String>,
+    #[sqlx(try_from = "Opened<ChildBirthDate>")]
+    pub child_birth_date: Option<String>,
+    /// Whether the row was a child's (its fields sealed) as read.
+    #[sqlx(skip)]
+    pub child: bool,
 }
 
 impl ResidentRow {
+    /// Puts a child's sealed fields, as read, where everyone else's are.
+    pub fn open_child(&mut self) {
+        if let Some(name) = self.child_name.take() {
+            self.name = name;
+            self.gender = self.child_gender.take();
+            self.birth_date = self.child_birth_date.take();
+            self.child = true;
+        }
+    }
+
     /// The identity as stored, each field parsed, for an edit to apply to.
     pub fn identity(&self) -> Result<Identity> {
         Ok(Identity {
@@ -171,6 +199,7 @@ impl ResidentRow {
     /// What the caller sees: masked unless `pii` says whole.
     pub fn view(self, pii: Pii) -> Resident {
         let whole = pii == Pii::Whole;
+        let hide_child = self.child && !whole;
         Resident {
             id: self.id,
             street_id: self.street_id,
@@ -178,9 +207,18 @@ impl ResidentRow {
             household_id: self.household_id,
             building_id: self.building_id,
             grid_id: self.grid_id,
-            name: self.name,
-            gender: self.gender.as_deref().and_then(Gender::parse),
-            birth_date: self.birth_date,
+            name: if hide_child {
+                masked_name(&self.name)
+            } else {
+                self.name
+            },
+            gender: self
+                .gender
+                .as_deref()
+                .and_then(Gender::parse)
+                .filter(|_| !hide_child),
+            birth_date: self.birth_date.filter(|_| !hide_child),
+            child: self.child,
             id_number: self
                 .id_number
                 .map(|n| if whole { n } else { mask_id_number(&n) }),
@@ -208,11 +246,17 @@ impl Audited for ResidentRow {
     fn fields(&self) -> Vec<Field> {
         let (sensitive, open): (Vec<&String>, Vec<&String>) =
             self.tags.iter().partition(|t| is_sensitive(t));
+        // A child's name, gender and birth date are recorded by name only, as their
+        // other personal fields are.
+        let identity = |f: Field| Field {
+            hidden: f.hidden || self.child,
+            ..f
+        };
         vec![
             Field::plain("household_id", &self.household_id),
-            Field::plain("name", &self.name),
-            Field::plain("gender", &self.gender),
-            Field::plain("birth_date", &self.birth_date),
+            identity(Field::plain("name", &self.name)),
+            identity(Field::plain("gender", &self.gender)),
+            identity(Field::plain("birth_date", &self.birth_date)),
             Field::hidden("id_number", &self.id_number),
             Field::hidden("phone", &self.phone),
             Field::plain("relation", &self.relation),

@@ -13,6 +13,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::error::{Error, Result};
+use crate::roster::model::child::ConsentMethod;
 use crate::roster::model::forms::{NewResidentText, ResidentEditText};
 use crate::roster::model::{
     Household, KNOWN_TAGS, Pii, Resident, ResidentEdit, ResidentRow, is_sensitive,
@@ -51,6 +52,10 @@ struct ResidentForm {
     /// An existing resident (move out and remove are offered), or a new one.
     id: Option<i64>,
     in_household: bool,
+    /// A new resident: the household's adults, one of whom consents for a child under 14
+    /// (PIPL art. 31), and how.
+    guardians: Vec<(i64, String)>,
+    consent_methods: Vec<(&'static str, String)>,
 }
 
 impl ResidentForm {
@@ -179,6 +184,8 @@ fn edit_form(u: &PageUser, r: &Resident, values: Fields, error: Option<String>) 
         other_tags,
         id: Some(r.id),
         in_household: r.household_id.is_some(),
+        guardians: Vec::new(),
+        consent_methods: Vec::new(),
     }
 }
 
@@ -333,7 +340,13 @@ fn over_current(typed: &Fields, mut current: Fields) -> Fields {
     current
 }
 
-fn new_form(u: &PageUser, h: &Household, values: Fields, error: Option<String>) -> ResidentForm {
+fn new_form(
+    u: &PageUser,
+    h: &Household,
+    guardians: Vec<(i64, String)>,
+    values: Fields,
+    error: Option<String>,
+) -> ResidentForm {
     let chosen = typed_tags(&values).unwrap_or_default();
     let (tags, other_tags) = tag_boxes(&chosen, true);
     ResidentForm {
@@ -349,6 +362,16 @@ fn new_form(u: &PageUser, h: &Household, values: Fields, error: Option<String>) 
         other_tags,
         id: None,
         in_household: true,
+        guardians,
+        consent_methods: ConsentMethod::ALL
+            .iter()
+            .map(|m| {
+                (
+                    m.as_str(),
+                    text(&format!("web.roster.consent.method.{}", m.as_str())),
+                )
+            })
+            .collect(),
     }
 }
 
@@ -358,7 +381,9 @@ pub async fn new_page(
     Path(household): Path<i64>,
 ) -> Result<Response, PageError> {
     let h: Household = service::get(&st, &u.actor, household).await?;
-    Ok(render(&new_form(&u, &h, vec![pair("pii", "whole")], None)))
+    let guardians = service::guardians_for(&st, &u.actor, h.id).await?;
+    let values = vec![pair("pii", "whole")];
+    Ok(render(&new_form(&u, &h, guardians, values, None)))
 }
 
 pub async fn new_submit(
@@ -384,6 +409,8 @@ pub async fn new_submit(
             relation: field(&f, "relation"),
             health_note: field(&f, "health_note"),
             tags: &tags,
+            guardian_id: field(&f, "guardian_id").and_then(|g| g.trim().parse().ok()),
+            consent_method: field(&f, "consent_method"),
         }
         .parse()?;
         service::create_resident(&st, &u.actor, new).await
@@ -392,7 +419,8 @@ pub async fn new_submit(
     match saved {
         Ok(r) => Ok(Redirect::to(&format!("/roster/residents/{}?saved=1", r.id)).into_response()),
         Err(e) => {
-            let form = new_form(&u, &h, f, Some(crate::web::error::message(&e)));
+            let guardians = service::guardians_for(&st, &u.actor, h.id).await?;
+            let form = new_form(&u, &h, guardians, f, Some(crate::web::error::message(&e)));
             Ok((status(e.class()), render(&form)).into_response())
         }
     }

@@ -7,6 +7,7 @@ mod admin;
 mod admin_form;
 mod admin_groups;
 mod admin_teams;
+mod consents;
 mod edit;
 mod form;
 mod history;
@@ -55,6 +56,8 @@ pub fn routes() -> PageRoutes {
             edit::edit_submit,
         )
         .post("/roster/residents/{id}/move-out", STAFF, edit::move_out)
+        .post("/roster/households/{id}/consents", STAFF, consents::record)
+        .post("/roster/consents/{id}/withdraw", STAFF, consents::withdraw)
         .post("/roster/residents/{id}/delete", STAFF, edit::remove)
         .get_post(
             "/roster/households/{id}/residents/new",
@@ -90,6 +93,8 @@ impl Done {
             (Some("moved_out"), _) => "web.roster.moved_out",
             (Some("anonymised"), _) => "web.roster.anonymised",
             (Some("household"), _) => "web.roster.household_saved",
+            (Some("consent"), _) => "web.roster.consent_recorded",
+            (Some("consent_withdrawn"), _) => "web.roster.consent_withdrawn",
             (Some(_), _) => "web.roster.saved",
             (None, Some(_)) => "web.roster.removed",
             (None, None) => return None,
@@ -148,6 +153,7 @@ struct RosterPage {
     sections: Vec<String>,
     note: Option<String>,
     reveal: Option<Reveal>,
+    consent: Option<consents::ConsentBox>,
 }
 
 /// The form that asks to see a resident's personal fields whole, with a reason.
@@ -170,6 +176,7 @@ struct View {
     sections: Vec<String>,
     note: Option<String>,
     reveal: Option<Reveal>,
+    consent: Option<consents::ConsentBox>,
 }
 
 impl View {
@@ -184,6 +191,7 @@ impl View {
             sections: Vec::new(),
             note: None,
             reveal: None,
+            consent: None,
         }
     }
 
@@ -250,6 +258,7 @@ impl View {
             sections: self.sections,
             note: self.note,
             reveal: self.reveal,
+            consent: self.consent,
         })
     }
 }

@@ -66,6 +66,9 @@ pub async fn resident(
         .fact("phone", opt(&r.phone))
         .fact("health", opt(&r.health_note))
         .fact("tags", tag_labels(&r.tags));
+    if r.child {
+        view = view.fact("age_band", text("web.roster.consent.child"));
+    }
     view.note = Some(match (r.pii, r.may_reveal) {
         (Pii::Whole, _) => {
             text("web.roster.audited").replace("%{reason}", reason.unwrap_or("").trim())
@@ -86,6 +89,8 @@ pub async fn resident(
                 .collect(),
         });
     }
+    // A child under 14: their guardian's consent (PIPL art. 31).
+    view.consent = super::consents::for_record(&st, &u, &r).await?;
     if let Some(h) = super::history::table(&st, &u.actor, Kind::Resident, id).await? {
         view = view.table(h);
     }

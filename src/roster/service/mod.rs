@@ -9,6 +9,7 @@
 //! of their kinds.
 
 mod buildings;
+mod consents;
 pub mod export;
 mod groups;
 mod history;
@@ -32,6 +33,9 @@ use crate::roster::store::{self, Filter, Stored};
 use crate::state::AppState;
 
 pub use buildings::{create_building, create_household, edit_building, edit_household};
+pub use consents::{
+    child_consents, guardians_for, household_consents, record_consent, withdraw_consent,
+};
 pub use groups::{create_branch, create_grid, edit_branch, edit_grid, set_grid_buildings};
 pub use history::history;
 pub use residents::{

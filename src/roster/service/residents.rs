@@ -9,6 +9,7 @@ use crate::auth::Actor;
 use crate::clock::{Millis, china, civil_in};
 use crate::db::Exec;
 use crate::error::{Code, Error, Result};
+use crate::roster::model::child::{ConsentInput, is_child_at};
 use crate::roster::model::{
     AgeBand, Born, Gender, Page, Paging, Pii, Resident, ResidentEdit, ResidentFilter,
     ResidentInput, ResidentRow, is_sensitive,
@@ -222,7 +223,27 @@ pub async fn create_resident(st: &AppState, actor: &Actor, new: ResidentInput) -
         health_note: new.health_note.as_deref(),
         tags: &tags,
     };
+    // A child under 14 is registered only with a guardian's consent (PIPL art. 31).
+    let child = is_child_at(row.birth_date, w.now);
+    match (child, new.consent) {
+        (true, None) => {
+            return Err(Error::invalid("guardian_id", Code::GuardianConsentRequired));
+        }
+        (false, Some(_)) => return Err(Error::invalid("guardian_id", Code::NotAChild)),
+        _ => {}
+    }
     let id = store::insert_resident(&mut w.tx, refs::place_of(loc)?, &row, w.now).await?;
+    if let Some((guardian_id, method)) = new.consent {
+        let made: ResidentRow = store::find(&mut w.tx, id)
+            .await?
+            .ok_or_else(|| Error::internal("a resident written is not there"))?;
+        let c = ConsentInput {
+            child_id: id,
+            guardian_id,
+            method,
+        };
+        super::consents::given(&mut w, &made, c).await?;
+    }
     let r: ResidentRow = w.created(id).await?;
     Ok(r.view(Pii::Masked))
 }
@@ -246,6 +267,15 @@ pub async fn edit_resident(
     // The version moves on with every edit, even two within one millisecond.
     let version = Millis(w.now.0.max(old.updated_at.0 + 1));
     (new.street_id, new.updated_at) = (at.street_id, version);
+    // An edit that makes the record a child's (a birth date corrected) needs the
+    // guardian's consent already recorded.
+    let was_child = old.child || is_child_at(old.birth_date.as_deref(), w.now);
+    if !was_child && is_child_at(new.birth_date.as_deref(), version) {
+        let recorded = store::consents::of_child(&mut w.tx, id).await?;
+        if !recorded.iter().any(|c| c.in_force()) {
+            return Err(Error::invalid("birth_date", Code::GuardianConsentRequired));
+        }
+    }
     store::save(&mut w.tx, &new).await?;
     if let Some(tags) = &tags {
         let tags: Vec<&str> = tags.iter().map(String::as_str).collect();

@@ -25,7 +25,7 @@ pub(super) struct Write {
     pub tx: Tx,
     pub scope: Scope,
     pub now: Millis,
-    user_id: i64,
+    pub user_id: i64,
 }
 
 impl Write {
@@ -121,7 +121,9 @@ impl Write {
         self.entry(action.as_str(), item, &detail).await
     }
 
-    async fn entry<T: Stored>(&mut self, action: &str, item: &T, detail: &str) -> Result<()> {
+    /// Writes one audit row about `item` (an action besides create, update and delete),
+    /// committed with the write.
+    pub async fn entry<T: Stored>(&mut self, action: &str, item: &T, detail: &str) -> Result<()> {
         let loc = item.loc();
         let place = loc.community_id.map(|community_id| Place {
             street_id: loc.street_id,

@@ -9,7 +9,7 @@ use crate::roster::model::{
 };
 use crate::roster::scope::{Kind, Loc};
 
-use super::{Place, hashes};
+use super::{IdentityColumns, Place, hashes};
 use crate::roster::model::sealed::{ResidentHealth, ResidentIdNumber, ResidentPhone};
 use crate::vault::sql;
 use std::future::Future;
@@ -222,15 +222,22 @@ impl Stored for ResidentRow {
     const KIND: Kind = Kind::Resident;
     const SELECT: &'static str = "SELECT x.id, x.street_id, x.community_id, x.household_id, \
          h.building_id, b.grid_id, x.name, x.gender, x.birth_date, x.id_number, x.phone, \
-         x.relation, x.health_note, x.created_at, x.updated_at \
+         x.relation, x.health_note, x.created_at, x.updated_at, x.child_name, \
+         x.child_gender, x.child_birth_date \
          FROM residents x LEFT JOIN households h ON h.id = x.household_id \
          LEFT JOIN buildings b ON b.id = h.building_id";
     const USED_BY: &'static [&'static str] = &[
         "SELECT id FROM demands WHERE resident_id = $1 LIMIT 1",
         "SELECT id FROM users WHERE resident_id = $1 LIMIT 1",
         "SELECT id FROM buildings WHERE head_resident_id = $1 LIMIT 1",
+        // A guardian named by a consent in force: it is withdrawn first.
+        "SELECT id FROM guardian_consents WHERE guardian_id = $1 AND withdrawn_at IS NULL \
+         LIMIT 1",
     ];
-    const OWNS: &'static [&'static str] = &["DELETE FROM resident_tags WHERE resident_id = $1"];
+    const OWNS: &'static [&'static str] = &[
+        "DELETE FROM resident_tags WHERE resident_id = $1",
+        "DELETE FROM guardian_consents WHERE child_id = $1",
+    ];
 
     fn id(&self) -> i64 {
         self.id
@@ -243,33 +250,43 @@ impl Stored for ResidentRow {
     fn update(&self) -> Q {
         let [id_hash] = hashes::<ResidentIdNumber, 1>(self.id_number.as_deref());
         let [phone_hash, phone_tail] = hashes::<ResidentPhone, 2>(self.phone.as_deref());
-        Q::new(
-            "UPDATE residents SET street_id = $1, community_id = $2, household_id = $3, \
-             name = $4, gender = $5, birth_date = $6, id_number = $7, id_number_hash = $8, \
-             phone = $9, phone_hash = $10, phone_tail = $11, relation = $12, \
-             health_note = $13, updated_at = $14 WHERE id = $15",
-        )
-        .bind(self.street_id)
-        .bind(self.community_id)
-        .bind(self.household_id)
-        .bind(&self.name)
-        .bind(self.gender.clone())
-        .bind(self.birth_date.clone())
-        .bind(sql::seal::<ResidentIdNumber>(self.id_number.as_deref()))
-        .bind(id_hash)
-        .bind(sql::seal::<ResidentPhone>(self.phone.as_deref()))
-        .bind(phone_hash)
-        .bind(phone_tail)
-        .bind(&self.relation)
-        .bind(sql::seal::<ResidentHealth>(self.health_note.as_deref()))
-        .bind(self.updated_at)
-        .bind(self.id)
+        let q = Q::new(
+            "UPDATE residents SET name = $1, gender = $2, birth_date = $3, child_name = $4, \
+             child_name_hash = $5, child_gender = $6, child_birth_date = $7, \
+             street_id = $8, community_id = $9, household_id = $10, id_number = $11, \
+             id_number_hash = $12, phone = $13, phone_hash = $14, phone_tail = $15, \
+             relation = $16, health_note = $17, updated_at = $18 WHERE id = $19",
+        );
+        // A child on the day of the edit (the new version's time) has their fields sealed.
+        let identity = IdentityColumns::kept(
+            &self.name,
+            self.gender.as_deref(),
+            self.birth_date.as_deref(),
+            self.updated_at,
+        );
+        identity
+            .bind(q)
+            .bind(self.street_id)
+            .bind(self.community_id)
+            .bind(self.household_id)
+            .bind(sql::seal::<ResidentIdNumber>(self.id_number.as_deref()))
+            .bind(id_hash)
+            .bind(sql::seal::<ResidentPhone>(self.phone.as_deref()))
+            .bind(phone_hash)
+            .bind(phone_tail)
+            .bind(&self.relation)
+            .bind(sql::seal::<ResidentHealth>(self.health_note.as_deref()))
+            .bind(self.updated_at)
+            .bind(self.id)
     }
 
     fn fill(
         ex: &mut impl Exec,
         items: &mut [ResidentRow],
     ) -> impl Future<Output = DbResult<()>> + Send {
+        for r in items.iter_mut() {
+            r.open_child();
+        }
         let sql = "SELECT resident_id, tag FROM resident_tags WHERE";
         fill_children(ex, items, sql, "resident_id", |r, t: String| {
             // In the order of their names (a hidden tag is stored as its hash).
@@ -290,14 +307,18 @@ impl Filter for ResidentQuery<'_> {
     type Item = ResidentRow;
     fn conds(&self) -> Vec<Cond<'_>> {
         let mut conds = self.filter.conds();
-        conds.push(Cond::Sub(
-            "(x.birth_date > ",
-            self.born.after.clone().map(Arg::from),
-        ));
-        conds.push(Cond::Sub(
-            "(x.birth_date <= ",
-            self.born.by.clone().map(Arg::from),
-        ));
+        // A child's birth date is sealed: a band that holds every child holds them by
+        // their sealed fields instead.
+        let (after, by) = if self.born.children {
+            (
+                "(x.child_name IS NOT NULL OR x.birth_date > ",
+                "(x.child_name IS NOT NULL OR x.birth_date <= ",
+            )
+        } else {
+            ("(x.birth_date > ", "(x.birth_date <= ")
+        };
+        conds.push(Cond::Sub(after, self.born.after.clone().map(Arg::from)));
+        conds.push(Cond::Sub(by, self.born.by.clone().map(Arg::from)));
         conds
     }
 }
@@ -317,7 +338,16 @@ impl Filter for ResidentFilter {
                  AND t.resident_id = x.id AND t.tag = ",
                 tag.map(|t| Arg::from(crate::roster::model::sealed::stored_tag(t))),
             ),
-            Cond::Contains("x.name", self.q.as_deref()),
+            // A child's name is sealed: found by its keyed hash, whole.
+            Cond::ContainsOr(
+                "x.name",
+                self.q.as_deref(),
+                "x.child_name_hash",
+                self.q
+                    .as_deref()
+                    .and_then(|q| sql::blind(crate::vault::Blind::Name, q.trim()))
+                    .map(Arg::from),
+            ),
         ]
     }
 }

@@ -74,6 +74,9 @@ pub enum Cond<'a> {
     Text(&'static str, Option<&'a str>),
     /// `column` contains the text, when it is not blank.
     Contains(&'static str, Option<&'a str>),
+    /// `column` contains the text, or the second column equals the value (a sealed
+    /// value's keyed hash), when the text is not blank.
+    ContainsOr(&'static str, Option<&'a str>, &'static str, Option<Arg>),
     /// A subquery that ends where the value goes, closed by `)`: `x.id IN (SELECT … = `.
     Sub(&'static str, Option<Arg>),
 }
@@ -139,6 +142,16 @@ fn push_cond(q: &mut Q, c: Cond<'_>) {
             if let Some(v) = given(v) {
                 q.push(" AND ").push(column).push(" LIKE ");
                 q.push_bind(contains_pattern(v)).push(" ESCAPE '\\'");
+            }
+        }
+        Cond::ContainsOr(column, v, other, equal) => {
+            if let Some(v) = given(v) {
+                q.push(" AND (").push(column).push(" LIKE ");
+                q.push_bind(contains_pattern(v)).push(" ESCAPE '\\'");
+                if let Some(e) = equal {
+                    q.push(" OR ").push(other).push(" = ").push_bind(e);
+                }
+                q.push(")");
             }
         }
         Cond::Sub(sql, Some(v)) => {

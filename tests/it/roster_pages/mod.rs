@@ -21,7 +21,7 @@ use crate::common::pages::PageClient;
 /// (`staff`) and its street (`street`, who sees residents masked), and four residents:
 /// 老甲 (grid 1, elderly living alone, 85), 中乙 (grid 1, volunteer, 66), 小丙 (grid 2,
 /// elderly living alone, 12: the tag on a child, to tell the tag filter from the age
-/// filter), 青丁 (grid 2, 35).
+/// filter; registered with the consent of 青丁, of the same household), 青丁 (grid 2, 35).
 struct World {
     app: TestApp,
     ids: [i64; 4],
@@ -73,20 +73,22 @@ async fn world() -> World {
     let people = [
         (g1[0], 85, vec!["elderly_alone"], "13800000001"),
         (g1[1], 66, vec!["volunteer"], "13800000002"),
-        (g2[0], 12, vec!["elderly_alone"], "13800000003"),
+        (g2[1], 12, vec!["elderly_alone"], "13800000003"),
         (g2[1], 35, vec![], "13800000004"),
     ];
     let mut ids = [0; 4];
-    for (i, (household, age, tags, phone)) in people.into_iter().enumerate() {
+    // 青丁 first: the guardian who consents to the child's registration.
+    for i in [0, 1, 3, 2] {
+        let (household, age, tags, phone) = people[i].clone();
         // Born on the first of January: the age is the same all year.
         let born = format!("{}-01-01", year - age);
-        let r = staff
-            .ok(
-                "/api/v1/residents",
-                json!({"household_id": household, "name": NAMES[i], "birth_date": born,
-                       "phone": phone, "relation": "户主", "tags": tags}),
-            )
-            .await;
+        let mut body = json!({"household_id": household, "name": NAMES[i], "birth_date": born,
+                              "phone": phone, "relation": "户主", "tags": tags});
+        if age < 14 {
+            body["guardian_id"] = json!(ids[3]);
+            body["consent_method"] = json!("written");
+        }
+        let r = staff.ok("/api/v1/residents", body).await;
         ids[i] = r["id"].as_i64().unwrap();
     }
     World { app, ids }
@@ -105,8 +107,11 @@ impl World {
         self.ids[NAMES.iter().position(|n| *n == name).unwrap()]
     }
 
+    /// The ids of these residents, in the order lists give them (by id).
     fn of(&self, names: &[&str]) -> Vec<i64> {
-        names.iter().map(|n| self.id(n)).collect()
+        let mut ids: Vec<i64> = names.iter().map(|n| self.id(n)).collect();
+        ids.sort();
+        ids
     }
 
     async fn building(&self, grid: usize) -> i64 {
