@@ -15,6 +15,7 @@ mod cli;
 mod common;
 mod counter;
 mod crash;
+mod demand_reveal;
 mod demands_loop;
 mod export;
 mod figures;

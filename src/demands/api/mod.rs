@@ -20,7 +20,7 @@ use crate::auth::Actor;
 use crate::error::Result;
 use crate::state::AppState;
 use crate::web::error::ErrorBody;
-use crate::web::json::{ApiJson, ApiPath};
+use crate::web::json::{ApiJson, ApiPath, ApiQuery};
 use crate::web::validate;
 
 use super::model::{Channel, DemandDetail, DemandView, MAX_NOTE, MAX_TEXT, MAX_TITLE, Urgency};
@@ -111,20 +111,38 @@ pub async fn create_demand(
     Ok((StatusCode::CREATED, Json(d)))
 }
 
+/// Why the caller needs the reporter's number whole.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RevealQuery {
+    /// Show the reporter's phone number whole, for this reason (1–100 characters, e.g.
+    /// `回电`), written to the audit log with the view.
+    pub reveal: Option<String>,
+}
+
 /// A demand with its timeline, summoned units, attachments and the caller's next steps,
 /// as the caller may read it: residents see what the portal shows (no staff names, no
 /// internal notes, no reminders); volunteers and units see no reminders. The reporter's
-/// number is whole for those who call back, and their reading it is audited.
+/// number is masked; with `reveal` (a reason) it is whole for those who call back (the
+/// office, the grid's worker, whoever holds the open order: `may_reveal_phone` says
+/// whether the caller is one) and the view is audited with its reason; the others are
+/// refused.
 #[utoipa::path(get, path = "/api/v1/demands/{id}", tag = "demands",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Demand id")),
-    responses((status = 200, body = DemandDetail), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path, description = "Demand id"), RevealQuery),
+    responses((status = 200, body = DemandDetail),
+        (status = 403, description = "`forbidden`: the number whole asked for by someone who may not see it", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "An empty or too long reason (`missing_field`, `text_too_long`)", body = ErrorBody)))]
 pub async fn get_demand(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<RevealQuery>,
 ) -> Result<Json<DemandDetail>> {
-    Ok(Json(service::detail(&st, &actor, id).await?))
+    Ok(Json(
+        service::detail(&st, &actor, id, q.reveal.as_deref()).await?,
+    ))
 }
 
 /// A free-text note of a step, bounded.

@@ -260,7 +260,8 @@ async fn one(
     error: Option<String>,
     just: Just,
 ) -> Result<Mine1, Error> {
-    let det = service::detail(st, &u.actor, id).await?;
+    // The household's page shows no number whole, not even its own.
+    let det = service::detail(st, &u.actor, id, None).await?;
     let can_rate = det.can("rate");
     let d = det.demand;
     let rating = d.rating.as_ref().map(Shown::of);

@@ -2,7 +2,7 @@
 //! lifecycle step after it (act). Each opens and commits its own transaction (intake goes
 //! through the writer, which batches many into one durable commit) and gives back the
 //! demand as the caller may see it: the phone masked, as in lists (the whole number is only
-//! in the demand's detail, where reading it is audited).
+//! in the demand's detail, asked for with a reason and audited).
 
 use crate::auth::Actor;
 use crate::demands::model::{Command, DemandView};
