@@ -21,6 +21,7 @@ mod export;
 mod figures;
 mod generate;
 mod headers;
+mod intake_once;
 mod intake_paths;
 mod jobs;
 mod nodes;

@@ -23,7 +23,9 @@ use crate::web::error::ErrorBody;
 use crate::web::json::{ApiJson, ApiPath, ApiQuery};
 use crate::web::validate;
 
-use super::model::{Channel, DemandDetail, DemandView, MAX_NOTE, MAX_TEXT, MAX_TITLE, Urgency};
+use super::model::{
+    Channel, ClientId, DemandDetail, DemandView, MAX_NOTE, MAX_TEXT, MAX_TITLE, Urgency,
+};
 use super::service::{self, NewDemand};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -67,6 +69,12 @@ pub struct IntakeRequest {
     /// walk_in) names them (`resident_id`, `household_id`, `reporter_name` or `reporter_phone`) or
     /// says this; otherwise it is refused with `reporter_needed`.
     pub anonymous: Option<bool>,
+    /// An id the client makes for this intake (8–64 of `A–Z a–z 0–9 _ -`, a UUID say),
+    /// so that sending it again — a retry when no answer came — stores it once: the
+    /// second answer is `200` with the demand recorded the first time. Another caller's
+    /// id is refused (`client_id_taken`).
+    #[schema(min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_-]{8,64}$")]
+    pub client_id: Option<String>,
 }
 
 impl IntakeRequest {
@@ -89,26 +97,35 @@ impl IntakeRequest {
             )?,
             location: validate::optional("location", self.location.as_deref(), 200)?,
             anonymous: self.anonymous.unwrap_or(false),
+            client_id: ClientId::parse(self.client_id.as_deref())?,
         })
     }
 }
 
-/// Raise or record a demand.
+/// Raise or record a demand. With a `client_id`, sending it again stores nothing more:
+/// the same caller gets the demand the first send recorded.
 #[utoipa::path(post, path = "/api/v1/demands", tag = "demands",
     security(("bearer" = [])),
     request_body = IntakeRequest,
     responses(
         (status = 201, description = "Recorded; status `submitted` (the phone masked)", body = DemandView),
+        (status = 200, description = "Its `client_id` was sent before by the same caller: the demand recorded then, as it is now (the phone masked); nothing written", body = DemandView),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, description = "Missing or invalid field", body = ErrorBody),
+        (status = 409, description = "`client_id_taken`: the `client_id` names someone else's demand (which is not shown)", body = ErrorBody),
+        (status = 422, description = "Missing or invalid field (`invalid_client_id`: not 8–64 of `A–Z a–z 0–9 _ -`)", body = ErrorBody),
     ))]
 pub async fn create_demand(
     State(st): State<AppState>,
     actor: Actor,
     ApiJson(req): ApiJson<IntakeRequest>,
 ) -> Result<(StatusCode, Json<DemandView>)> {
-    let d = service::intake(&st, &actor, req.parse()?).await?;
-    Ok((StatusCode::CREATED, Json(d)))
+    let r = service::intake(&st, &actor, req.parse()?).await?;
+    let status = if r.first {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(r.demand)))
 }
 
 /// Why the caller needs the reporter's number whole.

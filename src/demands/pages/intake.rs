@@ -170,6 +170,7 @@ fn parse(f: &Fields) -> Result<NewDemand> {
         reporter_phone: validate::optional("reporter_phone", given(f, "reporter_phone"), 30)?,
         location: validate::optional("location", given(f, "location"), 200)?,
         anonymous: field(f, "anonymous") == Some("on"),
+        client_id: None,
     })
 }
 
@@ -179,7 +180,7 @@ pub async fn submit(State(st): State<AppState>, u: PageUser, Form(f): Form<Field
     }
     let saved = async {
         let n = parse(&f)?;
-        Ok::<_, Error>(service::intake(&st, &u.actor, n).await?.id)
+        Ok::<_, Error>(service::intake(&st, &u.actor, n).await?.demand.id)
     }
     .await;
     match saved {

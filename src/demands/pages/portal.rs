@@ -178,7 +178,7 @@ pub async fn submit(State(st): State<AppState>, u: PageUser, form: Multipart) ->
             location: validate::optional("location", given(f, "location"), 200)?,
             ..Default::default()
         };
-        Ok::<_, Error>(service::intake(&st, &u.actor, n).await?.id)
+        Ok::<_, Error>(service::intake(&st, &u.actor, n).await?.demand.id)
     }
     .await;
     let id = match recorded {
