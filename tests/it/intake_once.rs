@@ -7,8 +7,19 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+use crate::common::pages::{PageClient, PageResp};
 use crate::common::{Client, TestApp};
-use crate::one_door::events;
+use crate::one_door::{JPEG, events, multipart};
+
+/// The hidden `client_id` of the page's intake form.
+fn client_id(p: &PageResp) -> String {
+    let at = p
+        .html
+        .find("name=\"client_id\" value=\"")
+        .expect("an intake form with its client id");
+    let rest = &p.html[at + 24..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
 
 /// How many demands hold this client id.
 async fn holding(app: &TestApp, client_id: &str) -> i64 {
@@ -157,6 +168,64 @@ async fn sent_twice_at_the_same_moment_it_is_still_stored_once() {
 }
 
 #[tokio::test]
+async fn a_form_submitted_twice_records_one_demand() {
+    let app = TestApp::new().await;
+    let pan = app
+        .scalar("SELECT resident_id FROM users WHERE username = 'resident'")
+        .await;
+
+    // The counter's form: each render names a new intake; the same one sent twice is one.
+    let mut counter = PageClient::login(&app, "staff").await;
+    let form = counter.page("/work/demands/new").await;
+    let cid = client_id(&form);
+    assert_ne!(cid, client_id(&counter.page("/work/demands/new").await));
+    let csrf = form.csrf();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("client_id", cid.as_str()),
+        ("resident_id", &pan.to_string()),
+        ("channel", "phone"),
+        ("category", "water"),
+        ("urgency", "normal"),
+        ("description", "热水器漏水，电话报修"),
+    ];
+    let first = counter.post("/work/demands/new", &fields).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.html);
+    let after_first = everything(&app).await;
+    let second = counter.post("/work/demands/new", &fields).await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.html);
+    assert_eq!(second.location, first.location, "the same demand's page");
+    assert_eq!(everything(&app).await, after_first);
+    assert_eq!(holding(&app, &cid).await, 1);
+
+    // The portal's form, with a photo: one demand, one photo.
+    let mut portal = PageClient::login(&app, "resident").await;
+    let form = portal.page("/me/new").await;
+    let (cid, csrf) = (client_id(&form), form.csrf());
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("client_id", cid.as_str()),
+        ("category", "water"),
+        ("description", "卫生间漏水"),
+    ];
+    let photo = Some(("leak.jpg", "image/jpeg", JPEG));
+    let first = multipart(&mut portal, "/me/new", &fields, photo).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.html);
+    let after_first = everything(&app).await;
+    let files = app.scalar("SELECT COUNT(*) FROM attachments").await;
+    let second = multipart(&mut portal, "/me/new", &fields, photo).await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.html);
+    assert_eq!(second.location, first.location);
+    assert!(first.location.as_deref().unwrap().ends_with("?sent=1"));
+    assert_eq!(everything(&app).await, after_first);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM attachments").await,
+        files,
+        "the photo is not added twice"
+    );
+}
+
+#[tokio::test]
 async fn a_malformed_client_id_is_refused_and_nothing_changes() {
     let app = TestApp::new().await;
     let staff = app.login("staff").await;
@@ -181,6 +250,27 @@ async fn a_malformed_client_id_is_refused_and_nothing_changes() {
     }
     let r = post(&staff, &json!({"description": "x", "client_id": 12345678})).await;
     assert_eq!(r.status.as_u16(), 422, "not text: {}", r.body);
+    // A tampered form says so in the page's words, and keeps what was typed.
+    let mut counter = PageClient::login(&app, "staff").await;
+    let csrf = counter.page("/work/demands/new").await.csrf();
+    let r = counter
+        .post(
+            "/work/demands/new",
+            &[
+                ("csrf", &csrf),
+                ("client_id", "bad id"),
+                ("channel", "walk_in"),
+                ("anonymous", "on"),
+                ("description", "篡改的表单"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.html.contains("客户端编号") && r.html.contains("篡改的表单"),
+        "{}",
+        r.html
+    );
     assert_eq!(everything(&app).await, before);
 }
 
