@@ -137,6 +137,9 @@ catalogue! {
     AppointmentTooFar = "appointment_too_far", Invalid;
     InvalidMergeTarget = "invalid_merge_target", Invalid;
     TooManySummoned = "too_many_summoned", Invalid;
+    InvalidClientId = "invalid_client_id", Invalid;
+    /// The client-made id of an intake was sent before by someone else.
+    ClientIdTaken = "client_id_taken", Conflict;
     UnsupportedFile = "unsupported_file", Unsupported;
     FileTooLarge = "file_too_large", TooLarge;
     IllegalTransition = "illegal_transition", Conflict;

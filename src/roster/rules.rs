@@ -1,6 +1,6 @@
 //! Pure decisions of the roster besides scope (`scope.rs`): what a change of an object is,
-//! field by field, as the audit log records it, and whether an edit was made on the
-//! object as it still is.
+//! field by field, as the audit log records it, whether an edit was made on the object as
+//! it still is, and the reason a whole view of personal fields gives.
 
 use crate::clock::Millis;
 use crate::error::{Code, Error, Result};
@@ -13,6 +13,23 @@ pub fn unchanged_since(seen: Option<i64>, stored: Millis) -> Result<()> {
     match seen {
         Some(v) if v != stored.0 => Err(Error::new(Code::VersionConflict)),
         _ => Ok(()),
+    }
+}
+
+/// The longest reason a whole view may give.
+pub const MAX_REVEAL_REASON: usize = 100;
+
+/// Why the caller asks to see personal fields whole (`?reveal=`): `None` when they do
+/// not ask, else the reason trimmed. A blank reason is no reason; a long one is refused.
+/// The roster's residents and the demands' reporter phone ask alike.
+pub fn reveal_reason(reveal: Option<&str>) -> Result<Option<&str>> {
+    match reveal.map(str::trim) {
+        None => Ok(None),
+        Some("") => Err(Error::required("reveal")),
+        Some(r) if r.chars().count() > MAX_REVEAL_REASON => {
+            Err(Error::too_long("reveal", MAX_REVEAL_REASON))
+        }
+        Some(r) => Ok(Some(r)),
     }
 }
 
@@ -52,6 +69,25 @@ pub fn changes(old: &[Field], new: &[Field]) -> Vec<FieldChange> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_whole_view_gives_a_reason_of_its_own() {
+        assert_eq!(reveal_reason(None), Ok(None));
+        assert_eq!(reveal_reason(Some(" 回电 ")), Ok(Some("回电")));
+        for blank in ["", "  "] {
+            assert_eq!(
+                reveal_reason(Some(blank)).unwrap_err().code,
+                Code::MissingField
+            );
+        }
+        let long = "字".repeat(MAX_REVEAL_REASON + 1);
+        assert_eq!(
+            reveal_reason(Some(&long)).unwrap_err().code,
+            Code::TextTooLong
+        );
+        let longest = "字".repeat(MAX_REVEAL_REASON);
+        assert!(reveal_reason(Some(&longest)).is_ok());
+    }
 
     #[test]
     fn an_edit_applies_only_to_the_version_it_was_made_on() {

@@ -143,6 +143,7 @@ impl Server {
         )
         .await
         .unwrap()
+        .demand
         .id
     }
 

@@ -240,7 +240,7 @@ async fn a_new_demand_from_the_phone_says_where_and_is_confirmed_with_when_it_is
         .parse()
         .unwrap();
     let pan = server.actor("resident").await;
-    let d = linli::demands::service::detail(&server.state, &pan, id)
+    let d = linli::demands::service::detail(&server.state, &pan, id, None)
         .await
         .unwrap();
     assert_eq!(d.demand.location, "5号楼 楼顶", "the place is kept");

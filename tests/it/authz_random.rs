@@ -6,7 +6,8 @@
 //! none may hand an actor an object outside their reach (a grid worker another grid's
 //! residents or demands, a resident anyone else's, a unit a demand not given to it); and
 //! no answer may hold an ID number or health note whole unless it was asked for whole
-//! (`reveal`, a copy of everything, an export) by someone who may see it.
+//! (`reveal`, a copy of everything, an export) by someone who may see it, nor a demand's
+//! reporter number whole unless asked for (`reveal`) by someone who calls back on it.
 //!
 //! `TEST_AUTHZ_COMBINATIONS` sets how many (100,000 by default); `TEST_AUTHZ_SEED` the
 //! seed, printed, so a failure can be replayed.
@@ -19,7 +20,8 @@ use futures_util::StreamExt;
 use http_body_util::BodyExt;
 use linli::auth::Role;
 use linli::db::Q;
-use linli::roster::model::sealed::{ResidentHealth, ResidentIdNumber};
+use linli::demands::store::ReporterPhone;
+use linli::roster::model::sealed::{ResidentHealth, ResidentIdNumber, ResidentPhone};
 use linli::vault::sql::Opened;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -37,6 +39,7 @@ struct Actor {
     token: String,
     cookie: String,
     grids: HashSet<i64>,
+    teams: HashSet<i64>,
     household: Option<i64>,
     resident: Option<i64>,
     unit: Option<i64>,
@@ -65,6 +68,8 @@ struct World {
     /// Whole values that must not leak, with the residents they belong to (two may share
     /// a health note).
     secrets: HashMap<String, Vec<i64>>,
+    /// Reporters' numbers (not also a resident's), with the demands that hold them.
+    phones: HashMap<String, Vec<i64>>,
 }
 
 /// One operation: method and path template.
@@ -158,6 +163,26 @@ async fn world(app: &TestApp) -> World {
             }
         }
     }
+    // A resident's own number may be shown whole by the roster: only the others.
+    let on_roster: Vec<(Opened<ResidentPhone>,)> = Q::new("SELECT phone FROM residents")
+        .fetch_all(&mut c)
+        .await
+        .unwrap();
+    let on_roster: HashSet<String> = on_roster
+        .into_iter()
+        .filter_map(|(p,)| Option::<String>::from(p))
+        .collect();
+    let reported: Vec<(i64, Opened<ReporterPhone>)> =
+        Q::new("SELECT id, reporter_phone FROM demands")
+            .fetch_all(&mut c)
+            .await
+            .unwrap();
+    let mut phones: HashMap<String, Vec<i64>> = HashMap::new();
+    for (id, p) in reported {
+        if let Some(p) = Option::<String>::from(p).filter(|p| !on_roster.contains(p)) {
+            phones.entry(p).or_default().push(id);
+        }
+    }
     World {
         residents: placed(residents),
         households: placed(households),
@@ -177,6 +202,7 @@ async fn world(app: &TestApp) -> World {
             .collect(),
         assigned: assigned.into_iter().collect(),
         secrets,
+        phones,
     }
 }
 
@@ -192,6 +218,11 @@ async fn actor(app: &TestApp, role: Role, login: &str) -> Actor {
             .await
             .unwrap();
     let grids: Vec<(i64,)> = Q::new("SELECT id FROM grids WHERE worker_user_id = $1")
+        .bind(user_id)
+        .fetch_all(&mut c)
+        .await
+        .unwrap();
+    let teams: Vec<(i64,)> = Q::new("SELECT team_id FROM team_members WHERE user_id = $1")
         .bind(user_id)
         .fetch_all(&mut c)
         .await
@@ -213,6 +244,7 @@ async fn actor(app: &TestApp, role: Role, login: &str) -> Actor {
         token,
         cookie,
         grids: grids.into_iter().map(|g| g.0).collect(),
+        teams: teams.into_iter().map(|t| t.0).collect(),
         household,
         resident,
         unit,
@@ -301,6 +333,34 @@ fn may_show_whole(a: &Actor, w: &World, owner: i64, path: &str) -> bool {
     asked && may
 }
 
+/// Whether an answer to `a` on `path` may show the reporter's number of `demand` whole:
+/// asked for (`reveal`; a resident's copy of everything holds the demands they raised) by
+/// someone who calls back on it (the office, the grid's worker, whoever it was given to).
+fn may_show_phone(a: &Actor, w: &World, demand: i64, path: &str) -> bool {
+    let Some(d) = w.demands.get(&demand) else {
+        return false;
+    };
+    let given = |k: &str, to: i64| w.assigned.contains(&(demand, k.to_string(), to));
+    let to_team = || a.teams.iter().any(|t| given("team", *t));
+    let own =
+        (d.household.is_some() && d.household == a.household) || d.created_by == Some(a.user_id);
+    match a.role {
+        Role::Admin | Role::Staff | Role::Secretary => {
+            path.contains("reveal=") || path.contains("/everything")
+        }
+        Role::GridWorker => {
+            (path.contains("reveal=") || path.contains("/everything"))
+                && (d.grid.is_some_and(|g| a.grids.contains(&g))
+                    || given("user", a.user_id)
+                    || to_team())
+        }
+        Role::Volunteer => path.contains("reveal=") && (given("user", a.user_id) || to_team()),
+        Role::Unit => path.contains("reveal=") && a.unit.is_some_and(|u| given("unit", u)),
+        Role::Resident => path.contains("/me/data") && own,
+        Role::Street => false,
+    }
+}
+
 fn pick<'a>(rng: &mut StdRng, ids: impl Iterator<Item = &'a i64>) -> i64 {
     let v: Vec<&i64> = ids.collect();
     if v.is_empty() || rng.random_ratio(1, 10) {
@@ -355,12 +415,26 @@ async fn random_actors_actions_and_objects_never_cross_their_scope_or_leak() {
     for g in 1..=4 {
         let h = app.household_in_grid(g).await;
         record(&staff, h, "water", &format!("{g}号网格漏水")).await;
+        // And one with a caller's number, masked unless asked for whole.
+        staff
+            .ok(
+                "/api/v1/demands",
+                serde_json::json!({"channel": "phone", "household_id": h, "category": "water",
+                    "reporter_name": "过路人", "reporter_phone": format!("1990000000{g}"),
+                    "description": format!("{g}号网格路灯坏了")}),
+            )
+            .await;
     }
     let w = world(&app).await;
     let mut actors = Vec::new();
     for (role, login) in crate::page_access::LOGINS.into_iter().chain(MORE_ACTORS) {
         actors.push(actor(&app, role, login).await);
     }
+    assert!(
+        w.phones.len() >= 4,
+        "reporters' numbers to keep: {:?}",
+        w.phones.len()
+    );
     let ops = ops();
     assert!(ops.len() >= 60, "every route is in the draw: {}", ops.len());
     let n: usize = std::env::var("TEST_AUTHZ_COMBINATIONS")
@@ -421,6 +495,13 @@ async fn random_actors_actions_and_objects_never_cross_their_scope_or_leak() {
                             && !owners.iter().any(|o| may_show_whole(who, w, *o, &path))
                         {
                             fault.push(format!("{label}: residents {owners:?}' value whole"));
+                        }
+                    }
+                    for (phone, demands) in &w.phones {
+                        if text.contains(phone.as_str())
+                            && !demands.iter().any(|d| may_show_phone(who, w, *d, &path))
+                        {
+                            fault.push(format!("{label}: demands {demands:?}' number whole"));
                         }
                     }
                 }

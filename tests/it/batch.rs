@@ -197,7 +197,7 @@ async fn an_intake_refused_by_the_database_half_way_leaves_nothing_and_the_other
 
 /// Holds the application's writer busy for a moment, so that the writes sent meanwhile
 /// wait and are then run as one batch.
-fn hold_the_writer(app: &TestApp, for_ms: u64) -> tokio::task::JoinHandle<()> {
+pub fn hold_the_writer(app: &TestApp, for_ms: u64) -> tokio::task::JoinHandle<()> {
     let writer = app.state.writer.clone();
     if let linli::db::Db::Postgres(_) = app.state.db {
         // PostgreSQL runs a write of its own beside the batches: hold the batches instead,

@@ -138,8 +138,19 @@ async fn not_solved_reopens_the_demand_to_its_assignee() {
         detail["demand"]["reporter_phone"]
             .as_str()
             .map(|p| p.contains('*')),
+        Some(true),
+        "the demand's detail masks the number too, until asked"
+    );
+    assert_eq!(detail["may_reveal_phone"], true);
+    let detail = staff
+        .fetch(&format!("/api/v1/demands/{id}?reveal=call_back"))
+        .await;
+    assert_eq!(
+        detail["demand"]["reporter_phone"]
+            .as_str()
+            .map(|p| p.contains('*')),
         Some(false),
-        "staff see the number to call back in the demand's detail"
+        "staff see the number to call back in the demand's detail, asked for"
     );
 
     step(&staff, id, "accept", json!({})).await;

@@ -212,9 +212,11 @@ async fn units_see_what_was_dispatched_to_them_and_communities_keep_apart() {
         [id]
     );
     assert_eq!(gas.get(&format!("/api/v1/demands/{id}")).await.status, 404);
-    // The unit sees the resident's number to call; the street sees it masked.
-    let phone =
-        property.fetch(&format!("/api/v1/demands/{id}")).await["demand"]["reporter_phone"].clone();
+    // The unit may ask for the resident's number to call; the street sees it masked.
+    let phone = property
+        .fetch(&format!("/api/v1/demands/{id}?reveal=call_back"))
+        .await["demand"]["reporter_phone"]
+        .clone();
     let masked =
         street.fetch(&format!("/api/v1/demands/{id}")).await["demand"]["reporter_phone"].clone();
     if let (Some(p), Some(m)) = (phone.as_str(), masked.as_str()) {
@@ -268,6 +270,13 @@ async fn lists_show_phones_masked_and_whole_views_are_audited() {
         .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'view_pii'")
         .await;
     let d = staff.fetch(&format!("/api/v1/demands/{id}")).await;
+    assert_eq!(
+        d["demand"]["reporter_phone"], "139****5678",
+        "masked until asked"
+    );
+    let d = staff
+        .fetch(&format!("/api/v1/demands/{id}?reveal=call_back"))
+        .await;
     assert_eq!(d["demand"]["reporter_phone"], "13912345678");
     let audits_after = app
         .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'view_pii'")

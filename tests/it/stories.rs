@@ -37,7 +37,9 @@ async fn story_01_aunt_pan_water_heater() {
         json!({"to": {"kind": "user", "id": gao_id}, "note": "高姐先去看看"}),
     )
     .await;
-    let d = gao.fetch(&format!("/api/v1/demands/{id}")).await;
+    let d = gao
+        .fetch(&format!("/api/v1/demands/{id}?reveal=call_back"))
+        .await;
     assert!(
         !d["demand"]["reporter_phone"]
             .as_str()

@@ -40,6 +40,9 @@ async fn whole_views(app: &TestApp) -> i64 {
         .await
 }
 
+/// 回电, as the reveal form sends it.
+const CALL_BACK: &str = "%E5%9B%9E%E7%94%B5";
+
 #[tokio::test]
 async fn the_job_page_says_where_to_go_and_gives_the_whole_phone_only_while_open_audited() {
     let app = TestApp::new().await;
@@ -51,13 +54,22 @@ async fn the_job_page_says_where_to_go_and_gives_the_whole_phone_only_while_open
         html.contains("上门地址") && html.contains("data-address>"),
         "{html}"
     );
+    // Masked at first, with the form that asks for it whole; nothing audited.
+    assert!(!html.contains("13912345678") && html.contains("139****5678"));
+    assert!(html.contains("name=\"reveal\"") && html.contains("显示完整号码"));
+    assert_eq!(whole_views(&app).await, before, "a plain view");
+    let html = unit
+        .page(&format!("/work/demands/{id}?reveal={CALL_BACK}"))
+        .await
+        .html;
     assert!(html.contains("tel:13912345678"), "the whole number to call");
+    assert!(html.contains("原因：回电") && !html.contains("name=\"reveal\""));
     assert_eq!(
         whole_views(&app).await,
         before + 1,
         "the whole view is audited"
     );
-    // Done and closed: the number is masked again for the unit.
+    // Done and closed: the number is masked again for the unit, and no longer theirs to ask.
     let staff = app.login("staff").await;
     let property = app.login("property").await;
     step(&property, id, "take", json!({})).await;
@@ -79,6 +91,12 @@ async fn the_job_page_says_where_to_go_and_gives_the_whole_phone_only_while_open
     let before = whole_views(&app).await;
     let html = unit.page(&format!("/work/demands/{id}")).await.html;
     assert!(!html.contains("13912345678") && html.contains("139****5678"));
+    assert!(!html.contains("name=\"reveal\""), "no form to ask");
+    let asked = unit
+        .get(&format!("/work/demands/{id}?reveal={CALL_BACK}"))
+        .await;
+    assert_eq!(asked.status, StatusCode::FORBIDDEN);
+    assert!(!asked.html.contains("13912345678"));
     assert_eq!(
         whole_views(&app).await,
         before,

@@ -128,7 +128,9 @@ async fn known_personal_values_are_nowhere_in_the_raw_database_its_wal_a_backup_
             .any(|x| x["id"] == r),
         "found by a sensitive tag: {listed}"
     );
-    let demand = staff.fetch(&format!("/api/v1/demands/{d}")).await;
+    let demand = staff
+        .fetch(&format!("/api/v1/demands/{d}?reveal=call_back"))
+        .await;
     assert_eq!(
         demand["demand"]["reporter_phone"], REPORTER_PHONE,
         "{demand}"

@@ -20,10 +20,12 @@ use crate::auth::Actor;
 use crate::error::Result;
 use crate::state::AppState;
 use crate::web::error::ErrorBody;
-use crate::web::json::{ApiJson, ApiPath};
+use crate::web::json::{ApiJson, ApiPath, ApiQuery};
 use crate::web::validate;
 
-use super::model::{Channel, DemandDetail, DemandView, MAX_NOTE, MAX_TEXT, MAX_TITLE, Urgency};
+use super::model::{
+    Channel, ClientId, DemandDetail, DemandView, MAX_NOTE, MAX_TEXT, MAX_TITLE, Urgency,
+};
 use super::service::{self, NewDemand};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -67,6 +69,12 @@ pub struct IntakeRequest {
     /// walk_in) names them (`resident_id`, `household_id`, `reporter_name` or `reporter_phone`) or
     /// says this; otherwise it is refused with `reporter_needed`.
     pub anonymous: Option<bool>,
+    /// An id the client makes for this intake (8–64 of `A–Z a–z 0–9 _ -`, a UUID say),
+    /// so that sending it again — a retry when no answer came — stores it once: the
+    /// second answer is `200` with the demand recorded the first time. Another caller's
+    /// id is refused (`client_id_taken`).
+    #[schema(min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_-]{8,64}$")]
+    pub client_id: Option<String>,
 }
 
 impl IntakeRequest {
@@ -89,42 +97,69 @@ impl IntakeRequest {
             )?,
             location: validate::optional("location", self.location.as_deref(), 200)?,
             anonymous: self.anonymous.unwrap_or(false),
+            client_id: ClientId::parse(self.client_id.as_deref())?,
         })
     }
 }
 
-/// Raise or record a demand.
+/// Raise or record a demand. With a `client_id`, sending it again stores nothing more:
+/// the same caller gets the demand the first send recorded.
 #[utoipa::path(post, path = "/api/v1/demands", tag = "demands",
     security(("bearer" = [])),
     request_body = IntakeRequest,
     responses(
         (status = 201, description = "Recorded; status `submitted` (the phone masked)", body = DemandView),
+        (status = 200, description = "Its `client_id` was sent before by the same caller: the demand recorded then, as it is now (the phone masked); nothing written", body = DemandView),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, description = "Missing or invalid field", body = ErrorBody),
+        (status = 409, description = "`client_id_taken`: the `client_id` names someone else's demand (which is not shown)", body = ErrorBody),
+        (status = 422, description = "Missing or invalid field (`invalid_client_id`: not 8–64 of `A–Z a–z 0–9 _ -`)", body = ErrorBody),
     ))]
 pub async fn create_demand(
     State(st): State<AppState>,
     actor: Actor,
     ApiJson(req): ApiJson<IntakeRequest>,
 ) -> Result<(StatusCode, Json<DemandView>)> {
-    let d = service::intake(&st, &actor, req.parse()?).await?;
-    Ok((StatusCode::CREATED, Json(d)))
+    let r = service::intake(&st, &actor, req.parse()?).await?;
+    let status = if r.first {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(r.demand)))
+}
+
+/// Why the caller needs the reporter's number whole.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RevealQuery {
+    /// Show the reporter's phone number whole, for this reason (1–100 characters, e.g.
+    /// `回电`), written to the audit log with the view.
+    pub reveal: Option<String>,
 }
 
 /// A demand with its timeline, summoned units, attachments and the caller's next steps,
 /// as the caller may read it: residents see what the portal shows (no staff names, no
 /// internal notes, no reminders); volunteers and units see no reminders. The reporter's
-/// number is whole for those who call back, and their reading it is audited.
+/// number is masked; with `reveal` (a reason) it is whole for those who call back (the
+/// office, the grid's worker, whoever holds the open order: `may_reveal_phone` says
+/// whether the caller is one) and the view is audited with its reason; the others are
+/// refused.
 #[utoipa::path(get, path = "/api/v1/demands/{id}", tag = "demands",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Demand id")),
-    responses((status = 200, body = DemandDetail), (status = 404, body = ErrorBody)))]
+    params(("id" = i64, Path, description = "Demand id"), RevealQuery),
+    responses((status = 200, body = DemandDetail),
+        (status = 403, description = "`forbidden`: the number whole asked for by someone who may not see it", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "An empty or too long reason (`missing_field`, `text_too_long`)", body = ErrorBody)))]
 pub async fn get_demand(
     State(st): State<AppState>,
     actor: Actor,
     ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<RevealQuery>,
 ) -> Result<Json<DemandDetail>> {
-    Ok(Json(service::detail(&st, &actor, id).await?))
+    Ok(Json(
+        service::detail(&st, &actor, id, q.reveal.as_deref()).await?,
+    ))
 }
 
 /// A free-text note of a step, bounded.

@@ -93,6 +93,10 @@ pub struct DemandDetail {
     /// The steps the caller may take now: each is `POST /api/v1/demands/{id}/<action>`
     /// (`attachments` takes a file).
     pub next_actions: Vec<String>,
+    /// The caller may see the reporter's number whole by asking with a reason
+    /// (`?reveal=`): the office, the grid's worker, whoever holds the open order. The
+    /// number is masked until they do; false when there is no number.
+    pub may_reveal_phone: bool,
 }
 
 impl DemandDetail {

@@ -8,6 +8,7 @@
 
 mod category;
 mod choices;
+mod client_id;
 mod command;
 mod detail;
 mod list;
@@ -16,6 +17,7 @@ mod view;
 
 pub use category::{Category, CategoryInput, CategoryRequest};
 pub use choices::{Choices, ResidentMatch, ResidentMatches};
+pub use client_id::{CLIENT_ID_LEN, ClientId};
 pub use command::{Command, MAX_SUMMONED, SummonTarget, Summons, Target};
 pub use detail::{Address, AttachmentView, DemandDetail, EventView, SummonView};
 pub use list::{

@@ -121,7 +121,7 @@ pub fn command(action: &str, f: &Fields) -> Result<Command> {
 
 /// The page again, with why the step was refused, under the refusal's status.
 pub async fn refused(st: &AppState, u: &PageUser, id: i64, e: Error) -> Response {
-    match build(st, u, id, Some(message(&e))).await {
+    match build(st, u, id, Some(message(&e)), None).await {
         Ok(p) => (status(e.class()), render(&p)).into_response(),
         Err(e) => error_page(e),
     }

@@ -137,7 +137,25 @@ pub struct DemandPage {
     pub appointment_value: String,
     /// When it was accepted (受理), once it was.
     pub accepted: Option<String>,
+    /// The reporter's number is shown whole (asked for with a reason, audited): a link to
+    /// call.
+    pub phone_whole: bool,
+    /// What the page says of the number: masked, or whole and audited with the reason.
+    pub phone_note: Option<String>,
+    /// The form that asks for the number whole, for those who may.
+    pub reveal: Option<PhoneReveal>,
 }
+
+/// The form that asks to see the reporter's number whole, with a reason.
+pub struct PhoneReveal {
+    /// The page's own path: the form comes back here with `reveal`.
+    pub action: String,
+    /// The reasons offered, in the page's language.
+    pub reasons: Vec<String>,
+}
+
+/// The reasons the "show the whole number" form offers (`web.demand.phone.reason.*`).
+const REVEAL_REASONS: &[&str] = &["call_back", "visit", "verify"];
 
 impl DemandPage {
     pub fn category_selected(&self, code: &str) -> bool {
@@ -151,6 +169,8 @@ impl DemandPage {
 #[derive(Deserialize)]
 pub struct PageQuery {
     pub done: Option<String>,
+    /// Why the reader asks for the reporter's number whole (the form's reason).
+    pub reveal: Option<String>,
 }
 
 /// Photos as the pages link them (`base`: `/work/attachments` or `/me/attachments`).
@@ -177,14 +197,32 @@ async fn category_name(st: &AppState, u: &PageUser, d: &DemandView) -> Result<St
         .unwrap_or_else(|| code.clone()))
 }
 
-/// Builds the page (also after a refused step, with its error).
+/// Builds the page (also after a refused step, with its error), the reporter's number
+/// whole when `reveal` gives the reason (refused to those who may not see it).
 pub async fn build(
     st: &AppState,
     u: &PageUser,
     id: i64,
     error: Option<String>,
+    reveal: Option<&str>,
 ) -> Result<DemandPage, Error> {
-    let det = service::detail(st, &u.actor, id).await?;
+    let det = service::detail(st, &u.actor, id, reveal).await?;
+    let phone_whole = reveal.is_some() && det.may_reveal_phone;
+    let shown = det.demand.reporter_phone.is_some() && !det.demand.anonymous;
+    let phone_note = shown.then(|| match (phone_whole, det.may_reveal_phone) {
+        (true, _) => {
+            text("web.demand.phone.audited").replace("%{reason}", reveal.unwrap_or_default().trim())
+        }
+        (false, true) => text("web.demand.phone.masked_may_reveal"),
+        (false, false) => text("web.demand.phone.masked"),
+    });
+    let reveal = (shown && det.may_reveal_phone && !phone_whole).then(|| PhoneReveal {
+        action: format!("/work/demands/{id}"),
+        reasons: REVEAL_REASONS
+            .iter()
+            .map(|k| text(&format!("web.demand.phone.reason.{k}")))
+            .collect(),
+    });
     let can = Can::of(&det);
     let opts = if can.accept || can.dispatch || can.whistle {
         Options::of(service::choices(st, &u.actor, &det.demand).await?)
@@ -253,6 +291,9 @@ pub async fn build(
             .as_deref()
             .filter(|_| d.status != crate::demands::model::Status::Declined)
             .map(short_time),
+        phone_whole,
+        phone_note,
+        reveal,
         d,
     })
 }
@@ -263,7 +304,7 @@ pub async fn page(
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    match build(&st, &u, id, None).await {
+    match build(&st, &u, id, None, q.reveal.as_deref()).await {
         Ok(mut p) => {
             if let Some(done) = q.done.filter(|d| d.len() < 20) {
                 p.page.flash = Some(text("web.demand.done").replace(

@@ -1,6 +1,7 @@
 //! Recording a demand at the counter or on the phone: find the resident in a few
 //! keystrokes (name, the last digits of a phone, or the room), pick, describe, save. Saved
-//! through the same door and write path as the API's intake.
+//! through the same door and write path as the API's intake. Each form shown carries an
+//! id of its own (`client_id`): sent twice, it records one demand.
 
 use askama::Template;
 use axum::Form;
@@ -9,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::demands::model::{Channel, MAX_TEXT, MAX_TITLE, ResidentMatches, Urgency};
+use crate::demands::model::{Channel, ClientId, MAX_TEXT, MAX_TITLE, ResidentMatches, Urgency};
 use crate::demands::service::{self, NewDemand};
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -34,6 +35,8 @@ struct IntakePage {
     values: Fields,
     max_title: usize,
     max_text: usize,
+    /// This form's intake id: a second send of it is the demand the first recorded.
+    client_id: String,
 }
 
 /// The residents a search found, as the list under the search box shows them.
@@ -112,6 +115,7 @@ async fn intake_page(
         values,
         max_title: MAX_TITLE,
         max_text: MAX_TEXT,
+        client_id: ClientId::fresh().as_str().to_string(),
     })
 }
 
@@ -121,7 +125,7 @@ pub async fn form(
     Query(s): Query<SearchQuery>,
 ) -> Response {
     match intake_page(&st, &u, s.q.as_deref().unwrap_or(""), None, Vec::new()).await {
-        Ok(p) => render(&p),
+        Ok(p) => super::not_kept(render(&p)),
         Err(e) => error_page(e),
     }
 }
@@ -170,6 +174,7 @@ fn parse(f: &Fields) -> Result<NewDemand> {
         reporter_phone: validate::optional("reporter_phone", given(f, "reporter_phone"), 30)?,
         location: validate::optional("location", given(f, "location"), 200)?,
         anonymous: field(f, "anonymous") == Some("on"),
+        client_id: ClientId::parse(given(f, "client_id"))?,
     })
 }
 
@@ -179,7 +184,8 @@ pub async fn submit(State(st): State<AppState>, u: PageUser, Form(f): Form<Field
     }
     let saved = async {
         let n = parse(&f)?;
-        Ok::<_, Error>(service::intake(&st, &u.actor, n).await?.id)
+        // Sent twice, the second is the demand the first recorded: its page either way.
+        Ok::<_, Error>(service::intake(&st, &u.actor, n).await?.demand.id)
     }
     .await;
     match saved {
@@ -194,7 +200,7 @@ pub async fn submit(State(st): State<AppState>, u: PageUser, Form(f): Form<Field
         )
         .await
         {
-            Ok(p) => (status(e.class()), render(&p)).into_response(),
+            Ok(p) => (status(e.class()), super::not_kept(render(&p))).into_response(),
             Err(e) => error_page(e),
         },
     }

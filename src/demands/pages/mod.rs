@@ -132,6 +132,17 @@ pub fn category_options(all: Vec<Category>) -> Vec<(String, String)> {
         .collect()
 }
 
+/// An intake form, not to be kept by the browser: going back to it fetches a new one
+/// with a new `client_id`, so a demand typed into it after one was sent is not taken for
+/// that one sent again.
+pub fn not_kept(mut page: axum::response::Response) -> axum::response::Response {
+    page.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    page
+}
+
 /// `2026-11-25T09:30:00+08:00` → `2026-11-25 09:30`.
 pub fn short_time(rfc3339: &str) -> String {
     rfc3339

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use crate::demands::download;
 use crate::demands::model::{
-    AttachmentView, Channel, DemandView, ListQuery, MAX_TEXT, Rating, Status, Upload,
+    AttachmentView, Channel, ClientId, DemandView, ListQuery, MAX_TEXT, Rating, Status, Upload,
 };
 use crate::demands::service::{self, NewDemand};
 use crate::error::{Arg, Code, Error, Result};
@@ -105,6 +105,8 @@ struct NewPage {
     description: String,
     category: String,
     location: String,
+    /// This form's intake id: a second send of it is the demand the first recorded.
+    client_id: String,
 }
 
 /// The form, empty or again with why it was refused and what was typed.
@@ -127,9 +129,10 @@ async fn new_page(st: &AppState, u: &PageUser, refused: Option<(Error, &Fields)>
         category: kept("category"),
         location: kept("location"),
         error: refused.as_ref().map(|(e, _)| message(&named(e.clone()))),
+        client_id: ClientId::fresh().as_str().to_string(),
     };
     let code = refused.map_or(StatusCode::OK, |(e, _)| status(e.class()));
-    (code, render(&page)).into_response()
+    (code, super::not_kept(render(&page))).into_response()
 }
 
 /// The error with the form's field at fault named as the form names it, in the page's
@@ -176,13 +179,18 @@ pub async fn submit(State(st): State<AppState>, u: PageUser, form: Multipart) ->
             description: validate::required("description", given(f, "description"), MAX_TEXT)?,
             category: validate::optional("category", given(f, "category"), 40)?,
             location: validate::optional("location", given(f, "location"), 200)?,
+            client_id: ClientId::parse(given(f, "client_id"))?,
             ..Default::default()
         };
-        Ok::<_, Error>(service::intake(&st, &u.actor, n).await?.id)
+        service::intake(&st, &u.actor, n).await
     }
     .await;
     let id = match recorded {
-        Ok(id) => id,
+        // Sent twice: the demand the first send recorded, with its photo if it had one.
+        Ok(r) if !r.first => {
+            return Redirect::to(&format!("/me/demands/{}?sent=1", r.demand.id)).into_response();
+        }
+        Ok(r) => r.demand.id,
         Err(e) => return new_page(&st, &u, Some((e, f))).await,
     };
     if let Some(p) = photo
@@ -260,7 +268,8 @@ async fn one(
     error: Option<String>,
     just: Just,
 ) -> Result<Mine1, Error> {
-    let det = service::detail(st, &u.actor, id).await?;
+    // The household's page shows no number whole, not even its own.
+    let det = service::detail(st, &u.actor, id, None).await?;
     let can_rate = det.can("rate");
     let d = det.demand;
     let rating = d.rating.as_ref().map(Shown::of);

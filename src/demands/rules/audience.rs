@@ -12,8 +12,9 @@
 //!   close notes are written for colleagues); no reminders; only the notes written for the
 //!   resident (a decline's reason, the result, what they were told) and their own rating.
 //!
-//! Whole phone numbers follow the same idea: those who need to call the resident see it
-//! whole in the demand's detail (audited), everyone else masked.
+//! Phone numbers follow the same idea: masked for everyone by default; those who need to
+//! call the resident may ask to see it whole in the demand's detail, with a reason, and
+//! that view is audited with it.
 
 use crate::auth::Role;
 use crate::demands::model::{Action, TargetKind};
@@ -99,23 +100,19 @@ impl Audience {
     }
 }
 
-/// May this caller see the reporter's phone number whole (in the demand's detail)? A
-/// volunteer or unit given the order needs it to call the resident while the order is
-/// open (`open`), not after.
+/// May this caller ask to see the reporter's phone number whole (in the demand's detail,
+/// with a reason, audited)? The office calls back; a grid worker for their grid or the
+/// work given to them; a volunteer or unit given the order needs it to call the resident
+/// while the order is open (`open`), not after. Not the street, and not the household: the
+/// number may be a neighbour's who called it in, and the portal shows no one's number
+/// whole.
 pub fn whole_phone(role: Role, rel: &Relation, open: bool) -> bool {
     match role {
         Role::Staff | Role::Secretary | Role::Admin => true,
         Role::GridWorker => rel.own_grid || rel.assignee,
-        // Only their own household's demands are visible to them.
-        Role::Resident => true,
         Role::Volunteer | Role::Unit => rel.assignee && open,
-        Role::Street => false,
+        Role::Street | Role::Resident => false,
     }
-}
-
-/// Is a whole view recorded in the audit log? Always, but for the household's own number.
-pub fn audited(role: Role) -> bool {
-    role != Role::Resident
 }
 
 #[cfg(test)]
@@ -173,7 +170,7 @@ mod tests {
     }
 
     #[test]
-    fn whole_numbers_for_those_who_call_and_audited_but_for_the_household() {
+    fn whole_numbers_for_those_who_call_back() {
         let none = Relation::default();
         let assignee = Relation {
             assignee: true,
@@ -193,6 +190,11 @@ mod tests {
         // The unit calls while the order is open; once closed the number is masked again.
         assert!(!whole_phone(Role::Unit, &assignee, false));
         assert!(whole_phone(Role::Staff, &none, false));
-        assert!(!audited(Role::Resident) && audited(Role::Unit) && audited(Role::Staff));
+        // The household reads its demands on the portal, every number masked.
+        let reporter = Relation {
+            reporter: true,
+            ..none
+        };
+        assert!(!whole_phone(Role::Resident, &reporter, true));
     }
 }

@@ -2,8 +2,10 @@
 //! attachments and the caller's next steps, shaped for the caller (`rules::audience`). The
 //! API's `GET /api/v1/demands/{id}`, the demand page and the portal's page all read this.
 //!
-//! Whoever sees the reporter's number whole (those who need to call back) is answered
-//! only once the view is in the audit log.
+//! The reporter's number is masked for everyone. Those who call back (`may_reveal_phone`)
+//! may ask for it whole with a reason, an explicit step like a resident's whole view in
+//! the roster: that view is read and written to the audit log, with its reason, in one
+//! write transaction before it is answered.
 
 use crate::auth::Actor;
 use crate::db::Exec;
@@ -46,57 +48,74 @@ impl Story {
         })
     }
 
-    /// The number is shown whole to this caller, and the view must be recorded.
-    fn audited_view(&self, actor: &Actor) -> bool {
-        self.d.reporter_phone.is_some()
-            && audience::audited(actor.role)
-            && audience::whole_phone(actor.role, &self.rel, self.d.status().is_open())
+    /// May the caller ask to see the reporter's number whole?
+    fn may_reveal(&self, actor: &Actor) -> bool {
+        audience::whole_phone(actor.role, &self.rel, self.d.status().is_open())
     }
 }
 
-/// A demand with everything its page shows, as the caller may see it. It is read on a
-/// reader; a view that shows the reporter's number whole is written to the audit log (by
-/// the writer, with the other writes waiting then) before it is answered.
-pub async fn detail(st: &AppState, actor: &Actor, id: i64) -> Result<DemandDetail> {
-    let story = {
-        let mut c = st.db.conn().await?;
-        Story::read(&mut c, actor, id).await?
+/// A demand with everything its page shows, as the caller may see it, the reporter's
+/// number masked; read on a reader. With `reveal` (why the caller needs it, 1–100
+/// characters), the number whole for those who may see it, the view written to the audit
+/// log with its reason in the write transaction that reads it; refused (403) to the
+/// others, and a blank or too long reason refused before anything is read.
+pub async fn detail(
+    st: &AppState,
+    actor: &Actor,
+    id: i64,
+    reveal: Option<&str>,
+) -> Result<DemandDetail> {
+    let Some(reason) = crate::roster::rules::reveal_reason(reveal)? else {
+        let story = {
+            let mut c = st.db.conn().await?;
+            Story::read(&mut c, actor, id).await?
+        };
+        return Ok(shape_detail(st, actor, story, false));
     };
-    if story.audited_view(actor) {
-        record_view(st, actor, &story.d).await?;
-    }
-    Ok(shape_detail(st, actor, story))
-}
-
-async fn record_view(st: &AppState, actor: &Actor, d: &DemandRow) -> Result<()> {
-    let (at, user_id, id) = (st.clock.now(), actor.user_id, d.id);
-    let place = crate::roster::store::Place {
-        street_id: d.street_id,
-        community_id: d.community_id,
-    };
-    st.writer
+    let (at, who, detail) = (
+        st.clock.now(),
+        actor.clone(),
+        format!("reporter_phone; reason={reason}"),
+    );
+    let story = st
+        .writer
         .write(move |tx| {
             Box::pin(async move {
-                let entry = crate::audit::Entry {
-                    at,
-                    user_id,
-                    action: "view_pii",
-                    object_kind: "demand",
-                    object_id: id,
-                    detail: "reporter_phone",
-                    place: Some(place),
-                };
-                crate::audit::record(tx, entry).await.map_err(Error::from)
+                let story = Story::read(tx, &who, id).await?;
+                if !story.may_reveal(&who) {
+                    return Err(Error::forbidden());
+                }
+                // No number, nothing shown whole: nothing to record.
+                if story.d.reporter_phone.is_some() {
+                    let entry = crate::audit::Entry {
+                        at,
+                        user_id: who.user_id,
+                        action: "view_pii",
+                        object_kind: "demand",
+                        object_id: id,
+                        detail: &detail,
+                        place: Some(crate::roster::store::Place {
+                            street_id: story.d.street_id,
+                            community_id: story.d.community_id,
+                        }),
+                    };
+                    crate::audit::record(tx, entry).await?;
+                }
+                Ok(story)
             })
         })
-        .await
+        .await?;
+    Ok(shape_detail(st, actor, story, true))
 }
 
-fn shape_detail(st: &AppState, actor: &Actor, s: Story) -> DemandDetail {
+/// The detail as the caller reads it; the number whole when `revealed` (which only those
+/// who may reveal it get to).
+fn shape_detail(st: &AppState, actor: &Actor, s: Story, revealed: bool) -> DemandDetail {
     let now = st.clock.now();
     let policy = st.policy();
     let aud = Audience::of(actor.role);
-    let whole = audience::whole_phone(actor.role, &s.rel, s.d.status().is_open());
+    let may_reveal_phone = s.d.reporter_phone.is_some() && s.may_reveal(actor);
+    let whole = revealed && may_reveal_phone;
     let next_actions = CANDIDATES
         .iter()
         .filter(|(_, step)| {
@@ -119,6 +138,7 @@ fn shape_detail(st: &AppState, actor: &Actor, s: Story) -> DemandDetail {
             .collect(),
         attachments: s.attachments.into_iter().map(shape::attachment).collect(),
         next_actions,
+        may_reveal_phone,
     }
 }
 

@@ -6,7 +6,7 @@ use crate::error::{Code, Error, Result};
 use crate::roster::ids::Phone;
 use crate::roster::store::{self as roster, Place};
 
-use super::super::model::{Action, Channel, Level, MAX_TITLE, Status, Urgency};
+use super::super::model::{Action, Channel, ClientId, Level, MAX_TITLE, Status, Urgency};
 use super::super::store::{self, DemandRow, NewEvent};
 use super::Ctx;
 
@@ -30,6 +30,9 @@ pub struct NewDemand {
     pub location: Option<String>,
     /// The caller asked not to be named: then no reporter is needed.
     pub anonymous: bool,
+    /// The id the client made for this intake: sent again, the demand it recorded first
+    /// is answered and nothing is written.
+    pub client_id: Option<ClientId>,
 }
 
 /// Where the demand is and who raised it, resolved from the roster.
@@ -148,13 +151,23 @@ pub async fn record(tx: &mut Tx, ctx: &Ctx<'_>, p: Prepared) -> Result<DemandRow
     Ok(DemandRow { id, ..pre })
 }
 
+/// What the writer did with an intake.
+#[derive(Debug)]
+pub enum Written {
+    /// Written now.
+    New(DemandRow),
+    /// Its client id named a demand already (written before, or by the same batch): that
+    /// one, and nothing written. Whose it is the caller checks.
+    Before(DemandRow),
+}
+
 /// Records a prepared demand through the writer and answers once it is durable. The
 /// intakes waiting at a moment are written together, on both engines (see [`batch`]).
 pub async fn submit(
     writer: &crate::db::batch::Writer,
     ctx: &Ctx<'_>,
     p: Prepared,
-) -> Result<DemandRow> {
+) -> Result<Written> {
     let (pre, channel) = pre_row(ctx, p);
     batch::submit(writer, ctx, pre, channel).await
 }
@@ -228,6 +241,7 @@ fn pre_row(ctx: &Ctx<'_>, p: Prepared) -> (DemandRow, Channel) {
         anonymous: n.anonymous,
         appointment_at: None,
         rating_method: None,
+        client_id: n.client_id.map(|c| c.as_str().to_string()),
     };
     (pre, channel)
 }
@@ -235,8 +249,9 @@ fn pre_row(ctx: &Ctx<'_>, p: Prepared) -> (DemandRow, Channel) {
 const INSERT: &str = "INSERT INTO demands (street_id, community_id, grid_id, building_id, \
     household_id, resident_id, reporter_name, reporter_phone, channel, category, urgency, \
     level, status, title, description, location, created_by, created_at, accept_due_at, \
-    feedback_due_at, updated_at, visit_flags, anonymous) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-    $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)";
+    feedback_due_at, updated_at, visit_flags, anonymous, client_id) VALUES ($1, $2, $3, $4, \
+    $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
+    $24)";
 
 /// The INSERT of a new demand, giving back `returning` (if any).
 fn insert(pre: &DemandRow, returning: Option<&str>) -> Q {
@@ -274,6 +289,7 @@ fn bind_row(q: Q, pre: &DemandRow) -> Q {
         .bind(pre.updated_at)
         .bind(pre.visit_flags.as_str())
         .bind(pre.anonymous)
+        .bind(pre.client_id.as_deref())
 }
 
 fn event<'a>(demand: &'a DemandRow, ctx: &'a Ctx<'_>, channel: Channel) -> NewEvent<'a> {

@@ -39,7 +39,7 @@ pub use detail::detail;
 pub use files::{attach, file};
 pub use intake::NewDemand;
 pub use lists::{counts, export, list, overdue_summary, reminders, total};
-pub use step::{act, intake};
+pub use step::{Recorded, act, intake};
 
 impl crate::state::AppState {
     /// The windows of the demand lifecycle, from the settings.

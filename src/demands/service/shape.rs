@@ -16,7 +16,8 @@ fn ts(t: Option<Millis>) -> Option<String> {
     t.map(rfc3339)
 }
 
-/// A demand for `aud`, the phone whole only when `whole_phone` (the detail, audited).
+/// A demand for `aud`, the phone whole only when `whole_phone` (the detail asked for with a
+/// reason, audited).
 pub fn demand(
     d: &DemandRow,
     assignee_name: Option<String>,

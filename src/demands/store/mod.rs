@@ -76,6 +76,8 @@ pub struct DemandRow {
     pub appointment_at: Option<Millis>,
     /// How staff reached the resident for a rating they recorded on the resident's behalf.
     pub rating_method: Option<String>,
+    /// The id its client made for the intake (sent twice, it is stored once).
+    pub client_id: Option<String>,
 }
 
 impl DemandRow {
@@ -134,7 +136,8 @@ pub const COLUMNS: &str = "d.id, d.street_id, d.community_id, d.grid_id, d.build
     d.reopen_count, d.created_by, d.created_at, d.responded_at, d.dispatched_at, d.resolved_at, \
     d.first_feedback_at, d.feedback_at, d.rated_at, d.closed_at, d.accept_due_at, \
     d.feedback_due_at, d.accept_overdue_at, d.feedback_overdue_at, d.rating_reminded_at, \
-    d.updated_at, d.version, d.visit_flags, d.anonymous, d.appointment_at, d.rating_method";
+    d.updated_at, d.version, d.visit_flags, d.anonymous, d.appointment_at, d.rating_method, \
+    d.client_id";
 
 /// Appends ` AND (…)`: the demands (alias `d`) the actor may see. Everything else is
 /// invisible to them, so a read of it is a 404.
@@ -189,6 +192,16 @@ fn push_given_to_person(q: &mut Q, uid: i64) {
         .push(")))) OR EXISTS (SELECT 1 FROM demand_summons ds WHERE ds.community_id = d.community_id AND ds.demand_id = d.id AND ds.target_kind = 'user' AND ds.target_id = ")
         .push_bind(uid)
         .push(")");
+}
+
+/// The demand its client named `client_id` at intake, whoever recorded it.
+pub async fn by_client_id(ex: &mut impl Exec, client_id: &str) -> DbResult<Option<DemandRow>> {
+    Q::new(format!(
+        "SELECT {COLUMNS} FROM demands d WHERE d.client_id = $1"
+    ))
+    .bind(client_id)
+    .fetch_optional(ex)
+    .await
 }
 
 /// The demand if the actor may see it.

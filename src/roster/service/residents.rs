@@ -38,9 +38,6 @@ async fn read(ex: &mut impl Exec, scope: &Scope, id: i64) -> Result<ResidentRow>
     Ok(row)
 }
 
-/// The longest reason a whole view may give.
-pub const MAX_REVEAL_REASON: usize = 100;
-
 /// One resident, masked. With `reveal` (why the caller needs them), the personal fields
 /// whole for those who may see them — the office, admin, the worker of the resident's
 /// grid — and the view written to the audit log with its reason in the transaction that
@@ -51,14 +48,7 @@ pub async fn get_resident(
     id: i64,
     reveal: Option<&str>,
 ) -> Result<Resident> {
-    let reason = match reveal.map(str::trim) {
-        None => None,
-        Some("") => return Err(Error::required("reveal")),
-        Some(r) if r.chars().count() > MAX_REVEAL_REASON => {
-            return Err(Error::too_long("reveal", MAX_REVEAL_REASON));
-        }
-        Some(r) => Some(r),
-    };
+    let reason = rules::reveal_reason(reveal)?;
     let scope = super::scope(st, actor).await?;
     let Some(reason) = reason else {
         let mut conn = st.db.conn().await?;

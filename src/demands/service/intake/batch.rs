@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use super::super::super::model::Channel;
 use super::super::super::store::{self, DemandRow};
 use super::super::Ctx;
-use super::{event, insert};
+use super::{Written, event, insert};
 
 /// Stands for the demand's id in the timeline entry's text (see [`Shape`]).
 const ID: &str = "{demand_id}";
@@ -267,13 +267,14 @@ async fn sqlite_chunk(tx: &mut Tx, items: &[(&DemandRow, &Rows)]) -> DbResult<Ve
 }
 
 /// Hands a demand to the writer, to be written with the others waiting, and answers once
-/// its batch has committed.
+/// its batch has committed: with the new demand, or with the one its client id recorded
+/// before (sent twice at once, the second finds the first when its own row is refused).
 pub(super) async fn submit(
     writer: &crate::db::batch::Writer,
     ctx: &Ctx<'_>,
     pre: DemandRow,
     channel: Channel,
-) -> Result<DemandRow> {
+) -> Result<Written> {
     let rows = rows(writer.engine(), &pre, ctx, channel);
     let (reply, answer) = tokio::sync::oneshot::channel();
     writer.write_grouped(Pending { pre, rows, reply }).await?;
@@ -289,7 +290,18 @@ pub(super) async fn submit(
 pub struct Pending {
     pre: DemandRow,
     rows: Rows,
-    reply: tokio::sync::oneshot::Sender<Result<DemandRow>>,
+    reply: tokio::sync::oneshot::Sender<Result<Written>>,
+}
+
+/// The demand that holds the client id of an intake refused as a duplicate: the same
+/// intake sent twice, the first written by this batch or committed before it. `None` when
+/// the intake has no client id or the duplicate was something else.
+async fn first_of(tx: &mut Tx, pre: &DemandRow, e: &DbError) -> Option<DemandRow> {
+    let (DbError::Duplicate(_), Some(client_id)) = (e, pre.client_id.as_deref()) else {
+        return None;
+    };
+    // A lookup that fails leaves the intake's own error to answer.
+    store::by_client_id(tx, client_id).await.ok().flatten()
 }
 
 impl Grouped for Pending {
@@ -313,7 +325,7 @@ impl Grouped for Pending {
                             let row = DemandRow { id, ..p.pre };
                             let reply = p.reply;
                             answers.push(Box::new(move || {
-                                let _ = reply.send(Ok(row));
+                                let _ = reply.send(Ok(Written::New(row)));
                             }));
                         }
                     }
@@ -324,8 +336,17 @@ impl Grouped for Pending {
                         }
                     }
                     Err(e) => {
-                        if let Some(p) = chunk_of.into_iter().next() {
-                            let _ = p.reply.send(Err(Error::from(e)));
+                        let Some(p) = chunk_of.into_iter().next() else {
+                            continue;
+                        };
+                        match first_of(tx, &p.pre, &e).await {
+                            // Answered once the batch (which may hold the first) commits.
+                            Some(first) => answers.push(Box::new(move || {
+                                let _ = p.reply.send(Ok(Written::Before(first)));
+                            })),
+                            None => {
+                                let _ = p.reply.send(Err(Error::from(e)));
+                            }
                         }
                     }
                 }
