@@ -383,3 +383,65 @@ async fn a_grid_workers_header_on_the_phone_is_compact_in_english_too() {
     }
     phone.quit().await;
 }
+
+/// A child's record on a phone and a laptop: the masked name, the guardian's consent with
+/// its withdraw button, and (withdrawn) the warning with the form to record one — every
+/// part within the screen's width, nothing cut off.
+#[tokio::test]
+async fn a_childs_record_shows_the_guardians_consent_on_a_phone() {
+    let Some(server) = Server::start().await else {
+        return;
+    };
+    let (held, withdrawn) = {
+        let mut c = server.state.db.conn().await.unwrap();
+        let first = |sql: &'static str| linli::db::Q::new(sql);
+        let held: (i64,) = first(
+            "SELECT child_id FROM guardian_consents WHERE withdrawn_at IS NULL ORDER BY id LIMIT 1",
+        )
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+        let gone: (i64,) = first(
+            "SELECT child_id FROM guardian_consents WHERE withdrawn_at IS NOT NULL \
+             ORDER BY id LIMIT 1",
+        )
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+        (held.0, gone.0)
+    };
+    for (width, suffix) in [(360, "-360"), (1280, "")] {
+        let b = Browser::open(&format!("child{width}"), width, 900).await;
+        b.login(&server, "staff").await;
+        b.go(&server, &format!("/roster/residents/{held}")).await;
+        let text = b.text().await;
+        assert!(
+            text.contains("监护人同意") && text.contains("撤回同意") && text.contains("未满14周岁"),
+            "{text}"
+        );
+        assert!(
+            b.fits_width().await,
+            "{width} px: nothing wider than the screen"
+        );
+        assert_eq!(
+            b.clipped("#guardian-consent td, #guardian-consent button")
+                .await,
+            Vec::<String>::new()
+        );
+        b.run_js("document.getElementById('guardian-consent').scrollIntoView();")
+            .await;
+        b.shot(&format!("child-consent{suffix}")).await;
+        b.go(&server, &format!("/roster/residents/{withdrawn}"))
+            .await;
+        let text = b.text().await;
+        assert!(
+            text.contains("尚无有效的监护人同意") && text.contains("记录同意"),
+            "{text}"
+        );
+        assert!(b.fits_width().await);
+        b.run_js("document.getElementById('guardian-consent').scrollIntoView();")
+            .await;
+        b.shot(&format!("child-consent-withdrawn{suffix}")).await;
+        b.quit().await;
+    }
+}
