@@ -333,8 +333,11 @@ impl Folk {
             v.push(self.person(spouse_name, !s.male, spouse_age, "配偶"));
         }
         if s.company == Company::Family {
+            // A child in primary school, under 14: the portal shows these accounts the
+            // guardian's consent (PIPL art. 31) they gave for them.
             let surname = if s.male { family.as_str() } else { spouse_name };
-            v.push(self.child(surname, s.age, "子女"));
+            let male = self.rng.random_bool(0.5);
+            v.push(self.person(surname, male, (s.age - 37).max(6), "子女"));
         }
         v
     }

@@ -6,11 +6,12 @@ use utoipa::ToSchema;
 
 use crate::clock::Millis;
 use crate::roster::model::Resident;
+use crate::roster::model::child::GuardianConsent;
 
 pub use super::store::{AccountHeld, AuditHeld, DemandHeld};
 
 /// Everything Linli holds about one resident, whole: the record, where they live, their
-/// sign-in, the demands they raised, and who did what about them by the audit log.
+/// sign-in, the demands they raised, the guardians' consents that name them, and who did what about them by the audit log.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Everything {
     pub resident: Resident,
@@ -18,6 +19,9 @@ pub struct Everything {
     pub address: Option<String>,
     pub accounts: Vec<AccountHeld>,
     pub demands: Vec<DemandHeld>,
+    /// The guardians' consents that name them: for a child, those given for them; for an
+    /// adult, those they gave as a guardian (PIPL art. 31). Withdrawn ones too.
+    pub consents: Vec<GuardianConsent>,
     /// The newest entries about them, at most 500.
     pub audit: Vec<AuditHeld>,
     /// When they were anonymised, if they were.

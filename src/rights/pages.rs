@@ -50,6 +50,7 @@ struct EverythingPage {
     facts: Vec<(String, String)>,
     accounts: Vec<Line>,
     demands: Vec<Line>,
+    consents: Vec<Line>,
     audit: Vec<Line>,
     json: String,
     /// The anonymise form's action, for those who may.
@@ -129,6 +130,23 @@ fn render_everything(
                 title: format!("#{} {}", d.id, d.title),
                 status: text(&format!("demand.status.{}", d.status)),
                 detail: d.description.clone(),
+            })
+            .collect(),
+        consents: e
+            .consents
+            .iter()
+            .map(|c| Line {
+                at: format_local(c.given_at),
+                title: text("web.rights.consent_line")
+                    .replace("%{child}", &c.child_name)
+                    .replace("%{guardian}", &c.guardian_name),
+                status: text(&format!("web.roster.consent.method.{}", c.method.as_str())),
+                detail: match c.withdrawn_at {
+                    None => text("web.roster.consent.in_force"),
+                    Some(at) => {
+                        text("web.roster.consent.withdrawn_at").replace("%{at}", &format_local(at))
+                    }
+                },
             })
             .collect(),
         audit: e

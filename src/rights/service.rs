@@ -84,6 +84,7 @@ pub async fn everything(st: &AppState, actor: &Actor, id: i64) -> Result<Everyth
         address,
         accounts: store::accounts_of(&mut tx, id).await?,
         demands: store::demands_of(&mut tx, id).await?,
+        consents: crate::roster::store::consents::of_person(&mut tx, id).await?,
         audit: store::audit_of(&mut tx, id, AUDIT_SHOWN).await?,
         anonymised_at: store::anonymised_at(&mut tx, id).await?,
         made_at: now,

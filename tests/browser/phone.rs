@@ -445,3 +445,86 @@ async fn a_childs_record_shows_the_guardians_consent_on_a_phone() {
         b.quit().await;
     }
 }
+
+/// Master Zhang (`resident2`) on the portal: his daughter or son under 14 shown masked
+/// with the consent he gave, withdrawn and given again in his own name, online; the page
+/// within a 360 px screen, nothing cut off, its targets large enough to tap.
+#[tokio::test]
+async fn a_guardian_consents_on_the_portal_on_a_phone() {
+    let Some(server) = Server::start().await else {
+        return;
+    };
+    let in_force = async || -> Option<i64> {
+        let mut c = server.state.db.conn().await.unwrap();
+        linli::db::Q::new(
+            "SELECT g.id FROM guardian_consents g JOIN users u ON u.resident_id = g.guardian_id \
+             WHERE u.username = 'resident2' AND g.withdrawn_at IS NULL",
+        )
+        .fetch_optional::<(i64,)>(&mut c)
+        .await
+        .unwrap()
+        .map(|r| r.0)
+    };
+    let household: (i64,) = {
+        let mut c = server.state.db.conn().await.unwrap();
+        linli::db::Q::new(
+            "SELECT r.household_id FROM residents r JOIN users u ON u.resident_id = r.id \
+             WHERE u.username = 'resident2'",
+        )
+        .fetch_one(&mut c)
+        .await
+        .unwrap()
+    };
+    for (width, suffix) in [(W, "-360"), (1280, "")] {
+        let b = Browser::open(&format!("family{width}"), width, H).await;
+        b.login(&server, "resident2").await;
+        b.go(&server, "/me").await;
+        assert!(b.text().await.contains("孩子的个人信息（监护人同意）"));
+        b.go(&server, "/me/family").await;
+        let text = b.text().await;
+        assert!(text.contains("张*"), "the child, masked: {text}");
+        if let Some(id) = in_force().await {
+            assert!(text.contains("撤回同意"), "{text}");
+            b.run_js("window.confirm = function () { return true; };")
+                .await;
+            b.submit_form_at(&format!("/me/family/consents/{id}/withdraw"))
+                .await;
+            let text = b.text().await;
+            assert!(
+                text.contains("已撤回您的同意") && text.contains("尚无有效的监护人同意"),
+                "{text}"
+            );
+            assert_eq!(in_force().await, None);
+        }
+        assert!(
+            b.fits_width().await,
+            "{width} px: nothing wider than the screen"
+        );
+        b.shot(&format!("family-missing{suffix}")).await;
+        b.click_value("agree", "yes").await;
+        b.submit_form_at(&format!("/me/family/{}/consents", household.0))
+            .await;
+        let text = b.text().await;
+        assert!(
+            text.contains("已记录您的同意") && text.contains("线上确认"),
+            "{text}"
+        );
+        assert!(in_force().await.is_some());
+        assert!(b.fits_width().await);
+        assert_eq!(
+            b.clipped(".family-child h2, .family-child p, .family-child button")
+                .await,
+            Vec::<String>::new()
+        );
+        if width == W {
+            let small: Vec<String> = small_targets(&b)
+                .await
+                .into_iter()
+                .filter(|t| !t.contains("type=\"checkbox\""))
+                .collect();
+            assert_eq!(small, Vec::<String>::new(), "targets under 44 px");
+        }
+        b.shot(&format!("family{suffix}")).await;
+        b.quit().await;
+    }
+}

@@ -280,7 +280,12 @@ fn may_reach(a: &Actor, w: &World, kind: &str, id: i64, path: &str) -> bool {
         // and households in them are the grid's.
         (Role::GridWorker, Some(_)) if kind == "building" => true,
         (Role::GridWorker, Some(p)) => p.grid.is_some_and(|g| a.grids.contains(&g)),
-        (Role::Resident, Some(_)) => kind == "resident" && a.resident == Some(id),
+        // A resident reaches their own record, and (as a guardian, of age) the consents
+        // of their own household.
+        (Role::Resident, Some(_)) => {
+            (kind == "resident" && a.resident == Some(id))
+                || (kind == "household" && a.household == Some(id) && path.contains("/consents"))
+        }
         _ => false,
     };
     match kind {

@@ -21,6 +21,7 @@ mod demands_loop;
 mod export;
 mod figures;
 mod generate;
+mod guardian_portal;
 mod headers;
 mod intake_once;
 mod intake_paths;

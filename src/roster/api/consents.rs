@@ -1,8 +1,11 @@
 //! Guardians' consents (PIPL art. 31), kept on the household: a child under 14 is
 //! registered with one (see `POST /api/v1/residents`), and more are recorded or withdrawn
-//! here. Each is written to the audit log on the child.
+//! here. Each is written to the audit log on the child. A guardian signed in as a resident
+//! reads their household's children at `GET /api/v1/me/family`, and gives a consent in
+//! their own name (`method` `online`) or withdraws one through the same two operations.
 
 use axum::Json;
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -10,8 +13,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::{Answer, Created, One};
+use crate::auth::Actor;
 use crate::error::{Error, Result};
-use crate::roster::model::child::{ConsentInput, ConsentMethod, GuardianConsent};
+use crate::roster::model::child::{ConsentInput, ConsentMethod, Family, GuardianConsent};
 use crate::roster::service;
 use crate::state::AppState;
 use crate::web::error::ErrorBody;
@@ -21,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(household_consents, record_consent))
         .routes(routes!(withdraw_consent))
+        .routes(routes!(my_family))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -57,13 +62,15 @@ pub async fn household_consents(r: One) -> Answer<Vec<GuardianConsent>> {
     ))
 }
 
-/// Records a guardian's consent for a child of the household.
+/// Records a guardian's consent for a child of the household: the office, with the
+/// guardian and how they gave it; or a guardian signed in as a resident of the household,
+/// in their own name (`guardian_id` their own record) and `online`.
 #[utoipa::path(post, path = "/api/v1/households/{id}/consents", tag = "roster",
     security(("bearer" = [])), params(("id" = i64, Path)), request_body = NewConsent,
     responses((status = 201, body = GuardianConsent), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "`consent_in_force`: the child has one already", body = ErrorBody),
-        (status = 422, description = "`not_a_child`, `invalid_guardian`, `unknown_reference`", body = ErrorBody)))]
+        (status = 422, description = "`not_a_child`, `invalid_guardian`, `unknown_reference`; `invalid_choice` for a guardian on the portal naming a method other than `online`", body = ErrorBody)))]
 pub async fn record_consent(
     r: One,
     ApiJson(body): ApiJson<NewConsent>,
@@ -84,4 +91,15 @@ pub async fn withdraw_consent(r: One) -> Answer<GuardianConsent> {
     Ok(Json(
         service::withdraw_consent(&r.by.st, &r.by.actor, r.id).await?,
     ))
+}
+
+/// The children under 14 of the signed-in resident's household (masked names) with their
+/// guardians' consents, and whether the resident (18 or over) may give or withdraw one
+/// through `POST /api/v1/households/{id}/consents` (as the guardian, `online`) and
+/// `POST /api/v1/consents/{id}/withdraw`.
+#[utoipa::path(get, path = "/api/v1/me/family", tag = "roster", security(("bearer" = [])),
+    responses((status = 200, body = Family),
+        (status = 403, description = "The account is no resident's of a household (`forbidden`)", body = ErrorBody)))]
+pub async fn my_family(State(st): State<AppState>, actor: Actor) -> Answer<Family> {
+    Ok(Json(service::my_family(&st, &actor).await?))
 }

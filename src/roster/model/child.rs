@@ -138,6 +138,25 @@ impl TryFrom<String> for ConsentMethod {
     }
 }
 
+/// A child under 14 of the caller's household, as the portal shows them to a guardian.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct FamilyChild {
+    pub id: i64,
+    /// Masked (`王**`), as every list shows a child.
+    pub name: String,
+    /// Their consents, newest first, withdrawn ones too.
+    pub consents: Vec<GuardianConsent>,
+}
+
+/// The children under 14 of a resident's own household and their guardians' consents.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Family {
+    pub household_id: i64,
+    /// Whether the caller (of 18 or over) may give or withdraw a consent.
+    pub may_consent: bool,
+    pub children: Vec<FamilyChild>,
+}
+
 /// A consent to record: the child, the guardian, how it was given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ConsentInput {

@@ -9,6 +9,7 @@ mod admin_groups;
 mod admin_teams;
 mod consents;
 mod edit;
+mod family;
 mod form;
 mod history;
 mod households;
@@ -22,7 +23,7 @@ use axum::response::Response;
 use crate::roster::model::KNOWN_TAGS;
 use crate::web::i18n::text;
 use crate::web::pages::{Page, render};
-use crate::web::routes::{PageRoutes, STAFF};
+use crate::web::routes::{PageRoutes, RESIDENTS, STAFF};
 use crate::web::session::PageUser;
 use serde::Deserialize;
 
@@ -58,6 +59,13 @@ pub fn routes() -> PageRoutes {
         .post("/roster/residents/{id}/move-out", STAFF, edit::move_out)
         .post("/roster/households/{id}/consents", STAFF, consents::record)
         .post("/roster/consents/{id}/withdraw", STAFF, consents::withdraw)
+        .get("/me/family", RESIDENTS, family::page)
+        .post("/me/family/{id}/consents", RESIDENTS, family::give)
+        .post(
+            "/me/family/consents/{id}/withdraw",
+            RESIDENTS,
+            family::withdraw,
+        )
         .post("/roster/residents/{id}/delete", STAFF, edit::remove)
         .get_post(
             "/roster/households/{id}/residents/new",

@@ -34,7 +34,7 @@ use crate::state::AppState;
 
 pub use buildings::{create_building, create_household, edit_building, edit_household};
 pub use consents::{
-    child_consents, guardians_for, household_consents, record_consent, withdraw_consent,
+    child_consents, guardians_for, household_consents, my_family, record_consent, withdraw_consent,
 };
 pub use groups::{create_branch, create_grid, edit_branch, edit_grid, set_grid_buildings};
 pub use history::history;

@@ -3,9 +3,10 @@
 
 use crate::clock::Millis;
 use crate::db::{DbResult, Exec, Q};
+use crate::roster::model::ResidentRow;
 use crate::roster::model::child::{ConsentInput, GuardianConsent};
 
-use super::Place;
+use super::{Place, Stored};
 
 const SELECT: &str = "SELECT g.id, g.street_id, g.community_id, g.household_id, g.child_id, \
     c.name AS child_name, g.guardian_id, p.name AS guardian_name, g.method, g.given_at, \
@@ -28,6 +29,33 @@ pub async fn of_child(ex: &mut impl Exec, child_id: i64) -> DbResult<Vec<Guardia
         .bind(child_id)
         .fetch_all(ex)
         .await
+}
+
+/// The consents that name a resident, as the child or as the guardian, newest first.
+pub async fn of_person(ex: &mut impl Exec, resident_id: i64) -> DbResult<Vec<GuardianConsent>> {
+    Q::new(format!(
+        "{SELECT} WHERE g.child_id = $1 OR g.guardian_id = $1 ORDER BY g.id DESC"
+    ))
+    .bind(resident_id)
+    .fetch_all(ex)
+    .await
+}
+
+/// The residents of a household, in id order, with what they hold (whose children a
+/// guardian sees on the portal).
+pub async fn household_members(
+    ex: &mut impl Exec,
+    household_id: i64,
+) -> DbResult<Vec<ResidentRow>> {
+    let mut rows: Vec<ResidentRow> = Q::new(format!(
+        "{} WHERE x.household_id = $1 ORDER BY x.id",
+        ResidentRow::SELECT
+    ))
+    .bind(household_id)
+    .fetch_all(ex)
+    .await?;
+    ResidentRow::fill(ex, &mut rows).await?;
+    Ok(rows)
 }
 
 pub async fn find(ex: &mut impl Exec, id: i64) -> DbResult<Option<GuardianConsent>> {

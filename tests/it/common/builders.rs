@@ -162,6 +162,40 @@ impl TestApp {
         self
     }
 
+    /// A resident account (password `linli-demo`) for a resident already on the roster,
+    /// in their street and community.
+    pub async fn account_for_resident(&self, username: &str, resident_id: i64) -> i64 {
+        let (street_id, community_id): (i64, i64) = {
+            let mut c = self.state.db.conn().await.unwrap();
+            linli::db::Q::new("SELECT street_id, community_id FROM residents WHERE id = $1")
+                .bind(resident_id)
+                .fetch_one(&mut c)
+                .await
+                .unwrap()
+        };
+        let mut tx = self.state.db.begin().await.unwrap();
+        let id = users::insert(
+            &mut tx,
+            &users::NewUser {
+                username,
+                display_name: username,
+                role: Role::Resident,
+                password_hash: demo_hash(),
+                password_is_demo: true,
+                street_id: Some(street_id),
+                community_id: Some(community_id),
+                unit_id: None,
+                resident_id: Some(resident_id),
+                phone: None,
+            },
+            self.now(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
     /// A unit of the street (the property company, gas, …) with one account.
     pub async fn with_unit(mut self, kind: &str, username: &str) -> TestApp {
         let p = self.place();
