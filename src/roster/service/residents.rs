@@ -223,10 +223,8 @@ pub async fn create_resident(st: &AppState, actor: &Actor, new: ResidentInput) -
         _ => {}
     }
     let id = store::insert_resident(&mut w.tx, refs::place_of(loc)?, &row, w.now).await?;
+    let made: ResidentRow = w.reread(id).await?;
     if let Some((guardian_id, method)) = new.consent {
-        let made: ResidentRow = store::find(&mut w.tx, id)
-            .await?
-            .ok_or_else(|| Error::internal("a resident written is not there"))?;
         let c = ConsentInput {
             child_id: id,
             guardian_id,
@@ -234,7 +232,7 @@ pub async fn create_resident(st: &AppState, actor: &Actor, new: ResidentInput) -
         };
         super::consents::given(&mut w, &made, c).await?;
     }
-    let r: ResidentRow = w.created(id).await?;
+    let r = w.created_as(made).await?;
     Ok(r.view(Pii::Masked))
 }
 

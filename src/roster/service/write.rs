@@ -59,6 +59,11 @@ impl Write {
     /// Reads the new object back, records its creation and commits.
     pub async fn created<T: Stored + Audited>(mut self, id: i64) -> Result<T> {
         let item = self.reread::<T>(id).await?;
+        self.created_as(item).await
+    }
+
+    /// Records the creation of the new object as read back (`reread`), and commits.
+    pub async fn created_as<T: Stored + Audited>(mut self, item: T) -> Result<T> {
         let changes = rules::changes(&[], &item.fields());
         self.record(ChangeAction::Create, &item, &changes).await?;
         self.tx.commit().await?;
@@ -96,7 +101,8 @@ impl Write {
         Ok(())
     }
 
-    async fn reread<T: Stored>(&mut self, id: i64) -> Result<T> {
+    /// The object as written in this transaction.
+    pub async fn reread<T: Stored>(&mut self, id: i64) -> Result<T> {
         let found = store::find::<T>(&mut self.tx, id).await?;
         found.ok_or_else(|| Error::internal("a roster object written is not there"))
     }
