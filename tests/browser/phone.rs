@@ -50,7 +50,7 @@ async fn aunt_pans_list_is_readable_on_a_360_px_phone_and_puts_the_rating_first(
         .await;
     server.fed_back(waiting).await;
     server
-        .raised_by_resident("Building3-Unit2-Room201-the-intercom-does-not-work-at-all")
+        .raised_by_resident("门禁对讲报修单号YC2026120300000000000000173201987654321还是打不开")
         .await;
     server
         .raised_by_resident("小区东门外的人行道砖松动了好几块，老人走路容易绊倒")
