@@ -165,6 +165,32 @@ catalogue! {
     // The second factor.
     TotpAlreadyEnrolled = "totp_already_enrolled", Conflict;
     TotpNotEnrolled = "totp_not_enrolled", Conflict;
+    // Councils, votes, decisions, consent campaigns, follow-through.
+    /// The same person, or another member of the same household, has voted on this topic.
+    AlreadyVoted = "already_voted", Conflict;
+    /// The meeting has not started: votes open when it is in session.
+    VotingNotOpen = "voting_not_open", Conflict;
+    /// The meeting is closed (or cancelled): its votes no longer change.
+    VotingClosed = "voting_closed", Conflict;
+    /// A vote per household cast for a household the voter does not belong to.
+    VoteForOtherHousehold = "vote_for_other_household", Invalid;
+    /// Not in the topic's electorate, or not an adult member of a household for a vote per
+    /// household.
+    VoteNotEligible = "vote_not_eligible", Forbidden;
+    /// No decision without quorum: the topic is recorded as "no quorum".
+    NoQuorum = "no_quorum", Conflict;
+    /// No option has the majority the rule asks (rejected, or tied).
+    NoMajority = "no_majority", Conflict;
+    CampaignOutsideCommunity = "campaign_outside_community", Invalid;
+    /// A campaign's result is final only after a public notice period (公示).
+    NoticeRequired = "notice_required", Conflict;
+    NoticePeriodOpen = "notice_period_open", Conflict;
+    /// The campaign's result is final: positions and objections no longer change.
+    CampaignFinal = "campaign_final", Conflict;
+    InvalidProgress = "invalid_progress", Invalid;
+    InvalidRecurrence = "invalid_recurrence", Invalid;
+    InvalidShare = "invalid_share", Invalid;
+    EndsBeforeStart = "ends_before_start", Invalid;
 }
 
 impl std::fmt::Display for Code {

@@ -11,6 +11,7 @@ pub mod bench;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod councils;
 pub mod db;
 pub mod demands;
 pub mod demo;
