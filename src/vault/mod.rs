@@ -34,6 +34,9 @@ use cipher::{Cipher, IndexKey};
 /// What starts every sealed value.
 const PREFIX: &str = "enc1:";
 
+/// Bytes of a lookup hash.
+const BLIND: usize = 16;
+
 /// A column whose values are sealed, declared once by the capability that owns it, with
 /// the columns that keep its lookup hashes (each filled from the plaintext on every write
 /// and by [`pass`]).
@@ -311,17 +314,27 @@ impl Vault {
         Ok(Some(self.seal(column, &plain)))
     }
 
-    /// The keyed hash of a value for equality lookups, as 32 hex digits.
-    pub fn blind(&self, kind: Blind, value: &str) -> String {
+    /// The keyed hash of a value for equality lookups: its first 16 bytes (128 bits, as
+    /// the columns and their indexes keep them).
+    pub fn blind(&self, kind: Blind, value: &str) -> Vec<u8> {
+        if self.plain {
+            return value.as_bytes().to_vec();
+        }
+        self.index.hash(kind.label(), value.as_bytes())[..BLIND].to_vec()
+    }
+
+    /// The same hash as 32 hex digits, where it is kept in text (a sensitive tag, the
+    /// index key's check value).
+    pub fn blind_text(&self, kind: Blind, value: &str) -> String {
         if self.plain {
             return value.to_string();
         }
-        hex::encode(&self.index.hash(kind.label(), value.as_bytes())[..16])
+        hex::encode(&self.index.hash(kind.label(), value.as_bytes())[..BLIND])
     }
 
     /// The lookup hashes of a column's value, in the order the column declares them (none
     /// for a part the value does not have).
-    pub fn blinds(&self, column: Column, plain: Option<&str>) -> Vec<Option<String>> {
+    pub fn blinds(&self, column: Column, plain: Option<&str>) -> Vec<Option<Vec<u8>>> {
         column
             .blinds
             .iter()
@@ -367,7 +380,7 @@ impl Vault {
     /// The keyed hash the database keeps to tell whether the index key is the one its
     /// lookup hashes were made with.
     pub fn index_check(&self) -> String {
-        self.blind(Blind::Tag, CHECK_TEXT)
+        self.blind_text(Blind::Tag, CHECK_TEXT)
     }
 }
 
