@@ -45,6 +45,7 @@ arg_from!(&str, v, Arg::Text(Some(v.to_string())));
 arg_from!(Option<&str>, v, Arg::Text(v.map(str::to_string)));
 arg_from!(&String, v, Arg::Text(Some(v.clone())));
 arg_from!(Vec<u8>, v, Arg::Bytes(Some(v)));
+arg_from!(Option<Vec<u8>>, v, Arg::Bytes(v));
 arg_from!(Millis, v, Arg::Time(Some(v)));
 arg_from!(Option<Millis>, v, Arg::Time(v));
 arg_from!(serde_json::Value, v, Arg::Json(Some(v)));

@@ -25,16 +25,20 @@ pub(super) async fn residents(
     // Sealing the personal fields is most of what a roster costs to generate: done first,
     // on every core.
     let all: Vec<_> = households.iter().flat_map(|h| h.people.iter()).collect();
-    let mut sealed = on_every_core(&all, |p| {
+    let mut sealed = on_every_core(&all, |p| -> [Arg; 6] {
         [
-            sql::seal::<ResidentIdNumber>(Some(&p.id_number)),
-            sql::blind(Blind::IdNumber, &p.id_number),
-            sql::seal::<ResidentPhone>(p.phone.as_deref()),
-            p.phone.as_deref().and_then(|v| sql::blind(Blind::Phone, v)),
+            sql::seal::<ResidentIdNumber>(Some(&p.id_number)).into(),
+            sql::blind(Blind::IdNumber, &p.id_number).into(),
+            sql::seal::<ResidentPhone>(p.phone.as_deref()).into(),
             p.phone
                 .as_deref()
-                .and_then(|v| sql::blind(Blind::PhoneTail, v)),
-            sql::seal::<ResidentHealth>(p.health_note),
+                .and_then(|v| sql::blind(Blind::Phone, v))
+                .into(),
+            p.phone
+                .as_deref()
+                .and_then(|v| sql::blind(Blind::PhoneTail, v))
+                .into(),
+            sql::seal::<ResidentHealth>(p.health_note).into(),
         ]
     })
     .into_iter();
@@ -68,12 +72,14 @@ pub(super) async fn residents(
                 ]);
             }
             let id = first + k as i64;
-            let [id_number, id_hash, phone, phone_hash, phone_tail, health] =
-                sealed.next().unwrap_or_default();
+            let Some([id_number, id_hash, phone, phone_hash, phone_tail, health]) = sealed.next()
+            else {
+                return Err("a resident's personal fields were not sealed".into());
+            };
             let Some(identity) = identities.next() else {
                 return Err("a resident's identity was not sealed".into());
             };
-            let mut row: Vec<crate::db::Arg> = vec![
+            let mut row: Vec<Arg> = vec![
                 id.into(),
                 street_id.into(),
                 community_id.into(),
@@ -81,13 +87,13 @@ pub(super) async fn residents(
             ];
             row.extend(identity);
             row.extend([
-                id_number.into(),
-                id_hash.into(),
-                phone.into(),
-                phone_hash.into(),
-                phone_tail.into(),
+                id_number,
+                id_hash,
+                phone,
+                phone_hash,
+                phone_tail,
                 p.relation.into(),
-                health.into(),
+                health,
                 now.into(),
                 now.into(),
             ]);

@@ -227,7 +227,13 @@ pub async fn insert_resident(
 /// child_name_hash, child_gender, child_birth_date`, in that order.
 pub struct IdentityColumns {
     open: (String, Option<String>, Option<String>),
-    child: [Option<String>; 4],
+    /// The sealed name, its lookup hash, the sealed gender and birth date.
+    child: (
+        Option<String>,
+        Option<Vec<u8>>,
+        Option<String>,
+        Option<String>,
+    ),
 }
 
 impl IdentityColumns {
@@ -240,18 +246,18 @@ impl IdentityColumns {
             );
             return IdentityColumns {
                 open,
-                child: [None, None, None, None],
+                child: (None, None, None, None),
             };
         }
         let [name_hash] = hashes::<ChildName, 1>(Some(name));
         IdentityColumns {
             open: (masked_name(name), None, None),
-            child: [
+            child: (
                 sql::seal::<ChildName>(Some(name)),
                 name_hash,
                 sql::seal::<ChildGender>(gender),
                 sql::seal::<ChildBirthDate>(birth_date),
-            ],
+            ),
         }
     }
 
@@ -261,7 +267,7 @@ impl IdentityColumns {
 
     /// The seven values, for a bulk load.
     pub fn args(self) -> [crate::db::Arg; 7] {
-        let [name, hash, gender, birth] = self.child;
+        let (name, hash, gender, birth) = self.child;
         let (n, g, b) = self.open;
         [
             n.into(),
@@ -418,7 +424,7 @@ pub struct ResidentContact {
 /// The `N` lookup hashes a sealed column declares, for a value (all none for none).
 pub fn hashes<C: crate::vault::sql::Sealed, const N: usize>(
     plain: Option<&str>,
-) -> [Option<String>; N] {
+) -> [Option<Vec<u8>>; N] {
     let v = sql::blinds::<C>(plain);
     std::array::from_fn(|i| v.get(i).cloned().flatten())
 }

@@ -1,7 +1,7 @@
 //! The two ciphers and the two keyed hashes, behind one face each.
 
 use aes_gcm::aead::consts::U12;
-use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::aead::{Aead, AeadInOut, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, AesGcm, Nonce};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
@@ -63,6 +63,8 @@ pub enum IndexAlgorithm {
 
 /// Bytes of the nonce that starts every sealed value (96 bits, random per value).
 const NONCE: usize = 12;
+/// Bytes of the tag that ends it.
+const TAG: usize = 16;
 
 #[derive(Clone)]
 pub enum Cipher {
@@ -98,22 +100,24 @@ impl Cipher {
         }
     }
 
-    /// nonce ‖ ciphertext ‖ tag.
-    pub fn seal(&self, aad: &[u8], plain: &[u8]) -> Vec<u8> {
+    /// nonce ‖ ciphertext ‖ tag, appended to `out`.
+    pub fn seal_into(&self, aad: &[u8], plain: &[u8], out: &mut Vec<u8>) {
         // From the thread's CSPRNG (ChaCha, seeded and reseeded from the operating system):
         // a random 96-bit nonce per value without a system call per value.
         let mut nonce = Nonce::<U12>::default();
         rand::rng().fill_bytes(&mut nonce);
-        let payload = Payload { msg: plain, aad };
-        let body = match self {
-            Cipher::Aes(c) => c.encrypt(&nonce, payload),
-            Cipher::Sm4(c) => c.encrypt(&nonce, payload),
+        // Encrypted where it lies, after its nonce: one buffer, no copy of the ciphertext.
+        let start = out.len();
+        out.reserve(NONCE + plain.len() + TAG);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(plain);
+        let body = &mut out[start + NONCE..];
+        let tag = match self {
+            Cipher::Aes(c) => c.encrypt_inout_detached(&nonce, aad, body.into()),
+            Cipher::Sm4(c) => c.encrypt_inout_detached(&nonce, aad, body.into()),
         }
         .expect("GCM seals any value shorter than 64 GB");
-        let mut out = Vec::with_capacity(NONCE + body.len());
-        out.extend_from_slice(&nonce);
-        out.extend_from_slice(&body);
-        out
+        out.extend_from_slice(&tag);
     }
 
     /// The plaintext, or none when the value does not authenticate.
@@ -159,13 +163,15 @@ impl IndexKey {
     }
 
     /// HMAC of `kind ‖ 0 ‖ value`.
-    pub fn hash(&self, kind: &str, value: &[u8]) -> Vec<u8> {
-        fn mac<M: Mac + Clone>(keyed: &M, kind: &str, value: &[u8]) -> Vec<u8> {
+    pub fn hash(&self, kind: &str, value: &[u8]) -> [u8; 32] {
+        fn mac<M: Mac + Clone>(keyed: &M, kind: &str, value: &[u8]) -> [u8; 32] {
             let mut m = keyed.clone();
             m.update(kind.as_bytes());
             m.update(&[0]);
             m.update(value);
-            m.finalize().into_bytes().to_vec()
+            let mut out = [0; 32];
+            out.copy_from_slice(&m.finalize().into_bytes());
+            out
         }
         match self {
             IndexKey::Sha256(k) => mac(k.as_ref(), kind, value),

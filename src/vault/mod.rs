@@ -34,6 +34,9 @@ use cipher::{Cipher, IndexKey};
 /// What starts every sealed value.
 const PREFIX: &str = "enc1:";
 
+/// Bytes of a lookup hash.
+const BLIND: usize = 16;
+
 /// A column whose values are sealed, declared once by the capability that owns it, with
 /// the columns that keep its lookup hashes (each filled from the plaintext on every write
 /// and by [`pass`]).
@@ -56,6 +59,23 @@ impl Column {
     /// The associated data of its values: `residents.phone`.
     fn aad(&self) -> String {
         format!("{}.{}", self.table, self.name)
+    }
+
+    /// `f` of the associated data, put together on the stack (sealing is per value, and a
+    /// city's roster seals millions).
+    fn with_aad<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        let (t, n) = (self.table.as_bytes(), self.name.as_bytes());
+        let len = t.len() + 1 + n.len();
+        let mut buf = [0u8; 128];
+        match buf.get_mut(..len) {
+            Some(aad) => {
+                aad[..t.len()].copy_from_slice(t);
+                aad[t.len()] = b'.';
+                aad[t.len() + 1..].copy_from_slice(n);
+                f(aad)
+            }
+            None => f(self.aad().as_bytes()),
+        }
     }
 }
 
@@ -238,8 +258,17 @@ impl Vault {
 
     fn seal_with(&self, id: u32, column: Column, plain: &str) -> Result<String, VaultError> {
         let key = self.key(id)?;
-        let sealed = key.cipher.seal(column.aad().as_bytes(), plain.as_bytes());
-        Ok(format!("{PREFIX}{id}:{}", B64.encode(sealed)))
+        let mut sealed = Vec::with_capacity(plain.len() + 28);
+        column.with_aad(|aad| key.cipher.seal_into(aad, plain.as_bytes(), &mut sealed));
+        // `enc1:<id>:` and the base64, written into one string of the size it will have.
+        let mut out = String::with_capacity(PREFIX.len() + 11 + sealed.len().div_ceil(3) * 4);
+        out.push_str(PREFIX);
+        {
+            use std::fmt::Write;
+            let _ = write!(out, "{id}:");
+        }
+        B64.encode_string(&sealed, &mut out);
+        Ok(out)
     }
 
     /// An optional value sealed; none stays none.
@@ -258,9 +287,8 @@ impl Vault {
         let (id, body) = parse(stored).ok_or_else(malformed)?;
         let key = self.key(id)?;
         let bytes = B64.decode(body).map_err(|_| malformed())?;
-        let plain = key
-            .cipher
-            .open(column.aad().as_bytes(), &bytes)
+        let plain = column
+            .with_aad(|aad| key.cipher.open(aad, &bytes))
             .ok_or_else(|| VaultError::Tampered {
                 column: column.aad(),
             })?;
@@ -286,17 +314,27 @@ impl Vault {
         Ok(Some(self.seal(column, &plain)))
     }
 
-    /// The keyed hash of a value for equality lookups, as 32 hex digits.
-    pub fn blind(&self, kind: Blind, value: &str) -> String {
+    /// The keyed hash of a value for equality lookups: its first 16 bytes (128 bits, as
+    /// the columns and their indexes keep them).
+    pub fn blind(&self, kind: Blind, value: &str) -> Vec<u8> {
+        if self.plain {
+            return value.as_bytes().to_vec();
+        }
+        self.index.hash(kind.label(), value.as_bytes())[..BLIND].to_vec()
+    }
+
+    /// The same hash as 32 hex digits, where it is kept in text (a sensitive tag, the
+    /// index key's check value).
+    pub fn blind_text(&self, kind: Blind, value: &str) -> String {
         if self.plain {
             return value.to_string();
         }
-        hex::encode(&self.index.hash(kind.label(), value.as_bytes())[..16])
+        hex::encode(&self.index.hash(kind.label(), value.as_bytes())[..BLIND])
     }
 
     /// The lookup hashes of a column's value, in the order the column declares them (none
     /// for a part the value does not have).
-    pub fn blinds(&self, column: Column, plain: Option<&str>) -> Vec<Option<String>> {
+    pub fn blinds(&self, column: Column, plain: Option<&str>) -> Vec<Option<Vec<u8>>> {
         column
             .blinds
             .iter()
@@ -342,7 +380,7 @@ impl Vault {
     /// The keyed hash the database keeps to tell whether the index key is the one its
     /// lookup hashes were made with.
     pub fn index_check(&self) -> String {
-        self.blind(Blind::Tag, CHECK_TEXT)
+        self.blind_text(Blind::Tag, CHECK_TEXT)
     }
 }
 

@@ -90,11 +90,16 @@ pub fn seal<C: Sealed>(plain: Option<&str>) -> Option<String> {
 }
 
 /// The lookup hashes to write beside it, in the order the column declares them.
-pub fn blinds<C: Sealed>(plain: Option<&str>) -> Vec<Option<String>> {
+pub fn blinds<C: Sealed>(plain: Option<&str>) -> Vec<Option<Vec<u8>>> {
     current().blinds(C::COLUMN, plain)
 }
 
 /// A value to look a sealed column up by: its keyed hash of `kind`.
-pub fn blind(kind: super::Blind, value: &str) -> Option<String> {
+pub fn blind(kind: super::Blind, value: &str) -> Option<Vec<u8>> {
     kind.part(value).map(|p| current().blind(kind, p))
+}
+
+/// The same hash as text, where a text column keeps it (a sensitive tag).
+pub fn blind_text(kind: super::Blind, value: &str) -> Option<String> {
+    kind.part(value).map(|p| current().blind_text(kind, p))
 }

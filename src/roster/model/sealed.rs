@@ -5,7 +5,7 @@
 //! stored as their keyed hashes so that the tags table does not say who has them.
 
 use super::{SENSITIVE_TAGS, is_sensitive};
-use crate::vault::sql::{Sealed, blind};
+use crate::vault::sql::{Sealed, blind_text};
 use crate::vault::{Blind, Column};
 
 crate::sealed!(pub ResidentIdNumber = "residents"."id_number", [IdNumber => "id_number_hash"]);
@@ -33,7 +33,10 @@ const HIDDEN_TAG: &str = "blind:";
 /// they are.
 pub fn stored_tag(tag: &str) -> String {
     if is_sensitive(tag) {
-        format!("{HIDDEN_TAG}{}", blind(Blind::Tag, tag).unwrap_or_default())
+        format!(
+            "{HIDDEN_TAG}{}",
+            blind_text(Blind::Tag, tag).unwrap_or_default()
+        )
     } else {
         tag.to_string()
     }

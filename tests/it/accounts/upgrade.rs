@@ -5,22 +5,7 @@ use linli::clock::{DAY, Millis};
 use linli::db::{ConnectOptions, Db, Q};
 use sqlx::Connection;
 
-use crate::common::postgres_server;
-
-/// A copy of the migrations before 0005 of `engine`.
-fn migrations_before_0005(engine: &str, into: &std::path::Path) {
-    let tree = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("migrations")
-        .join(engine);
-    std::fs::create_dir_all(into).unwrap();
-    for entry in std::fs::read_dir(tree).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name.as_str() < "0005" {
-            std::fs::copy(&path, into.join(&name)).unwrap();
-        }
-    }
-}
+use crate::common::{migrations_before, postgres_server};
 
 /// A staff account with an API token that never expires, as `issue-token` left it.
 const OLD_TOKEN: [&str; 2] = [
@@ -61,7 +46,7 @@ async fn tokens_without_an_expiry_get_90_days_from_the_upgrade() {
     let dir = tempfile::tempdir().unwrap();
     let Some(server) = postgres_server() else {
         let url = format!("sqlite://{}", dir.path().join("old.db").display());
-        migrations_before_0005("sqlite", &dir.path().join("m"));
+        migrations_before("sqlite", "0005", &dir.path().join("m"));
         let mut c = sqlx::SqliteConnection::connect(&format!("{url}?mode=rwc"))
             .await
             .unwrap();
@@ -94,7 +79,7 @@ async fn tokens_without_an_expiry_get_90_days_from_the_upgrade() {
         .await
         .unwrap();
     let url = format!("{server}/{name}");
-    migrations_before_0005("postgres", &dir.path().join("m"));
+    migrations_before("postgres", "0005", &dir.path().join("m"));
     let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
     let migrator = sqlx::migrate::Migrator::new(dir.path().join("m"))
         .await

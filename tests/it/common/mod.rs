@@ -64,6 +64,22 @@ impl TestDb {
     }
 }
 
+/// A copy of `engine`'s migrations numbered before `version` ("0005"), in `into`: what a
+/// database of an older Linli was made by.
+pub fn migrations_before(engine: &str, version: &str, into: &std::path::Path) {
+    let tree = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(engine);
+    std::fs::create_dir_all(into).unwrap();
+    for entry in std::fs::read_dir(tree).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.as_str() < version {
+            std::fs::copy(&path, into.join(&name)).unwrap();
+        }
+    }
+}
+
 /// Runs one statement on the server's `postgres` database.
 async fn admin_sql(server: &str, sql: &str) {
     use sqlx::Connection;
