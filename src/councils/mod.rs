@@ -11,4 +11,6 @@
 //! yet**: the store, the service, the API and the pages come next, and `app.rs` does not
 //! list this capability until they do.
 
+pub mod ics;
 pub mod model;
+pub mod rules;
