@@ -191,6 +191,9 @@ catalogue! {
     InvalidRecurrence = "invalid_recurrence", Invalid;
     InvalidShare = "invalid_share", Invalid;
     EndsBeforeStart = "ends_before_start", Invalid;
+    /// A meeting, topic or follow-through item is not in a state where this step can be
+    /// taken (a topic put on the agenda twice, attendance taken at a closed meeting).
+    CouncilState = "council_state", Conflict;
 }
 
 impl std::fmt::Display for Code {

@@ -14,3 +14,5 @@
 pub mod ics;
 pub mod model;
 pub mod rules;
+pub mod service;
+pub mod store;

@@ -6,6 +6,8 @@
 //! a floor area, a decision's terms and a schedule cannot hold an illegal value once made.
 //! The decisions over them are in `rules`.
 
+pub mod inputs;
+pub mod records;
 mod recurrence;
 mod values;
 mod words;
@@ -15,7 +17,8 @@ pub use values::{FloorArea, MAX_TERMS, Progress, Share, Terms};
 pub use words::{
     Art278Matter, Ballot, CampaignPhase, CouncilKind, FollowStatus, Labelled, Majority,
     MajorityBase, MeetingBasis, MeetingStatus, MemberKind, OutcomeKind, Position, ScopeKind,
-    TermsKind, ThresholdBasis, ThresholdShare, TieRule, Verdict, VoteUnit, Word, all_keys,
+    TermsKind, ThresholdBasis, ThresholdShare, TieRule, TopicSource, TopicStatus, Verdict,
+    VoteUnit, Word, all_keys,
 };
 
 /// An option of a topic (`options.id`): what a vote is cast for.

@@ -48,6 +48,13 @@ macro_rules! word {
             const GROUP: &'static str = $group;
         }
 
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(v: String) -> std::result::Result<Self, String> {
+                $name::parse(&v).ok_or(v)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -289,6 +296,42 @@ word!(
     }
 );
 
+word!(
+    /// Where a topic stands on the three lists (三单): raised (the demand list), on a
+    /// meeting's agenda (the negotiation list), and what came of it (the results list).
+    TopicStatus = "topic_status" {
+        Raised = "raised",
+        OnAgenda = "on_agenda",
+        Decided = "decided",
+        Rejected = "rejected",
+        Tied = "tied",
+        NoQuorum = "no_quorum",
+        Withdrawn = "withdrawn",
+    }
+);
+
+impl TopicStatus {
+    /// The status a topic takes from what its meeting came to.
+    pub fn of(outcome: OutcomeKind) -> TopicStatus {
+        match outcome {
+            OutcomeKind::Decided => TopicStatus::Decided,
+            OutcomeKind::Rejected => TopicStatus::Rejected,
+            OutcomeKind::Tied => TopicStatus::Tied,
+            OutcomeKind::NoQuorum => TopicStatus::NoQuorum,
+        }
+    }
+}
+
+word!(
+    /// Who put a topic on the demand list: a resident on the portal, the office, or an
+    /// open demand promoted in one step.
+    TopicSource = "topic_source" {
+        Portal = "portal",
+        Staff = "staff",
+        Demand = "demand",
+    }
+);
+
 /// Every labelled word's catalogue key, for the test that finds each in both languages.
 pub fn all_keys() -> Vec<String> {
     fn keys<W: Labelled>() -> impl Iterator<Item = String> {
@@ -313,6 +356,8 @@ pub fn all_keys() -> Vec<String> {
         .chain(keys::<Art278Matter>())
         .chain(keys::<MeetingBasis>())
         .chain(keys::<FollowStatus>())
+        .chain(keys::<TopicStatus>())
+        .chain(keys::<TopicSource>())
         .collect()
 }
 

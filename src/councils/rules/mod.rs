@@ -2,6 +2,7 @@
 //! facts the service gathered (and "now" when time matters) and gives a value or a refusal
 //! with its [`Code`](crate::error::Code).
 //!
+//! - [`access`]: who sees a council and who runs it;
 //! - [`tally`]: who may vote on a topic and what the votes decide (quorum, majority,
 //!   abstentions, ties, household votes, secret ballots);
 //! - [`law`]: the legal presets, Civil Code art. 278 and the residents' meeting;
@@ -10,6 +11,7 @@
 //! - [`follow`]: follow-through: progress derived from children, overdue items;
 //! - [`schedule`]: meetings from a council's recurrence rule.
 
+pub mod access;
 pub mod consent;
 pub mod follow;
 pub mod law;

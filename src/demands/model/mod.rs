@@ -235,6 +235,10 @@ code_enum!(
         Note = "note",
         Appoint = "appoint",
         Return = "return",
+        /// Put before a council as a topic (the demand list of 三单).
+        ToCouncil = "to_council",
+        /// What the council decided on it came back.
+        CouncilResult = "council_result",
     }
 );
 

@@ -64,7 +64,12 @@ impl Audience {
             Audience::Household => {
                 matches!(
                     action,
-                    Action::Decline | Action::Resolve | Action::Feedback | Action::Appoint
+                    Action::Decline
+                        | Action::Resolve
+                        | Action::Feedback
+                        | Action::Appoint
+                        | Action::ToCouncil
+                        | Action::CouncilResult
                 ) || (action == Action::Rate && by_resident)
             }
             _ => true,

@@ -1,0 +1,679 @@
+//! Topics on the three lists: raised (by a resident on the portal, by the office, or
+//! promoted from an open demand in one step), voted on in session, decided (or recorded as
+//! no quorum, rejected, tied) and published on the results list.
+
+use serde_json::json;
+
+use crate::auth::{Actor, Role};
+use crate::councils::model::inputs::{DecideInput, TopicInput, VoteInput};
+use crate::councils::model::records::{Council, Decision, Topic, TopicView};
+use crate::councils::model::{
+    Ballot, Labelled, Majority, MeetingStatus, Share, Terms, TermsKind, TopicSource, TopicStatus,
+    VoteUnit,
+};
+use crate::councils::rules::access;
+use crate::councils::rules::tally::{self, Attendance, BallotKey, Choice, Quorum, VoteRule, Voter};
+use crate::councils::store::{self, decisions, meetings, topics};
+use crate::db::{Exec, Q, Tx};
+use crate::demands::model::Action;
+use crate::error::{Code, Error, Result};
+use crate::state::AppState;
+
+use super::{audited, not_now, place, run, seen};
+
+/// A topic with its options, its count so far and its decision.
+pub async fn view(ex: &mut impl Exec, actor: &Actor, topic: Topic) -> Result<TopicView> {
+    let options = topics::options(ex, topic.id).await?;
+    let ballots = topics::ballot_count(ex, topic.id).await?;
+    let voted = match own_key(ex, actor, &topic).await? {
+        Some(k) => topics::has_voted(ex, topic.id, k).await?,
+        None => false,
+    };
+    let decision = decisions::of_topic(ex, topic.id).await?;
+    // While voting is open a secret ballot shows no running count.
+    let hide = topic.ballot == Ballot::Secret && decision.is_none();
+    let options = options
+        .into_iter()
+        .map(|mut o| {
+            if hide {
+                o.votes = 0;
+            }
+            o
+        })
+        .collect();
+    let mut topic = topic;
+    if hide {
+        topic.abstentions = 0;
+    }
+    Ok(TopicView {
+        topic,
+        options,
+        ballots,
+        voted,
+        decision,
+    })
+}
+
+/// The key the caller's own vote would be kept under, if they have one.
+async fn own_key(ex: &mut impl Exec, actor: &Actor, t: &Topic) -> Result<Option<BallotKey>> {
+    Ok(match t.vote_unit {
+        VoteUnit::Person => member_of(ex, t.council_id, actor)
+            .await?
+            .map(BallotKey::Person),
+        VoteUnit::Household => actor.household_id.map(BallotKey::Household),
+    })
+}
+
+/// The caller's member id on a council (as a resident or as an account).
+async fn member_of(ex: &mut impl Exec, council_id: i64, actor: &Actor) -> Result<Option<i64>> {
+    let found: Option<(i64,)> = Q::new(
+        "SELECT id FROM council_members WHERE council_id = $1 AND (user_id = $2 OR resident_id = $3) \
+         ORDER BY id LIMIT 1",
+    )
+    .bind(council_id)
+    .bind(actor.user_id)
+    .bind(actor.resident_id)
+    .fetch_optional(ex)
+    .await?;
+    Ok(found.map(|(id,)| id))
+}
+
+async fn load(ex: &mut impl Exec, actor: &Actor, id: i64) -> Result<(Topic, Council, bool)> {
+    let t = topics::find(ex, id).await?.ok_or_else(Error::not_found)?;
+    let (c, runs, _) = seen(ex, actor, t.council_id).await?;
+    Ok((t, c, runs))
+}
+
+pub async fn get(st: &AppState, actor: &Actor, id: i64) -> Result<TopicView> {
+    let mut conn = st.db.conn().await?;
+    let (t, _, _) = load(&mut conn, actor, id).await?;
+    view(&mut conn, actor, t).await
+}
+
+/// A council's topics, newest first (one status, or all).
+pub async fn of_council(
+    st: &AppState,
+    actor: &Actor,
+    council_id: i64,
+    status: Option<TopicStatus>,
+) -> Result<Vec<TopicView>> {
+    let mut conn = st.db.conn().await?;
+    let _ = seen(&mut conn, actor, council_id).await?;
+    let mut out = Vec::new();
+    for t in topics::of_council(&mut conn, council_id, status).await? {
+        out.push(view(&mut conn, actor, t).await?);
+    }
+    Ok(out)
+}
+
+/// A council's results list: what its meetings decided or could not, newest first; the
+/// published ones only for those who do not run it.
+pub async fn results(st: &AppState, actor: &Actor, council_id: i64) -> Result<Vec<Decision>> {
+    let mut conn = st.db.conn().await?;
+    let (_, runs, _) = seen(&mut conn, actor, council_id).await?;
+    Ok(decisions::of_council(&mut conn, council_id, !runs).await?)
+}
+
+/// The topics the caller raised on the portal, with how each went.
+pub async fn mine(st: &AppState, actor: &Actor) -> Result<Vec<TopicView>> {
+    let Some(r) = actor.resident_id.filter(|_| actor.role == Role::Resident) else {
+        return Err(Error::forbidden());
+    };
+    let mut conn = st.db.conn().await?;
+    let mut out = Vec::new();
+    for t in topics::raised_by_resident(&mut conn, r).await? {
+        out.push(view(&mut conn, actor, t).await?);
+    }
+    Ok(out)
+}
+
+/// Raises a topic on a council's demand list. A resident raises it in their own name, as
+/// the portal's; the same client id twice gives the first topic back.
+pub async fn raise(
+    st: &AppState,
+    actor: &Actor,
+    council_id: i64,
+    t: TopicInput,
+) -> Result<TopicView> {
+    let mut tx = st.db.begin().await?;
+    if let Some(cid) = &t.client_id
+        && let Some(done) = topics::by_client_id(&mut tx, cid).await?
+    {
+        if done.council_id != council_id {
+            return Err(Error::invalid("client_id", Code::ClientIdTaken));
+        }
+        return view(&mut tx, actor, done).await;
+    }
+    let (c, _, ties) = seen(&mut tx, actor, council_id).await?;
+    if !access::raises(actor, place(&c), ties) {
+        return Err(Error::forbidden());
+    }
+    let source = if actor.role == Role::Resident {
+        TopicSource::Portal
+    } else {
+        TopicSource::Staff
+    };
+    let id = insert(&mut tx, st, actor, &c, &t, source, None).await?;
+    let made = topics::find(&mut tx, id).await?.ok_or_else(gone)?;
+    let v = view(&mut tx, actor, made).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+fn gone() -> Error {
+    Error::internal("a topic written is not there")
+}
+
+async fn insert(
+    tx: &mut Tx,
+    st: &AppState,
+    actor: &Actor,
+    c: &Council,
+    t: &TopicInput,
+    source: TopicSource,
+    demand_id: Option<i64>,
+) -> Result<i64> {
+    let now = st.clock.now();
+    let resident = (actor.role == Role::Resident)
+        .then_some(actor.resident_id)
+        .flatten();
+    let id = topics::insert(
+        tx,
+        &topics::NewTopic {
+            council_id: c.id,
+            street_id: c.street_id,
+            community_id: c.community_id,
+            title: &t.title,
+            body: &t.body,
+            source,
+            raised_by: (actor.user_id != 0).then_some(actor.user_id),
+            raised_by_resident: resident,
+            demand_id,
+            vote_unit: t.vote.unit,
+            ballot: t.vote.ballot,
+            majority: t.vote.majority.as_str(),
+            base: t.vote.base,
+            tie: t.vote.tie,
+            client_id: t.client_id.as_deref(),
+        },
+        now,
+    )
+    .await
+    .map_err(|e| Error::from(e).on("client_id"))?;
+    let labels = if t.options.is_empty() {
+        vec![
+            crate::tr!("councils.option.agree"),
+            crate::tr!("councils.option.disagree"),
+        ]
+    } else {
+        t.options.clone()
+    };
+    for (i, l) in labels.iter().enumerate() {
+        topics::add_option(tx, id, i as i64 + 1, l).await?;
+    }
+    audited(
+        tx,
+        actor,
+        now,
+        ("topic", id),
+        c,
+        "create",
+        json!({"source": source.as_str()}),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Promotes an open demand the caller sees to a council's demand list, in one step: the
+/// topic keeps the demand, and the demand's timeline says it went to council.
+pub async fn promote(
+    st: &AppState,
+    actor: &Actor,
+    council_id: i64,
+    demand_id: i64,
+    t: TopicInput,
+) -> Result<TopicView> {
+    let mut tx = st.db.begin().await?;
+    let now = st.clock.now();
+    let c = run(&mut tx, actor, council_id).await?;
+    let d = crate::demands::store::find_visible(&mut tx, actor, demand_id)
+        .await?
+        .filter(|d| d.community_id == c.community_id)
+        .ok_or_else(|| Error::invalid("demand_id", Code::UnknownReference))?;
+    if d.closed_at.is_some() {
+        return Err(not_now(
+            format!(
+                "demand.status.{}",
+                crate::demands::model::Word::code(d.status())
+            ),
+            "councils.step.promote",
+        ));
+    }
+    if topics::of_demand(&mut tx, d.id).await?.is_some() {
+        return Err(Error::invalid("demand_id", Code::Duplicate));
+    }
+    let mut t = t;
+    if t.title.is_empty() {
+        t.title = d.title.clone();
+    }
+    let id = insert(&mut tx, st, actor, &c, &t, TopicSource::Demand, Some(d.id)).await?;
+    let note = crate::tr!("councils.note.to_council", council = c.name.as_str());
+    demand_event(
+        &mut tx,
+        actor,
+        &d,
+        now,
+        Action::ToCouncil,
+        &note,
+        json!({"topic_id": id, "council_id": c.id}),
+    )
+    .await?;
+    let made = topics::find(&mut tx, id).await?.ok_or_else(gone)?;
+    let v = view(&mut tx, actor, made).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+async fn demand_event(
+    tx: &mut Tx,
+    actor: &Actor,
+    d: &crate::demands::store::DemandRow,
+    now: crate::clock::Millis,
+    action: Action,
+    note: &str,
+    data: serde_json::Value,
+) -> Result<()> {
+    let status = d.status();
+    crate::demands::store::append_event(
+        tx,
+        crate::demands::store::NewEvent {
+            demand: d,
+            at: now,
+            actor,
+            action,
+            from: Some(status),
+            to: status,
+            level: d.level(),
+            note,
+            data,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Casts a vote on a topic of a meeting in session: the caller's own, or (for an open
+/// ballot, by those who run the council) a show of hands recorded for a member or a
+/// household's adult.
+pub async fn vote(st: &AppState, actor: &Actor, id: i64, v: VoteInput) -> Result<TopicView> {
+    let mut tx = st.db.begin().await?;
+    let now = st.clock.now();
+    let (t, c, runs) = load(&mut tx, actor, id).await?;
+    let meeting = match t.meeting_id {
+        Some(m) => meetings::find(&mut tx, m).await?,
+        None => None,
+    };
+    let status = meeting
+        .as_ref()
+        .map_or(MeetingStatus::Scheduled, |m| m.status);
+    let status = if t.status == TopicStatus::OnAgenda || status != MeetingStatus::InSession {
+        status
+    } else {
+        // Decided already: its count is final.
+        MeetingStatus::Closed
+    };
+    let proxy = v.voter_id.is_some();
+    if proxy && (!runs || t.ballot == Ballot::Secret) {
+        return Err(Error::forbidden());
+    }
+    let voter = voter(&mut tx, actor, &t, &c, v.voter_id, now).await?;
+    let choice = match (v.abstain, v.option_id) {
+        (true, None) => Choice::Abstain,
+        (false, Some(o)) => Choice::For(o),
+        (true, Some(_)) => {
+            return Err(Error::invalid("abstain", Code::InvalidChoice)
+                .with("allowed", "option_id | abstain"));
+        }
+        (false, None) => return Err(Error::required("option_id")),
+    };
+    let options: Vec<i64> = topics::options(&mut tx, t.id)
+        .await?
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    let voted = match own_key_of(&t, &voter) {
+        Some(k) if topics::has_voted(&mut tx, t.id, k).await? => vec![k],
+        _ => Vec::new(),
+    };
+    let key = tally::admit(&tally::VoteFacts {
+        meeting: status,
+        unit: t.vote_unit,
+        voter,
+        for_household: v.household_id,
+        choice,
+        options: &options,
+        voted: &voted,
+    })?;
+    let rec = tally::record(t.ballot, key, choice);
+    let open_by = rec.by.map(|_| voter.person);
+    topics::cast(&mut tx, t.id, key, choice, open_by)
+        .await
+        .map_err(|e| {
+            let e: Error = e.into();
+            if e.code == Code::Duplicate {
+                Error::new(Code::AlreadyVoted)
+            } else {
+                e
+            }
+        })?;
+    // The audit row says that a vote was cast, never for what in a secret ballot.
+    let detail = match t.ballot {
+        Ballot::Open => {
+            json!({"proxy": proxy, "choice": match choice { Choice::For(o) => json!(o), Choice::Abstain => json!("abstain") }})
+        }
+        Ballot::Secret => json!({"proxy": proxy}),
+    };
+    audited(&mut tx, actor, now, ("topic", t.id), &c, "vote", detail).await?;
+    let t = topics::find(&mut tx, id).await?.ok_or_else(gone)?;
+    let out = view(&mut tx, actor, t).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+fn own_key_of(t: &Topic, v: &Voter) -> Option<BallotKey> {
+    match t.vote_unit {
+        VoteUnit::Person => Some(BallotKey::Person(v.person)),
+        VoteUnit::Household => v.household.map(BallotKey::Household),
+    }
+}
+
+/// Who votes: for a vote per person the member (the caller, or the member the office
+/// names), for a vote per household a resident (the caller, or the one named) and their
+/// household, entitled when it is in the council's area.
+async fn voter(
+    ex: &mut impl Exec,
+    actor: &Actor,
+    t: &Topic,
+    c: &Council,
+    named: Option<i64>,
+    now: crate::clock::Millis,
+) -> Result<Voter> {
+    match t.vote_unit {
+        VoteUnit::Person => {
+            let member = match named {
+                Some(m) => {
+                    let found: Option<(i64,)> =
+                        Q::new("SELECT id FROM council_members WHERE id = $1 AND council_id = $2")
+                            .bind(m)
+                            .bind(c.id)
+                            .fetch_optional(&mut *ex)
+                            .await?;
+                    Some(
+                        found
+                            .ok_or_else(|| Error::invalid("voter_id", Code::UnknownReference))?
+                            .0,
+                    )
+                }
+                None => member_of(ex, c.id, actor).await?,
+            };
+            Ok(Voter {
+                person: member.unwrap_or(0),
+                household: None,
+                adult: true,
+                entitled: member.is_some(),
+            })
+        }
+        VoteUnit::Household => {
+            let resident = named.or(actor.resident_id);
+            let Some(r) = resident else {
+                return Ok(Voter {
+                    person: 0,
+                    household: None,
+                    adult: false,
+                    entitled: false,
+                });
+            };
+            let found: Option<VoterRow> = Q::new(
+                "SELECT r.household_id, r.birth_date, b.grid_id, r.community_id FROM residents r \
+                 LEFT JOIN households h ON h.id = r.household_id \
+                 LEFT JOIN buildings b ON b.id = h.building_id \
+                 WHERE r.id = $1 AND r.anonymised_at IS NULL AND r.child_name IS NULL",
+            )
+            .bind(r)
+            .fetch_optional(&mut *ex)
+            .await?;
+            let Some((household, birth, grid, community)) = found else {
+                return Err(Error::invalid("voter_id", Code::UnknownResident));
+            };
+            let in_area = community == c.community_id && c.grid_id.is_none_or(|g| grid == Some(g));
+            Ok(Voter {
+                person: r,
+                household,
+                adult: crate::roster::model::child::is_adult_at(birth.as_deref(), now),
+                entitled: in_area,
+            })
+        }
+    }
+}
+
+/// A voter's household, birth date, building's grid and community.
+type VoterRow = (Option<i64>, Option<String>, Option<i64>, i64);
+
+fn rule_of(t: &Topic) -> VoteRule {
+    let majority = Majority::parse(&t.majority).unwrap_or(Majority::Simple);
+    VoteRule {
+        quorum: Quorum::Members(Share::MORE_THAN_HALF),
+        majority: Share::from(majority),
+        base: t.base,
+        tie: t.tie,
+    }
+}
+
+/// How many make up a topic's electorate, and how many took part: the membership and the
+/// attendance for a vote per person, the households of the council's area and those that
+/// voted for a vote per household.
+async fn turnout(
+    ex: &mut impl Exec,
+    t: &Topic,
+    c: &Council,
+    m: &crate::councils::model::records::Meeting,
+) -> Result<Attendance> {
+    match t.vote_unit {
+        VoteUnit::Person => {
+            let members = if m.status == MeetingStatus::Scheduled {
+                store::member_count(ex, c.id).await?
+            } else {
+                m.members
+            };
+            Ok(Attendance {
+                present: m.present as u32,
+                members: members as u32,
+            })
+        }
+        VoteUnit::Household => {
+            let mut q = Q::new(
+                "SELECT COUNT(*) FROM households h JOIN buildings b ON b.id = h.building_id \
+                 WHERE h.community_id = ",
+            );
+            q.push_bind(c.community_id);
+            if let Some(g) = c.grid_id {
+                q.push(" AND b.grid_id = ").push_bind(g);
+            }
+            let (n,): (i64,) = q.fetch_one(ex).await?;
+            let voted = topics::ballot_count(ex, t.id).await?;
+            Ok(Attendance {
+                present: voted as u32,
+                members: n as u32,
+            })
+        }
+    }
+}
+
+/// Records what the meeting came to on a topic of its agenda. With terms, a decision
+/// (refused as `no_quorum` or `no_majority` when the count does not carry it); without,
+/// the count as it is: no quorum, rejected or tied. Either way the topic leaves the agenda
+/// for the results list, and a demand it came from hears of it.
+pub async fn decide(st: &AppState, actor: &Actor, id: i64, d: DecideInput) -> Result<TopicView> {
+    let mut tx = st.db.begin().await?;
+    let now = st.clock.now();
+    let (t, c, runs) = load(&mut tx, actor, id).await?;
+    if !runs {
+        return Err(Error::forbidden());
+    }
+    let m = match t.meeting_id {
+        Some(m) => meetings::find(&mut tx, m).await?,
+        None => None,
+    };
+    let Some(m) =
+        m.filter(|m| matches!(m.status, MeetingStatus::InSession | MeetingStatus::Closed))
+    else {
+        return Err(not_now(t.status.key(), "councils.step.decide"));
+    };
+    if t.status != TopicStatus::OnAgenda {
+        return Err(not_now(t.status.key(), "councils.step.decide"));
+    }
+    let options = topics::options(&mut tx, t.id).await?;
+    let ids: Vec<i64> = options.iter().map(|o| o.id).collect();
+    let mut votes = Vec::new();
+    for o in &options {
+        votes.extend(std::iter::repeat_n(
+            Choice::For(o.id),
+            o.votes.max(0) as usize,
+        ));
+    }
+    votes.extend(std::iter::repeat_n(
+        Choice::Abstain,
+        t.abstentions.max(0) as usize,
+    ));
+    let att = turnout(&mut tx, &t, &c, &m).await?;
+    let count = tally::tally(&ids, &votes, att, &rule_of(&t), d.casting_option_id);
+    let terms = match d.terms.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(text) => {
+            count.outcome.decided()?;
+            let kind = if d.temporary {
+                TermsKind::Temporary
+            } else {
+                TermsKind::Permanent
+            };
+            let today = crate::clock::civil_in(now, &crate::clock::china())
+                .map(|dt| dt.date())
+                .ok_or_else(|| Error::internal("no date"))?;
+            Some(Terms::parse(text, kind, d.ends_on, today)?)
+        }
+        None if count.outcome.decided().is_ok() => return Err(Error::required("terms")),
+        None => None,
+    };
+    let tally_json = json!({
+        "counts": count.counts.iter().map(|(o, n)| json!({"option_id": o, "votes": n})).collect::<Vec<_>>(),
+        "abstentions": count.abstentions,
+        "present": count.present,
+        "members": count.members,
+        "base": count.base,
+        "quorum_met": count.quorum_met,
+        "casting_vote": count.casting_vote,
+    });
+    let outcome = count.outcome.kind();
+    let decision_id = decisions::insert(
+        &mut tx,
+        &decisions::NewDecision {
+            topic_id: t.id,
+            meeting_id: m.id,
+            council_id: c.id,
+            street_id: c.street_id,
+            community_id: c.community_id,
+            outcome,
+            option_id: count.outcome.decided().ok(),
+            tally: tally_json,
+            terms: terms.as_ref(),
+            decided_by: actor.user_id,
+        },
+        now,
+    )
+    .await?;
+    if !topics::set_status(
+        &mut tx,
+        t.id,
+        TopicStatus::OnAgenda,
+        TopicStatus::of(outcome),
+        Some(m.id),
+        now,
+    )
+    .await?
+    {
+        return Err(not_now(t.status.key(), "councils.step.decide"));
+    }
+    audited(
+        &mut tx,
+        actor,
+        now,
+        ("topic", t.id),
+        &c,
+        "decide",
+        json!({"decision_id": decision_id, "outcome": outcome.as_str()}),
+    )
+    .await?;
+    let t = topics::find(&mut tx, id).await?.ok_or_else(gone)?;
+    let out = view(&mut tx, actor, t).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Puts a decision on the results list: the residents concerned see it on the portal, and
+/// the demand it came from (if any) carries it on its timeline.
+pub async fn publish(st: &AppState, actor: &Actor, decision_id: i64) -> Result<Decision> {
+    let mut tx = st.db.begin().await?;
+    let now = st.clock.now();
+    let d = decisions::find(&mut tx, decision_id)
+        .await?
+        .ok_or_else(Error::not_found)?;
+    let c = run(&mut tx, actor, d.council_id).await?;
+    if !decisions::publish(&mut tx, d.id, now).await? {
+        return Err(not_now(
+            "councils.step.published".into(),
+            "councils.step.publish",
+        ));
+    }
+    let t = topics::find(&mut tx, d.topic_id).await?.ok_or_else(gone)?;
+    if let Some(did) = t.demand_id
+        && let Some(row) = crate::demands::store::find(&mut tx, did).await?
+    {
+        let key = d.outcome.key();
+        let result = crate::tr!(&key);
+        let note = if d.terms.is_empty() {
+            crate::tr!(
+                "councils.note.result",
+                council = c.name.as_str(),
+                result = result.as_str()
+            )
+        } else {
+            crate::tr!(
+                "councils.note.decided",
+                council = c.name.as_str(),
+                terms = d.terms.as_str()
+            )
+        };
+        demand_event(
+            &mut tx,
+            actor,
+            &row,
+            now,
+            Action::CouncilResult,
+            &note,
+            json!({"decision_id": d.id, "outcome": d.outcome.as_str()}),
+        )
+        .await?;
+    }
+    audited(
+        &mut tx,
+        actor,
+        now,
+        ("decision", d.id),
+        &c,
+        "publish",
+        json!({}),
+    )
+    .await?;
+    let d = decisions::find(&mut tx, d.id).await?.ok_or_else(gone)?;
+    tx.commit().await?;
+    Ok(d)
+}
