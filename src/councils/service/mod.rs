@@ -6,6 +6,7 @@ pub mod councils;
 pub mod follow;
 pub mod meetings;
 pub mod topics;
+pub mod votes;
 
 use crate::audit::{self, Entry};
 use crate::auth::{Actor, Role};

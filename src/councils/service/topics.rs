@@ -5,14 +5,14 @@
 use serde_json::json;
 
 use crate::auth::{Actor, Role};
-use crate::councils::model::inputs::{DecideInput, TopicInput, VoteInput};
+use crate::councils::model::inputs::{DecideInput, TopicInput};
 use crate::councils::model::records::{Council, Decision, Topic, TopicView};
 use crate::councils::model::{
     Ballot, Labelled, Majority, MeetingStatus, Share, Terms, TermsKind, TopicSource, TopicStatus,
     VoteUnit,
 };
 use crate::councils::rules::access;
-use crate::councils::rules::tally::{self, Attendance, BallotKey, Choice, Quorum, VoteRule, Voter};
+use crate::councils::rules::tally::{self, Attendance, BallotKey, Choice, Quorum, VoteRule};
 use crate::councils::store::{self, decisions, meetings, topics};
 use crate::db::{Exec, Q, Tx};
 use crate::demands::model::Action;
@@ -55,7 +55,11 @@ pub async fn view(ex: &mut impl Exec, actor: &Actor, topic: Topic) -> Result<Top
 }
 
 /// The key the caller's own vote would be kept under, if they have one.
-async fn own_key(ex: &mut impl Exec, actor: &Actor, t: &Topic) -> Result<Option<BallotKey>> {
+pub(super) async fn own_key(
+    ex: &mut impl Exec,
+    actor: &Actor,
+    t: &Topic,
+) -> Result<Option<BallotKey>> {
     Ok(match t.vote_unit {
         VoteUnit::Person => member_of(ex, t.council_id, actor)
             .await?
@@ -65,7 +69,11 @@ async fn own_key(ex: &mut impl Exec, actor: &Actor, t: &Topic) -> Result<Option<
 }
 
 /// The caller's member id on a council (as a resident or as an account).
-async fn member_of(ex: &mut impl Exec, council_id: i64, actor: &Actor) -> Result<Option<i64>> {
+pub(super) async fn member_of(
+    ex: &mut impl Exec,
+    council_id: i64,
+    actor: &Actor,
+) -> Result<Option<i64>> {
     let found: Option<(i64,)> = Q::new(
         "SELECT id FROM council_members WHERE council_id = $1 AND (user_id = $2 OR resident_id = $3) \
          ORDER BY id LIMIT 1",
@@ -78,7 +86,11 @@ async fn member_of(ex: &mut impl Exec, council_id: i64, actor: &Actor) -> Result
     Ok(found.map(|(id,)| id))
 }
 
-async fn load(ex: &mut impl Exec, actor: &Actor, id: i64) -> Result<(Topic, Council, bool)> {
+pub(super) async fn load(
+    ex: &mut impl Exec,
+    actor: &Actor,
+    id: i64,
+) -> Result<(Topic, Council, bool)> {
     let t = topics::find(ex, id).await?.ok_or_else(Error::not_found)?;
     let (c, runs, _) = seen(ex, actor, t.council_id).await?;
     Ok((t, c, runs))
@@ -160,7 +172,7 @@ pub async fn raise(
     Ok(v)
 }
 
-fn gone() -> Error {
+pub(super) fn gone() -> Error {
     Error::internal("a topic written is not there")
 }
 
@@ -301,163 +313,6 @@ async fn demand_event(
     .await?;
     Ok(())
 }
-
-/// Casts a vote on a topic of a meeting in session: the caller's own, or (for an open
-/// ballot, by those who run the council) a show of hands recorded for a member or a
-/// household's adult.
-pub async fn vote(st: &AppState, actor: &Actor, id: i64, v: VoteInput) -> Result<TopicView> {
-    let mut tx = st.db.begin().await?;
-    let now = st.clock.now();
-    let (t, c, runs) = load(&mut tx, actor, id).await?;
-    let meeting = match t.meeting_id {
-        Some(m) => meetings::find(&mut tx, m).await?,
-        None => None,
-    };
-    let status = meeting
-        .as_ref()
-        .map_or(MeetingStatus::Scheduled, |m| m.status);
-    let status = if t.status == TopicStatus::OnAgenda || status != MeetingStatus::InSession {
-        status
-    } else {
-        // Decided already: its count is final.
-        MeetingStatus::Closed
-    };
-    let proxy = v.voter_id.is_some();
-    if proxy && (!runs || t.ballot == Ballot::Secret) {
-        return Err(Error::forbidden());
-    }
-    let voter = voter(&mut tx, actor, &t, &c, v.voter_id, now).await?;
-    let choice = match (v.abstain, v.option_id) {
-        (true, None) => Choice::Abstain,
-        (false, Some(o)) => Choice::For(o),
-        (true, Some(_)) => {
-            return Err(Error::invalid("abstain", Code::InvalidChoice)
-                .with("allowed", "option_id | abstain"));
-        }
-        (false, None) => return Err(Error::required("option_id")),
-    };
-    let options: Vec<i64> = topics::options(&mut tx, t.id)
-        .await?
-        .iter()
-        .map(|o| o.id)
-        .collect();
-    let voted = match own_key_of(&t, &voter) {
-        Some(k) if topics::has_voted(&mut tx, t.id, k).await? => vec![k],
-        _ => Vec::new(),
-    };
-    let key = tally::admit(&tally::VoteFacts {
-        meeting: status,
-        unit: t.vote_unit,
-        voter,
-        for_household: v.household_id,
-        choice,
-        options: &options,
-        voted: &voted,
-    })?;
-    let rec = tally::record(t.ballot, key, choice);
-    let open_by = rec.by.map(|_| voter.person);
-    topics::cast(&mut tx, t.id, key, choice, open_by)
-        .await
-        .map_err(|e| {
-            let e: Error = e.into();
-            if e.code == Code::Duplicate {
-                Error::new(Code::AlreadyVoted)
-            } else {
-                e
-            }
-        })?;
-    // The audit row says that a vote was cast, never for what in a secret ballot.
-    let detail = match t.ballot {
-        Ballot::Open => {
-            json!({"proxy": proxy, "choice": match choice { Choice::For(o) => json!(o), Choice::Abstain => json!("abstain") }})
-        }
-        Ballot::Secret => json!({"proxy": proxy}),
-    };
-    audited(&mut tx, actor, now, ("topic", t.id), &c, "vote", detail).await?;
-    let t = topics::find(&mut tx, id).await?.ok_or_else(gone)?;
-    let out = view(&mut tx, actor, t).await?;
-    tx.commit().await?;
-    Ok(out)
-}
-
-fn own_key_of(t: &Topic, v: &Voter) -> Option<BallotKey> {
-    match t.vote_unit {
-        VoteUnit::Person => Some(BallotKey::Person(v.person)),
-        VoteUnit::Household => v.household.map(BallotKey::Household),
-    }
-}
-
-/// Who votes: for a vote per person the member (the caller, or the member the office
-/// names), for a vote per household a resident (the caller, or the one named) and their
-/// household, entitled when it is in the council's area.
-async fn voter(
-    ex: &mut impl Exec,
-    actor: &Actor,
-    t: &Topic,
-    c: &Council,
-    named: Option<i64>,
-    now: crate::clock::Millis,
-) -> Result<Voter> {
-    match t.vote_unit {
-        VoteUnit::Person => {
-            let member = match named {
-                Some(m) => {
-                    let found: Option<(i64,)> =
-                        Q::new("SELECT id FROM council_members WHERE id = $1 AND council_id = $2")
-                            .bind(m)
-                            .bind(c.id)
-                            .fetch_optional(&mut *ex)
-                            .await?;
-                    Some(
-                        found
-                            .ok_or_else(|| Error::invalid("voter_id", Code::UnknownReference))?
-                            .0,
-                    )
-                }
-                None => member_of(ex, c.id, actor).await?,
-            };
-            Ok(Voter {
-                person: member.unwrap_or(0),
-                household: None,
-                adult: true,
-                entitled: member.is_some(),
-            })
-        }
-        VoteUnit::Household => {
-            let resident = named.or(actor.resident_id);
-            let Some(r) = resident else {
-                return Ok(Voter {
-                    person: 0,
-                    household: None,
-                    adult: false,
-                    entitled: false,
-                });
-            };
-            let found: Option<VoterRow> = Q::new(
-                "SELECT r.household_id, r.birth_date, b.grid_id, r.community_id FROM residents r \
-                 LEFT JOIN households h ON h.id = r.household_id \
-                 LEFT JOIN buildings b ON b.id = h.building_id \
-                 WHERE r.id = $1 AND r.anonymised_at IS NULL AND r.child_name IS NULL",
-            )
-            .bind(r)
-            .fetch_optional(&mut *ex)
-            .await?;
-            let Some((household, birth, grid, community)) = found else {
-                return Err(Error::invalid("voter_id", Code::UnknownResident));
-            };
-            let in_area = community == c.community_id && c.grid_id.is_none_or(|g| grid == Some(g));
-            Ok(Voter {
-                person: r,
-                household,
-                adult: crate::roster::model::child::is_adult_at(birth.as_deref(), now),
-                entitled: in_area,
-            })
-        }
-    }
-}
-
-/// A voter's household, birth date, building's grid and community.
-type VoterRow = (Option<i64>, Option<String>, Option<i64>, i64);
 
 fn rule_of(t: &Topic) -> VoteRule {
     let majority = Majority::parse(&t.majority).unwrap_or(Majority::Simple);
