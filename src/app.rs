@@ -32,6 +32,7 @@ fn routes() -> Routes {
     .merge(crate::auth::router())
     .merge(crate::roster::router())
     .merge(crate::demands::router())
+    .merge(crate::councils::router())
     .merge(crate::measures::router())
     .merge(crate::auditing::router())
     .merge(crate::rights::router())

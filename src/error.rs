@@ -194,6 +194,8 @@ catalogue! {
     /// A meeting, topic or follow-through item is not in a state where this step can be
     /// taken (a topic put on the agenda twice, attendance taken at a closed meeting).
     CouncilState = "council_state", Conflict;
+    /// The same option twice among a topic's options.
+    DuplicateOption = "duplicate_option", Invalid;
 }
 
 impl std::fmt::Display for Code {

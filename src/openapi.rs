@@ -16,6 +16,7 @@ use utoipa::{Modify, OpenApi};
         (name = "auth", description = "Login and the caller"),
         (name = "roster", description = "C1 · the jurisdiction tree, people, grids, units, teams"),
         (name = "demands", description = "C2 · the demand closed loop"),
+        (name = "councils", description = "C3/C9 · councils and linkage teams: meetings, the three lists, votes, decisions, follow-through"),
         (name = "measures", description = "C2/C10 · the three rates and the on-time rate"),
         (name = "rights", description = "PIPL arts. 44–47 · everything held about a resident; anonymising"),
         (name = "audit", description = "C13 · the audit log: who saw or changed what, when, from where"),

@@ -4,15 +4,20 @@
 //! households of a building or compound say whether they agree (PRODUCT.md C3, C9;
 //! stories 2, 8 and 10; issue 15).
 //!
-//! So far only the pure middle of the floor plan in docs/architecture.md exists: `model`
-//! (its words and values, parsed at the edge), `rules` (vote counting, quorum and the
-//! legal presets, consent summaries, follow-through, schedules; no database, no clock
-//! read, no HTTP) and `ics` (meetings as an RFC 5545 calendar). There is **no `router()`
-//! yet**: the store, the service, the API and the pages come next, and `app.rs` does not
-//! list this capability until they do.
+//! The floor plan of docs/architecture.md: `model` (its words and values, parsed at the
+//! edge, and the inputs the service takes) · `rules` (vote counting, quorum and the legal
+//! presets, consent summaries, follow-through, schedules, who sees and runs what; pure) ·
+//! `store` (SQL) · `service` (the only door) · `api` (and pages, beside it) · `ics`
+//! (meetings as an RFC 5545 calendar).
 
+pub mod api;
 pub mod ics;
 pub mod model;
 pub mod rules;
 pub mod service;
 pub mod store;
+
+/// Councils' API and pages.
+pub fn router() -> crate::web::routes::Routes {
+    crate::web::routes::Routes::api(api::router())
+}

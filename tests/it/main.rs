@@ -14,6 +14,7 @@ mod built;
 mod children;
 mod cli;
 mod common;
+mod councils;
 mod counter;
 mod crash;
 mod demand_reveal;

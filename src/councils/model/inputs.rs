@@ -173,7 +173,7 @@ pub fn options(v: &[String]) -> Result<Vec<String>> {
     for o in v {
         let o = validate::required("options", Some(o), OPTION_MAX)?;
         if out.contains(&o) {
-            return Err(Error::invalid("options", Code::Duplicate));
+            return Err(Error::invalid("options", Code::DuplicateOption).with("option", o));
         }
         out.push(o);
     }

@@ -182,12 +182,17 @@ pub async fn report(
     let d = decisions::find(&mut tx, item.decision_id)
         .await?
         .ok_or_else(Error::not_found)?;
-    let (c, runs, _) = seen(&mut tx, actor, d.council_id).await?;
-    let owner = item.owner_user_id == Some(actor.user_id)
+    // Its owner reports on it (a unit need not sit on the council); otherwise those who
+    // run the council.
+    let owner = (item.owner_user_id.is_some() && item.owner_user_id == Some(actor.user_id))
         || (item.owner_unit_id.is_some() && item.owner_unit_id == actor.unit_id);
-    if !runs && !owner {
-        return Err(Error::forbidden());
-    }
+    let c = if owner {
+        crate::councils::store::find(&mut tx, d.council_id)
+            .await?
+            .ok_or_else(Error::not_found)?
+    } else {
+        run(&mut tx, actor, d.council_id).await?
+    };
     if matches!(item.status, FollowStatus::Done | FollowStatus::Cancelled) {
         return Err(super::not_now(
             crate::councils::model::Labelled::key(item.status),

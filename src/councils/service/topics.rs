@@ -139,6 +139,12 @@ pub async fn mine(st: &AppState, actor: &Actor) -> Result<Vec<TopicView>> {
     Ok(out)
 }
 
+/// Whether a topic was raised with this client id already (its answer is then `200`).
+pub async fn raised_before(st: &AppState, client_id: &str) -> Result<bool> {
+    let mut conn = st.db.conn().await?;
+    Ok(topics::by_client_id(&mut conn, client_id).await?.is_some())
+}
+
 /// Raises a topic on a council's demand list. A resident raises it in their own name, as
 /// the portal's; the same client id twice gives the first topic back.
 pub async fn raise(
@@ -151,7 +157,7 @@ pub async fn raise(
     if let Some(cid) = &t.client_id
         && let Some(done) = topics::by_client_id(&mut tx, cid).await?
     {
-        if done.council_id != council_id {
+        if done.council_id != council_id || done.raised_by != Some(actor.user_id) {
             return Err(Error::invalid("client_id", Code::ClientIdTaken));
         }
         return view(&mut tx, actor, done).await;
@@ -261,8 +267,9 @@ pub async fn promote(
             "councils.step.promote",
         ));
     }
-    if topics::of_demand(&mut tx, d.id).await?.is_some() {
-        return Err(Error::invalid("demand_id", Code::Duplicate));
+    if let Some(there) = topics::of_demand(&mut tx, d.id).await? {
+        // It went to council already: the topic it became is in this state.
+        return Err(not_now(there.status.key(), "councils.step.promote").on("demand_id"));
     }
     let mut t = t;
     if t.title.is_empty() {
