@@ -42,14 +42,20 @@ pub struct TopicQuery {
     /// negotiation list, `decided` (and `rejected`, `tied`, `no_quorum`) the results.
     #[param(value_type = Option<TopicStatus>)]
     pub status: Option<String>,
+    /// Only topics older than this id: the `id` of the last topic of the page before.
+    pub before: Option<i64>,
+    /// 1–200; 50 when absent.
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
 }
 
-/// A council's topics, newest first, each with its options and count.
+/// A council's topics, newest first, each with its options and count: a page of `limit`,
+/// the next below the last one's id (`before`).
 #[utoipa::path(get, path = "/api/v1/councils/{id}/topics", tag = "councils",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Council id"), TopicQuery),
     responses((status = 200, body = Vec<TopicView>),
-        (status = 422, description = "An unknown status (`invalid_choice`)", body = ErrorBody)))]
+        (status = 422, description = "An unknown status (`invalid_choice`), a limit out of range (`out_of_range`)", body = ErrorBody)))]
 pub async fn list_topics(
     State(st): State<AppState>,
     actor: Actor,
@@ -60,7 +66,10 @@ pub async fn list_topics(
         None | Some("") => None,
         Some(s) => Some(word("status", Some(s), TopicStatus::Raised)?),
     };
-    Ok(Json(service::of_council(&st, &actor, id, status).await?))
+    let limit = q.limit.unwrap_or(50);
+    Ok(Json(
+        service::page_of_council(&st, &actor, id, status, q.before, limit).await?,
+    ))
 }
 
 /// A topic to raise on a council's demand list.
@@ -289,9 +298,11 @@ pub async fn publish_decision(
     Ok(Json(service::publish(&st, &actor, id).await?))
 }
 
-/// The topics the caller raised (a resident: from the portal), each with its decision.
+/// The topics a resident raised from the portal, each with its count and decision: what
+/// they follow on the portal. Residents only.
 #[utoipa::path(get, path = "/api/v1/me/topics", tag = "councils", security(("bearer" = [])),
-    responses((status = 200, body = Vec<TopicView>)))]
+    responses((status = 200, body = Vec<TopicView>),
+        (status = 403, description = "Not a resident (`forbidden`)", body = ErrorBody)))]
 pub async fn my_topics(State(st): State<AppState>, actor: Actor) -> Result<Json<Vec<TopicView>>> {
     Ok(Json(service::mine(&st, &actor).await?))
 }

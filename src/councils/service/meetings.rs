@@ -37,10 +37,8 @@ async fn load_run(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(Meeting, Counc
 pub async fn get(st: &AppState, actor: &Actor, id: i64) -> Result<MeetingView> {
     let mut conn = st.db.conn().await?;
     let (meeting, _, _) = load(&mut conn, actor, id).await?;
-    let mut agenda = Vec::new();
-    for t in topics::of_meeting(&mut conn, id).await? {
-        agenda.push(super::topics::view(&mut conn, actor, t).await?);
-    }
+    let ts = topics::of_meeting(&mut conn, id).await?;
+    let agenda = super::topics::views(&mut conn, actor, ts).await?;
     let attendance = meetings::attendance(&mut conn, id).await?;
     let mut meeting = meeting;
     if meeting.status == MeetingStatus::Scheduled {

@@ -21,51 +21,69 @@ use crate::state::AppState;
 
 use super::{audited, not_now, place, run, seen};
 
-/// A topic with its options, its count so far and its decision.
+/// A topic as the caller sees it: its options, the count (none shown for a secret
+/// ballot until it is decided), the ballots cast, whether the caller voted, its decision.
 pub async fn view(ex: &mut impl Exec, actor: &Actor, topic: Topic) -> Result<TopicView> {
-    let options = topics::options(ex, topic.id).await?;
-    let ballots = topics::ballot_count(ex, topic.id).await?;
-    let voted = match own_key(ex, actor, &topic).await? {
-        Some(k) => topics::has_voted(ex, topic.id, k).await?,
-        None => false,
-    };
-    let decision = decisions::of_topic(ex, topic.id).await?;
-    // While voting is open a secret ballot shows no running count.
-    let hide = topic.ballot == Ballot::Secret && decision.is_none();
-    let options = options
-        .into_iter()
-        .map(|mut o| {
-            if hide {
-                o.votes = 0;
-            }
-            o
-        })
-        .collect();
-    let mut topic = topic;
-    if hide {
-        topic.abstentions = 0;
-    }
-    Ok(TopicView {
-        topic,
-        options,
-        ballots,
-        voted,
-        decision,
-    })
+    views(ex, actor, vec![topic])
+        .await?
+        .pop()
+        .ok_or_else(|| Error::internal("a topic without its view"))
 }
 
-/// The key the caller's own vote would be kept under, if they have one.
-pub(super) async fn own_key(
-    ex: &mut impl Exec,
-    actor: &Actor,
-    t: &Topic,
-) -> Result<Option<BallotKey>> {
-    Ok(match t.vote_unit {
-        VoteUnit::Person => member_of(ex, t.council_id, actor)
+/// Many topics as the caller sees them ([`view`]), in a fixed number of queries however
+/// many there are.
+pub async fn views(ex: &mut impl Exec, actor: &Actor, ts: Vec<Topic>) -> Result<Vec<TopicView>> {
+    let ids: Vec<i64> = ts.iter().map(|t| t.id).collect();
+    let mut councils: Vec<i64> = ts.iter().map(|t| t.council_id).collect();
+    councils.sort_unstable();
+    councils.dedup();
+    let mut options = topics::options_of(ex, &ids).await?;
+    let ballots = topics::ballot_counts(ex, &ids).await?;
+    let mut decisions = decisions::of_topics(ex, &ids).await?;
+    let mut keys: Vec<BallotKey> =
+        topics::memberships(ex, &councils, actor.user_id, actor.resident_id)
             .await?
-            .map(BallotKey::Person),
-        VoteUnit::Household => actor.household_id.map(BallotKey::Household),
-    })
+            .into_iter()
+            .map(BallotKey::Person)
+            .collect();
+    if let Some(h) = actor.household_id {
+        keys.push(BallotKey::Household(h));
+    }
+    let voted = topics::voted_among(ex, &ids, &keys).await?;
+    let mut out = Vec::with_capacity(ts.len());
+    for mut topic in ts {
+        let decision = decisions
+            .iter()
+            .position(|d| d.topic_id == topic.id)
+            .map(|i| decisions.swap_remove(i));
+        // While voting is open a secret ballot shows no running count.
+        let hide = topic.ballot == Ballot::Secret && decision.is_none();
+        let mut mine = Vec::new();
+        options.retain(|o| {
+            if o.topic_id == topic.id {
+                mine.push(o.clone());
+                false
+            } else {
+                true
+            }
+        });
+        if hide {
+            mine.iter_mut().for_each(|o| o.votes = 0);
+            topic.abstentions = 0;
+        }
+        let n = ballots
+            .iter()
+            .find(|(t, _)| *t == topic.id)
+            .map_or(0, |(_, n)| *n);
+        out.push(TopicView {
+            voted: voted.contains(&topic.id),
+            topic,
+            options: mine,
+            ballots: n,
+            decision,
+        });
+    }
+    Ok(out)
 }
 
 /// The caller's member id on a council (as a resident or as an account).
@@ -102,20 +120,35 @@ pub async fn get(st: &AppState, actor: &Actor, id: i64) -> Result<TopicView> {
     view(&mut conn, actor, t).await
 }
 
-/// A council's topics, newest first (one status, or all).
+/// The most topics one list gives.
+pub const MAX_PAGE: i64 = 200;
+
+/// A council's topics, newest first (one status, or all): the newest [`MAX_PAGE`].
 pub async fn of_council(
     st: &AppState,
     actor: &Actor,
     council_id: i64,
     status: Option<TopicStatus>,
 ) -> Result<Vec<TopicView>> {
+    page_of_council(st, actor, council_id, status, None, MAX_PAGE).await
+}
+
+/// A page of a council's topics, newest first: `limit` below the id `before`.
+pub async fn page_of_council(
+    st: &AppState,
+    actor: &Actor,
+    council_id: i64,
+    status: Option<TopicStatus>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<TopicView>> {
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(Error::out_of_range("limit", 1, MAX_PAGE));
+    }
     let mut conn = st.db.conn().await?;
     let _ = seen(&mut conn, actor, council_id).await?;
-    let mut out = Vec::new();
-    for t in topics::of_council(&mut conn, council_id, status).await? {
-        out.push(view(&mut conn, actor, t).await?);
-    }
-    Ok(out)
+    let ts = topics::of_council(&mut conn, council_id, status, before, limit).await?;
+    views(&mut conn, actor, ts).await
 }
 
 /// A council's results list: what its meetings decided or could not, newest first; the
@@ -132,11 +165,8 @@ pub async fn mine(st: &AppState, actor: &Actor) -> Result<Vec<TopicView>> {
         return Err(Error::forbidden());
     };
     let mut conn = st.db.conn().await?;
-    let mut out = Vec::new();
-    for t in topics::raised_by_resident(&mut conn, r).await? {
-        out.push(view(&mut conn, actor, t).await?);
-    }
-    Ok(out)
+    let ts = topics::raised_by_resident(&mut conn, r).await?;
+    views(&mut conn, actor, ts).await
 }
 
 /// Whether a topic was raised with this client id already (its answer is then `200`).

@@ -24,6 +24,16 @@ pub async fn of_topic(ex: &mut impl Exec, topic_id: i64) -> DbResult<Option<Deci
         .await
 }
 
+/// The decisions of many topics.
+pub async fn of_topics(ex: &mut impl Exec, topic_ids: &[i64]) -> DbResult<Vec<Decision>> {
+    if topic_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Q::new(format!("{DECISION} WHERE d.topic_id IN "));
+    super::topics::push_ids(&mut q, topic_ids);
+    q.fetch_all(ex).await
+}
+
 /// A council's results list, newest first; only those published when `published`.
 pub async fn of_council(
     ex: &mut impl Exec,

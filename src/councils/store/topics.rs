@@ -27,19 +27,102 @@ pub async fn by_client_id(ex: &mut impl Exec, client_id: &str) -> DbResult<Optio
         .await
 }
 
-/// A council's topics, newest first, optionally of one status.
+/// A council's topics, newest first, optionally of one status: a page of `limit` of them
+/// below the id `before` (keyset).
 pub async fn of_council(
     ex: &mut impl Exec,
     council_id: i64,
     status: Option<TopicStatus>,
+    before: Option<i64>,
+    limit: i64,
 ) -> DbResult<Vec<Topic>> {
     let mut q = Q::new(format!("{TOPIC} WHERE t.council_id = "));
     q.push_bind(council_id);
     if let Some(s) = status {
         q.push(" AND t.status = ").push_bind(s.as_str());
     }
-    q.push(" ORDER BY t.id DESC");
+    if let Some(b) = before {
+        q.push(" AND t.id < ").push_bind(b);
+    }
+    q.push(" ORDER BY t.id DESC LIMIT ").push_bind(limit);
     q.fetch_all(ex).await
+}
+
+/// `(a, b, …)` of the ids, each bound.
+pub(crate) fn push_ids(q: &mut Q, ids: &[i64]) {
+    q.push("(");
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.push_bind(*id);
+    }
+    q.push(")");
+}
+
+/// The options of many topics, in their order.
+pub async fn options_of(ex: &mut impl Exec, topic_ids: &[i64]) -> DbResult<Vec<TopicOption>> {
+    if topic_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q =
+        Q::new("SELECT id, topic_id, position, label, votes FROM topic_options WHERE topic_id IN ");
+    push_ids(&mut q, topic_ids);
+    q.push(" ORDER BY topic_id, position");
+    q.fetch_all(ex).await
+}
+
+/// How many ballots each of many topics has (topics without any are left out).
+pub async fn ballot_counts(ex: &mut impl Exec, topic_ids: &[i64]) -> DbResult<Vec<(i64, i64)>> {
+    if topic_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Q::new("SELECT topic_id, COUNT(*) FROM topic_ballots WHERE topic_id IN ");
+    push_ids(&mut q, topic_ids);
+    q.push(" GROUP BY topic_id");
+    q.fetch_all(ex).await
+}
+
+/// Which of many topics one of these keys has voted on.
+pub async fn voted_among(
+    ex: &mut impl Exec,
+    topic_ids: &[i64],
+    keys: &[BallotKey],
+) -> DbResult<Vec<i64>> {
+    if topic_ids.is_empty() || keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Q::new("SELECT DISTINCT topic_id FROM topic_ballots WHERE topic_id IN ");
+    push_ids(&mut q, topic_ids);
+    q.push(" AND voter_key IN (");
+    for (i, k) in keys.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.push_bind(key_text(*k));
+    }
+    q.push(")");
+    let rows: Vec<(i64,)> = q.fetch_all(ex).await?;
+    Ok(rows.into_iter().map(|(t,)| t).collect())
+}
+
+/// The caller's member ids on these councils (as an account or as a resident).
+pub async fn memberships(
+    ex: &mut impl Exec,
+    council_ids: &[i64],
+    user_id: i64,
+    resident_id: Option<i64>,
+) -> DbResult<Vec<i64>> {
+    if council_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Q::new("SELECT id FROM council_members WHERE council_id IN ");
+    push_ids(&mut q, council_ids);
+    q.push(" AND (user_id = ").push_bind(user_id);
+    q.push(" OR resident_id = ").push_bind(resident_id);
+    q.push(")");
+    let rows: Vec<(i64,)> = q.fetch_all(ex).await?;
+    Ok(rows.into_iter().map(|(m,)| m).collect())
 }
 
 /// A meeting's agenda, in the order the topics were put on it.
@@ -53,7 +136,7 @@ pub async fn of_meeting(ex: &mut impl Exec, meeting_id: i64) -> DbResult<Vec<Top
 /// The topics a resident raised, newest first.
 pub async fn raised_by_resident(ex: &mut impl Exec, resident_id: i64) -> DbResult<Vec<Topic>> {
     Q::new(format!(
-        "{TOPIC} WHERE t.raised_by_resident = $1 ORDER BY t.id DESC"
+        "{TOPIC} WHERE t.raised_by_resident = $1 ORDER BY t.id DESC LIMIT 200"
     ))
     .bind(resident_id)
     .fetch_all(ex)
