@@ -18,7 +18,9 @@ use super::model::{Filter, GroupBy};
 use super::service;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(measures))
+    OpenApiRouter::new()
+        .routes(routes!(measures))
+        .merge(super::councils::api::router())
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -1,7 +1,9 @@
 //! C2/C10 · Measures: the "three rates" of the 12345 hotline and the on-time feedback rate,
-//! per grid, community, street, category or channel over a period.
+//! per grid, community, street, category or channel over a period; and the councils'
+//! figures (`councils`).
 
 pub mod api;
+pub mod councils;
 pub mod model;
 pub mod pages;
 pub mod rates;

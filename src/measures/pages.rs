@@ -25,6 +25,7 @@ pub fn routes() -> PageRoutes {
     PageRoutes::new()
         .get("/dash", STAFF, dashboard)
         .get("/dash/definitions", STAFF, definitions)
+        .get("/dash/councils", STAFF, super::councils::pages::records)
 }
 
 /// One rate as its definition reads: its name, and its two parts with what each counts
@@ -114,6 +115,7 @@ struct Dash {
     categories: String,
     channels: String,
     communities: Vec<CommunityRow>,
+    councils: super::councils::pages::CouncilSection,
 }
 
 pub struct CommunityRow {
@@ -280,6 +282,14 @@ pub async fn dashboard(
     let period = Period::parse(q.from.as_deref(), q.to.as_deref(), now, Ends::Through)?;
     let d = service::dashboard(&st, &u.actor, period).await?;
     let p = d.period;
+    let by = if super::rules::sees_communities(u.actor.role) {
+        super::councils::CouncilGroupBy::Community
+    } else {
+        super::councils::CouncilGroupBy::Grid
+    };
+    let cm =
+        super::councils::service::measures(&st, &u.actor, p, Some(by), &Default::default()).await?;
+    let councils = super::councils::pages::section(p, &cm, by);
     let categories = received_by(
         "web.dash.categories",
         p,
@@ -310,5 +320,6 @@ pub async fn dashboard(
         categories,
         channels,
         communities: communities(&d),
+        councils,
     }))
 }
