@@ -26,9 +26,7 @@ use crate::web::pages::{Page, error_page};
 use crate::web::session::PageUser;
 
 use super::councils::schedule;
-use super::{
-    DecisionRow, Fields, Refill, Refused, TopicRow, field, label, number, refusal, when,
-};
+use super::{DecisionRow, Fields, Refill, Refused, TopicRow, field, label, number, refusal, when};
 
 pub struct MemberRow {
     pub name: String,
@@ -128,10 +126,7 @@ pub async fn build(
     let mut values = values;
     if field(&values, "client_id").is_none() || refused.is_none() {
         values.retain(|(k, _)| k != "client_id");
-        values.push((
-            "client_id".into(),
-            ClientId::fresh().as_str().to_string(),
-        ));
+        values.push(("client_id".into(), ClientId::fresh().as_str().to_string()));
     }
     let path = format!("/work/councils/{id}");
     Ok(CouncilPage {
@@ -185,14 +180,25 @@ pub async fn page(
     Path(id): Path<i64>,
     Query(q): Query<CouncilQuery>,
 ) -> Response {
-    match build(&st, &u, id, q.who.as_deref().unwrap_or(""), Vec::new(), None).await {
+    match build(
+        &st,
+        &u,
+        id,
+        q.who.as_deref().unwrap_or(""),
+        Vec::new(),
+        None,
+    )
+    .await
+    {
         Ok(mut p) => {
             p.page.flash = q
                 .done
                 .as_deref()
                 .filter(|d| d.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
                 .and_then(|d| crate::web::i18n::lookup(u.lang, &format!("council_pages.done.{d}")));
-            p.client_id = field(&p.values, "client_id").unwrap_or_default().to_string();
+            p.client_id = field(&p.values, "client_id")
+                .unwrap_or_default()
+                .to_string();
             super::shown(StatusCode::OK, &p)
         }
         Err(e) => error_page(e),
@@ -218,8 +224,9 @@ async fn after<T>(
                 let who = field(&f, "who").unwrap_or("").to_string();
                 match build(st, u, id, &who, f, why).await {
                     Ok(mut p) => {
-                        p.client_id =
-                            field(&p.values, "client_id").unwrap_or_default().to_string();
+                        p.client_id = field(&p.values, "client_id")
+                            .unwrap_or_default()
+                            .to_string();
                         super::shown(code, &p)
                     }
                     Err(e) => error_page(e),
@@ -267,7 +274,13 @@ pub async fn call_meeting(
             .ok_or_else(|| Error::required("ends_at"))?;
         let location =
             crate::web::validate::optional("location", field(&f, "location"), LOCATION_MAX)?;
-        meetings::call(&st, &u.actor, id, MeetingInput::new(starts, ends, location)?).await
+        meetings::call(
+            &st,
+            &u.actor,
+            id,
+            MeetingInput::new(starts, ends, location)?,
+        )
+        .await
     }
     .await;
     after(&st, &u, id, "meetings", f, done, "meeting").await
@@ -311,4 +324,3 @@ pub async fn raise(
     let done = async { topics::raise(&st, &u.actor, id, topic_input(&f)?).await }.await;
     after(&st, &u, id, "raise", f, done, "raised").await
 }
-

@@ -66,7 +66,12 @@ pub fn schedule(rrule: Option<&str>, first: Option<crate::clock::Millis>) -> Str
     }
 }
 
-async fn list_page(st: &AppState, u: &PageUser, values: Fields, refused: Refused) -> Result<ListPage> {
+async fn list_page(
+    st: &AppState,
+    u: &PageUser,
+    values: Fields,
+    refused: Refused,
+) -> Result<ListPage> {
     let all = service::list(st, &u.actor).await?;
     let ch = choices::of_community(st, &u.actor, None).await?;
     let grid_name = |g: Option<i64>| match g {
@@ -137,8 +142,9 @@ pub async fn create(State(st): State<AppState>, u: PageUser, Form(f): Form<Field
     }
     let made = async { service::create(&st, &u.actor, council_input(&f)?).await }.await;
     match made {
-        Ok(c) => Redirect::to(&format!("/work/councils/{}?done=created", c.council.id))
-            .into_response(),
+        Ok(c) => {
+            Redirect::to(&format!("/work/councils/{}?done=created", c.council.id)).into_response()
+        }
         Err(e) => match refusal(&e) {
             Some(code) => {
                 let why = Some(("create".to_string(), crate::web::error::message(&e)));
@@ -168,4 +174,3 @@ pub async fn calendar(State(st): State<AppState>, u: PageUser, Path(id): Path<i6
         Err(e) => error_page(e),
     }
 }
-

@@ -173,7 +173,12 @@ pub async fn add_item(
             None if owner.is_empty() => {}
             Some(("user", n)) => user = n.parse().ok(),
             Some(("unit", n)) => unit = n.parse().ok(),
-            _ => return Err(Error::invalid("owner_user_id", crate::error::Code::UnknownUser)),
+            _ => {
+                return Err(Error::invalid(
+                    "owner_user_id",
+                    crate::error::Code::UnknownUser,
+                ));
+            }
         }
         let i = ItemInput {
             title: inputs::title(field(&f, "title"))?,

@@ -70,7 +70,6 @@ impl Refill for MeetingPage {
     }
 }
 
-
 async fn build(
     st: &AppState,
     u: &PageUser,
@@ -209,9 +208,9 @@ pub async fn step(
             let ids: Result<Vec<i64>> = all_values(&f, "present")
                 .iter()
                 .map(|v| {
-                    v.trim()
-                        .parse()
-                        .map_err(|_| Error::invalid("member_ids", crate::error::Code::InvalidNumber))
+                    v.trim().parse().map_err(|_| {
+                        Error::invalid("member_ids", crate::error::Code::InvalidNumber)
+                    })
                 })
                 .collect();
             match ids {
@@ -219,8 +218,7 @@ pub async fn step(
                 Err(e) => Err(e),
             }
         }
-        "minutes" => match crate::web::validate::optional("text", field(&f, "text"), MINUTES_MAX)
-        {
+        "minutes" => match crate::web::validate::optional("text", field(&f, "text"), MINUTES_MAX) {
             Ok(t) => service::minutes(&st, a, id, t.unwrap_or_default()).await,
             Err(e) => Err(e),
         },
@@ -255,18 +253,18 @@ pub async fn vote(
     };
     let done = async {
         let choice = field(&f, "choice").unwrap_or("").trim();
-        let v = VoteInput {
-            option_id: match choice {
-                "" | "abstain" => None,
-                o => Some(
-                    o.parse()
-                        .map_err(|_| Error::invalid("option_id", crate::error::Code::InvalidChoice))?,
-                ),
-            },
-            abstain: choice == "abstain",
-            household_id: None,
-            voter_id: Some(number(&f, "voter_id")?.ok_or_else(|| Error::required("voter_id"))?),
-        };
+        let v =
+            VoteInput {
+                option_id: match choice {
+                    "" | "abstain" => None,
+                    o => Some(o.parse().map_err(|_| {
+                        Error::invalid("option_id", crate::error::Code::InvalidChoice)
+                    })?),
+                },
+                abstain: choice == "abstain",
+                household_id: None,
+                voter_id: Some(number(&f, "voter_id")?.ok_or_else(|| Error::required("voter_id"))?),
+            };
         votes::vote(&st, &u.actor, id, v).await
     }
     .await;

@@ -45,7 +45,11 @@ pub fn routes() -> PageRoutes {
         .get("/work/decisions/{id}", STAFF, decision::page)
         .post("/work/decisions/{id}/items", STAFF, decision::add_item)
         .post("/work/decisions/{id}/publish", STAFF, decision::publish)
-        .post("/work/follow-items/{id}/progress", STAFF, decision::progress)
+        .post(
+            "/work/follow-items/{id}/progress",
+            STAFF,
+            decision::progress,
+        )
         .get("/me/councils", RESIDENTS, portal::index)
         .get("/me/councils/{id}", RESIDENTS, portal::council)
         .post("/me/councils/{id}/topics", RESIDENTS, portal::raise)
@@ -69,8 +73,11 @@ pub type Refused = Option<(String, String)>;
 /// A refusal of a form's input: shown again on its page (with what was typed) under its
 /// status, or, for what is out of scope or broken, the error page.
 pub fn refusal(e: &Error) -> Option<StatusCode> {
-    matches!(e.class(), Class::Invalid | Class::Conflict | Class::Forbidden)
-        .then(|| crate::web::error::status(e.class()))
+    matches!(
+        e.class(),
+        Class::Invalid | Class::Conflict | Class::Forbidden
+    )
+    .then(|| crate::web::error::status(e.class()))
 }
 
 /// Renders `page` under `code`.

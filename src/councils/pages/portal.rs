@@ -222,7 +222,14 @@ pub async fn council(
     }
 }
 
-async fn again(st: &AppState, u: &PageUser, id: i64, form: String, f: Fields, e: Error) -> Response {
+async fn again(
+    st: &AppState,
+    u: &PageUser,
+    id: i64,
+    form: String,
+    f: Fields,
+    e: Error,
+) -> Response {
     match refusal(&e) {
         Some(code) => {
             let why = Some((form, crate::web::error::message(&e)));
@@ -249,10 +256,8 @@ pub async fn raise(
         .cloned()
         .collect();
     kept.push(("options".into(), String::new()));
-    let done = async {
-        topics::raise(&st, &u.actor, id, super::council::topic_input(&kept)?).await
-    }
-    .await;
+    let done =
+        async { topics::raise(&st, &u.actor, id, super::council::topic_input(&kept)?).await }.await;
     match done {
         Ok(_) => Redirect::to(&format!("/me/councils/{id}?done=raised")).into_response(),
         Err(e) => again(&st, &u, id, "raise".into(), f, e).await,
@@ -274,18 +279,18 @@ pub async fn vote(
     };
     let done = async {
         let choice = field(&f, "choice").unwrap_or("").trim();
-        let v = VoteInput {
-            option_id: match choice {
-                "" | "abstain" => None,
-                o => Some(
-                    o.parse()
-                        .map_err(|_| Error::invalid("option_id", crate::error::Code::InvalidChoice))?,
-                ),
-            },
-            abstain: choice == "abstain",
-            household_id: None,
-            voter_id: None,
-        };
+        let v =
+            VoteInput {
+                option_id: match choice {
+                    "" | "abstain" => None,
+                    o => Some(o.parse().map_err(|_| {
+                        Error::invalid("option_id", crate::error::Code::InvalidChoice)
+                    })?),
+                },
+                abstain: choice == "abstain",
+                household_id: None,
+                voter_id: None,
+            };
         votes::vote(&st, &u.actor, id, v).await
     }
     .await;
@@ -310,7 +315,11 @@ pub async fn decision(State(st): State<AppState>, u: PageUser, Path(id): Path<i6
     let shown = async {
         let ft = follow::of_decision(&st, &u.actor, id).await?;
         Ok::<_, Error>(DecisionPage {
-            page: Page::for_user(&u, ft.decision.topic_title.clone(), &format!("/me/decisions/{id}")),
+            page: Page::for_user(
+                &u,
+                ft.decision.topic_title.clone(),
+                &format!("/me/decisions/{id}"),
+            ),
             d: DecisionRow::of(&ft.decision),
             council_id: ft.decision.council_id,
             progress: ft.progress,

@@ -30,10 +30,11 @@ pub async fn of_community(
         return Ok(Choices::default());
     };
     let mut c = st.db.conn().await?;
-    let street: Option<(i64,)> = crate::db::Q::new("SELECT street_id FROM communities WHERE id = $1")
-        .bind(community)
-        .fetch_optional(&mut c)
-        .await?;
+    let street: Option<(i64,)> =
+        crate::db::Q::new("SELECT street_id FROM communities WHERE id = $1")
+            .bind(community)
+            .fetch_optional(&mut c)
+            .await?;
     let Some((street,)) = street else {
         return Err(Error::not_found());
     };
