@@ -13,11 +13,12 @@
 pub mod api;
 pub mod ics;
 pub mod model;
+pub mod pages;
 pub mod rules;
 pub mod service;
 pub mod store;
 
 /// Councils' API and pages.
 pub fn router() -> crate::web::routes::Routes {
-    crate::web::routes::Routes::api(api::router())
+    crate::web::routes::Routes::new(api::router(), pages::routes())
 }

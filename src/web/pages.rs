@@ -119,13 +119,18 @@ pub fn url_escape(s: &str) -> String {
 /// Where each role starts, and what its navigation holds.
 fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Resident => &[("/me", "web.nav.my_demands"), ("/me/new", "web.nav.raise")],
+        Role::Resident => &[
+            ("/me", "web.nav.my_demands"),
+            ("/me/new", "web.nav.raise"),
+            ("/me/councils", "council_pages.me.title"),
+        ],
         Role::Unit => &[("/unit", "web.nav.unit")],
         Role::Volunteer => &[("/work/demands", "web.nav.demands")],
         Role::Staff | Role::GridWorker => &[
             ("/work", "web.nav.work"),
             ("/work/demands", "web.nav.demands"),
             ("/work/demands/new", "web.nav.intake"),
+            ("/work/councils", "council_pages.title"),
             ("/dash", "web.nav.dash"),
             ("/roster", "web.nav.roster"),
         ],
@@ -134,6 +139,7 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/work", "web.nav.work"),
             ("/work/demands", "web.nav.demands"),
             ("/work/demands/new", "web.nav.intake"),
+            ("/work/councils", "council_pages.title"),
             ("/dash", "web.nav.dash"),
             ("/roster", "web.nav.roster"),
             ("/audit", "web.nav.audit"),
@@ -142,6 +148,7 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/work", "web.nav.work"),
             ("/work/demands", "web.nav.demands"),
             ("/work/demands/new", "web.nav.intake"),
+            ("/work/councils", "council_pages.title"),
             ("/dash", "web.nav.dash"),
             ("/roster", "web.nav.roster"),
             ("/admin/accounts", "web.admin.nav"),

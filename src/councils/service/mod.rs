@@ -2,6 +2,7 @@
 //! scope is 404, seen but not run is 403), applies the rules, and writes the change with
 //! its audit row in one transaction.
 
+pub mod choices;
 pub mod councils;
 pub mod follow;
 pub mod meetings;
