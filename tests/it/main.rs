@@ -14,6 +14,7 @@ mod built;
 mod children;
 mod cli;
 mod common;
+mod council_pages;
 mod councils;
 mod counter;
 mod crash;
