@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::councils::model::inputs::{
@@ -26,7 +26,7 @@ use crate::web::pages::{Page, error_page};
 use crate::web::session::PageUser;
 
 use super::councils::schedule;
-use super::{DecisionRow, Fields, Refill, Refused, TopicRow, field, label, number, refusal, when};
+use super::{DecisionRow, Fields, Refill, Refused, TopicRow, field, label, number, when};
 
 pub struct MemberRow {
     pub name: String,
@@ -216,25 +216,17 @@ async fn after<T>(
     done: Result<T>,
     ok: &str,
 ) -> Response {
-    match done {
-        Ok(_) => Redirect::to(&format!("/work/councils/{id}?done={ok}#{form}")).into_response(),
-        Err(e) => match refusal(&e) {
-            Some(code) => {
-                let why = Some((form.to_string(), crate::web::error::message(&e)));
-                let who = field(&f, "who").unwrap_or("").to_string();
-                match build(st, u, id, &who, f, why).await {
-                    Ok(mut p) => {
-                        p.client_id = field(&p.values, "client_id")
-                            .unwrap_or_default()
-                            .to_string();
-                        super::shown(code, &p)
-                    }
-                    Err(e) => error_page(e),
-                }
-            }
-            None => error_page(e),
-        },
-    }
+    let ok = format!("/work/councils/{id}?done={ok}#{form}");
+    super::after_form(done, ok, form, |why| async move {
+        let who = field(&f, "who").unwrap_or("").to_string();
+        let mut p = build(st, u, id, &who, f, why).await?;
+        // The refused raise keeps its client id, so sending it again stores it once.
+        p.client_id = field(&p.values, "client_id")
+            .unwrap_or_default()
+            .to_string();
+        Ok(p)
+    })
+    .await
 }
 
 pub async fn add_member(

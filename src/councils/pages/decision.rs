@@ -7,7 +7,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use crate::councils::model::inputs::{self, BODY_MAX, ItemInput, ProgressInput};
 use crate::councils::model::{OutcomeKind, Progress};
@@ -18,7 +18,7 @@ use crate::state::AppState;
 use crate::web::pages::{Page, error_page};
 use crate::web::session::PageUser;
 
-use super::{DecisionRow, Fields, Refill, Refused, field, label, number, refusal, when};
+use super::{DecisionRow, Fields, Refill, Refused, field, label, number, when};
 
 /// A follow-through item as shown: indented under its parent, its milestones below.
 pub struct ItemRow {
@@ -144,16 +144,8 @@ async fn after<T>(
     f: Fields,
     done: Result<T>,
 ) -> Response {
-    match done {
-        Ok(_) => Redirect::to(&format!("/work/decisions/{decision}#{form}")).into_response(),
-        Err(e) => match refusal(&e) {
-            Some(code) => {
-                let why = Some((form.to_string(), crate::web::error::message(&e)));
-                super::or_error(build(st, u, decision, f, why).await, code)
-            }
-            None => error_page(e),
-        },
-    }
+    let ok = format!("/work/decisions/{decision}#{form}");
+    super::after_form(done, ok, form, |why| build(st, u, decision, f, why)).await
 }
 
 pub async fn add_item(

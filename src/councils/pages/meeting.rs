@@ -9,7 +9,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use crate::councils::model::inputs::{self, DecideInput, MINUTES_MAX, VoteInput};
 use crate::councils::model::records::MeetingView;
@@ -20,7 +20,7 @@ use crate::state::AppState;
 use crate::web::pages::{Page, error_page};
 use crate::web::session::PageUser;
 
-use super::{Fields, Refill, Refused, TopicRow, all_values, field, label, number, refusal, when};
+use super::{Fields, Refill, Refused, TopicRow, all_values, field, label, number, when};
 
 pub struct Attendee {
     pub id: i64,
@@ -172,16 +172,8 @@ async fn after<T>(
     f: Fields,
     done: Result<T>,
 ) -> Response {
-    match done {
-        Ok(_) => Redirect::to(&format!("/work/meetings/{meeting}#{form}")).into_response(),
-        Err(e) => match refusal(&e) {
-            Some(code) => {
-                let why = Some((form.to_string(), crate::web::error::message(&e)));
-                super::or_error(build(st, u, meeting, f, why).await, code)
-            }
-            None => error_page(e),
-        },
-    }
+    let ok = format!("/work/meetings/{meeting}#{form}");
+    super::after_form(done, ok, form, |why| build(st, u, meeting, f, why)).await
 }
 
 /// One step of the meeting: `agenda`, `open`, `attendance`, `close`, `minutes`, `cancel`.

@@ -93,6 +93,31 @@ pub fn or_error<T: askama::Template>(r: crate::error::Result<T>, code: StatusCod
     }
 }
 
+/// After a form: on success back to `ok_url`; refused, the page rebuilt by `rebuild` with
+/// why `form` was refused (and what was typed), under the refusal's status; anything else
+/// (out of scope, broken) the error page.
+pub async fn after_form<T, P, Fut>(
+    done: crate::error::Result<T>,
+    ok_url: String,
+    form: &str,
+    rebuild: impl FnOnce(Refused) -> Fut,
+) -> Response
+where
+    P: askama::Template,
+    Fut: std::future::Future<Output = crate::error::Result<P>>,
+{
+    match done {
+        Ok(_) => axum::response::Redirect::to(&ok_url).into_response(),
+        Err(e) => match refusal(&e) {
+            Some(code) => {
+                let why = Some((form.to_string(), crate::web::error::message(&e)));
+                or_error(rebuild(why).await, code)
+            }
+            None => error_page(e),
+        },
+    }
+}
+
 /// An option of a topic as shown: its label and, unless the ballot is secret and still
 /// open (the service gives 0 then), the votes it has.
 pub struct OptionRow {
